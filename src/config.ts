@@ -1,0 +1,164 @@
+// Typed settings: the only module that reads process.env.
+// Local-mode defaults let `npm start` run with nothing configured; the seed training's
+// `.env` names (OPENAI_URI, OPENAI_KEY, ...) are accepted as aliases.
+import { z } from 'zod';
+
+export const PROVIDERS = ['local', 'azure-openai', 'foundry', 'openai'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+/** Canonical setting name → aliases accepted in its place (first one set wins). */
+export const SETTING_ALIASES: Record<string, string[]> = {
+  ASSISTANTS_ENDPOINT: ['OPENAI_URI'],
+  ASSISTANTS_API_KEY: ['OPENAI_KEY'],
+  ASSISTANTS_API_VERSION: ['OPENAI_VERSION'],
+  MODEL_DEPLOYMENT: ['OPENAI_GPT_DEPLOYMENT'],
+  EMAIL_LOGIC_APP_URL: ['EMAIL_URI'],
+};
+
+/** Settings that carry credentials or signatures: never logged, never echoed in errors. */
+export const SECRET_SETTINGS = new Set(['ASSISTANTS_API_KEY', 'EMAIL_LOGIC_APP_URL', 'STOCK_PRICE_API_KEY', 'AzureWebJobsStorage']);
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 30s, 15m, 24h or 7d')
+  .transform(parseDurationMs);
+
+const csv = z.string().transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const url = z.url({ protocol: /^https?$/ });
+
+export const settingsSchema = z.object({
+  /** Which Assistants-protocol service runs the assistants. */
+  ASSISTANTS_PROVIDER: z.enum(PROVIDERS).optional(),
+  /** Base URL: local server, Azure OpenAI resource, Foundry project endpoint or OpenAI base URL. */
+  ASSISTANTS_ENDPOINT: url.optional(),
+  /** API key (azure-openai with a key, openai, local). Omit for keyless Entra ID. */
+  ASSISTANTS_API_KEY: z.string().min(1).optional(),
+  /** api-version query parameter for azure-openai (foundry always uses v1). */
+  ASSISTANTS_API_VERSION: z.string().min(1).default('2024-05-01-preview'),
+  /** Model deployment name assistants run on. */
+  MODEL_DEPLOYMENT: z.string().min(1).default('gpt-4o'),
+  /** Client id of the user-assigned managed identity (keyless providers in Azure). */
+  AZURE_CLIENT_ID: z.string().min(1).optional(),
+  /** Base URL of the local Assistants API server (provider local). */
+  LOCAL_ASSISTANTS_URL: url.default('http://127.0.0.1:7080'),
+
+  /** Storage: a connection string (local: UseDevelopmentStorage=true) ... */
+  AzureWebJobsStorage: z.string().min(1).optional(),
+  /** ... or identity-based service URIs (Azure). */
+  AzureWebJobsStorage__queueServiceUri: url.optional(),
+  AzureWebJobsStorage__tableServiceUri: url.optional(),
+  AzureWebJobsStorage__blobServiceUri: url.optional(),
+  AzureWebJobsStorage__clientId: z.string().min(1).optional(),
+  AzureWebJobsStorage__credential: z.literal('managedidentity').optional(),
+  /** Queue the run worker listens on (its poison queue is `<name>-poison`). */
+  RUN_QUEUE_NAME: z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'a valid queue name').default('runs'),
+  /** Prefix of the ledger's table names (letters and digits). */
+  LEDGER_TABLE_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/, 'letters and digits').default('ledger'),
+
+  /** Identifies this deployment's objects upstream (metadata tag) so cleanup never touches others'. */
+  DEPLOYMENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('local'),
+  /** Assistant key used when a request names none. */
+  DEFAULT_ASSISTANT: z.string().min(1).default('default'),
+
+  /** dev: user from x-user-id (local only); cloud: App Service Authentication principal. */
+  AUTH_MODE: z.enum(['dev', 'cloud']).optional(),
+  /** Origins allowed by CORS, comma-separated; `*` for any. */
+  CORS_ALLOWED_ORIGINS: csv.default([]),
+
+  /** Logic App HTTP trigger URL (carries a SAS signature: secret). */
+  EMAIL_LOGIC_APP_URL: url.optional(),
+  /** Recipient domains send_email may write to, comma-separated. */
+  EMAIL_ALLOWED_DOMAINS: csv.optional(),
+  EMAIL_MAX_RECIPIENTS: int(1, 50).default(5),
+
+  /** get_stock_price source: offline fixture file or an HTTP market-data provider. */
+  STOCK_PRICE_PROVIDER: z.enum(['fixture', 'http']).default('fixture'),
+  STOCK_PRICE_URL: url.optional(),
+  STOCK_PRICE_API_KEY: z.string().min(1).optional(),
+
+  /** Tool call timeout ceiling (also bounded by the run's expires_at). */
+  TOOL_TIMEOUT: duration.default(30_000),
+  /** Cleanup. */
+  SWEEP_SCHEDULE: z.string().min(1).default('0 0 * * * *'),
+  THREAD_TTL: duration.default(30 * 86_400_000),
+  FILE_TTL: duration.default(7 * 86_400_000),
+  VECTOR_STORE_TTL: duration.default(7 * 86_400_000),
+  LEDGER_RETENTION: duration.default(90 * 86_400_000),
+  SWEEP_MAX_DELETIONS: int(1, 100_000).default(500),
+  SWEEP_DRY_RUN: bool.default(false),
+
+  /** Upload limits for POST /api/files. */
+  MAX_UPLOAD_BYTES: int(1, 512 * 1024 * 1024).default(20 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export interface Config extends Settings {
+  provider: Provider;
+  authMode: 'dev' | 'cloud';
+  emailAllowedDomains: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads settings from `env` (default: process.env), applying aliases and defaults. Throws ConfigError naming every bad setting. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(settingsSchema.shape)) {
+    const value = [key, ...(SETTING_ALIASES[key] ?? [])].map((name) => env[name]).find((v) => v !== undefined && v !== '');
+    if (value !== undefined) raw[key] = value;
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? '');
+        const given = aliasUsed(key, env);
+        return `${given}: ${issue.message}`;
+      }),
+    );
+  }
+  const s = parsed.data;
+  // The training's .env names select azure-openai when no provider is named.
+  const provider: Provider = s.ASSISTANTS_PROVIDER ?? (env.OPENAI_URI ? 'azure-openai' : 'local');
+  const authMode = s.AUTH_MODE ?? (provider === 'local' ? 'dev' : 'cloud');
+  const problems: string[] = [];
+  if (provider !== 'local' && !s.ASSISTANTS_ENDPOINT && provider !== 'openai') problems.push(`ASSISTANTS_ENDPOINT: required for provider ${provider}`);
+  if (provider === 'openai' && !s.ASSISTANTS_API_KEY) problems.push('ASSISTANTS_API_KEY: required for provider openai');
+  if (authMode === 'dev' && provider !== 'local') problems.push('AUTH_MODE: dev identity (x-user-id) is only allowed with the local provider');
+  if (!s.AzureWebJobsStorage && !s.AzureWebJobsStorage__queueServiceUri) {
+    if (provider !== 'local') problems.push('AzureWebJobsStorage: set a connection string or AzureWebJobsStorage__queueServiceUri/__tableServiceUri');
+  }
+  if (s.AzureWebJobsStorage__queueServiceUri && !s.AzureWebJobsStorage__tableServiceUri) problems.push('AzureWebJobsStorage__tableServiceUri: required with AzureWebJobsStorage__queueServiceUri');
+  if (s.STOCK_PRICE_PROVIDER === 'http' && !s.STOCK_PRICE_URL) problems.push('STOCK_PRICE_URL: required when STOCK_PRICE_PROVIDER=http');
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    ...s,
+    // Local runs need no storage configuration: Azurite's well-known development account.
+    AzureWebJobsStorage: s.AzureWebJobsStorage ?? (s.AzureWebJobsStorage__queueServiceUri ? undefined : 'UseDevelopmentStorage=true'),
+    provider,
+    authMode,
+    emailAllowedDomains: s.EMAIL_ALLOWED_DOMAINS ?? (provider === 'local' ? ['example.com'] : []),
+  };
+}
+
+function aliasUsed(key: string, env: Record<string, string | undefined>): string {
+  const alias = (SETTING_ALIASES[key] ?? []).find((name) => env[key] === undefined && env[name] !== undefined);
+  return alias ? `${alias} (${key})` : key;
+}
+
+export function parseDurationMs(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
