@@ -29,69 +29,57 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const url = z.url({ protocol: /^https?$/ });
 
 export const settingsSchema = z.object({
-  /** Which Assistants-protocol service runs the assistants. */
-  ASSISTANTS_PROVIDER: z.enum(PROVIDERS).optional(),
-  /** Base URL: local server, Azure OpenAI resource, Foundry project endpoint or OpenAI base URL. */
-  ASSISTANTS_ENDPOINT: url.optional(),
-  /** API key (azure-openai with a key, openai, local). Omit for keyless Entra ID. */
-  ASSISTANTS_API_KEY: z.string().min(1).optional(),
-  /** api-version query parameter for azure-openai (foundry always uses v1). */
-  ASSISTANTS_API_VERSION: z.string().min(1).default('2024-05-01-preview'),
-  /** Model deployment name assistants run on. */
-  MODEL_DEPLOYMENT: z.string().min(1).default('gpt-4o'),
-  /** Client id of the user-assigned managed identity (keyless providers in Azure). */
-  AZURE_CLIENT_ID: z.string().min(1).optional(),
-  /** Base URL of the local Assistants API server (provider local). */
-  LOCAL_ASSISTANTS_URL: url.default('http://127.0.0.1:7080'),
+  // Upstream Assistants-protocol service.
+  ASSISTANTS_PROVIDER: z.enum(PROVIDERS).optional().describe('Which Assistants-protocol service runs the assistants: local, azure-openai, foundry or openai. Default: azure-openai when OPENAI_URI is set, else local.'),
+  ASSISTANTS_ENDPOINT: url.optional().describe('Azure OpenAI resource endpoint, Foundry project endpoint, or OpenAI base URL.'),
+  ASSISTANTS_API_KEY: z.string().min(1).optional().describe('API key (azure-openai with a key, openai). Omit for keyless Entra ID.'),
+  ASSISTANTS_API_VERSION: z.string().min(1).default('2024-05-01-preview').describe('api-version for azure-openai (foundry always uses v1).'),
+  MODEL_DEPLOYMENT: z.string().min(1).default('gpt-4o').describe('Model deployment the assistants run on.'),
+  AZURE_CLIENT_ID: z.string().min(1).optional().describe('Client id of the user-assigned managed identity used for keyless access in Azure.'),
+  LOCAL_ASSISTANTS_URL: url.default('http://127.0.0.1:7080').describe('Origin of the local Assistants API server (provider local).'),
 
-  /** Storage: a connection string (local: UseDevelopmentStorage=true) ... */
-  AzureWebJobsStorage: z.string().min(1).optional(),
-  /** ... or identity-based service URIs (Azure). */
-  AzureWebJobsStorage__queueServiceUri: url.optional(),
-  AzureWebJobsStorage__tableServiceUri: url.optional(),
-  AzureWebJobsStorage__blobServiceUri: url.optional(),
-  AzureWebJobsStorage__clientId: z.string().min(1).optional(),
-  AzureWebJobsStorage__credential: z.literal('managedidentity').optional(),
-  /** Queue the run worker listens on (its poison queue is `<name>-poison`). */
-  RUN_QUEUE_NAME: z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'a valid queue name').default('runs'),
-  /** Prefix of the ledger's table names (letters and digits). */
-  LEDGER_TABLE_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/, 'letters and digits').default('ledger'),
+  // Storage: the run queue and the ledger.
+  AzureWebJobsStorage: z.string().min(1).optional().describe('Storage connection string (locally Azurite: UseDevelopmentStorage=true, the default).'),
+  AzureWebJobsStorage__queueServiceUri: url.optional().describe('Identity-based storage (Azure): queue service URI.'),
+  AzureWebJobsStorage__tableServiceUri: url.optional().describe('Identity-based storage (Azure): table service URI.'),
+  AzureWebJobsStorage__blobServiceUri: url.optional().describe('Identity-based storage (Azure): blob service URI (used by the Functions host).'),
+  AzureWebJobsStorage__clientId: z.string().min(1).optional().describe('Identity-based storage: client id of the managed identity.'),
+  AzureWebJobsStorage__credential: z.literal('managedidentity').optional().describe('Identity-based storage: always managedidentity.'),
+  RUN_QUEUE_NAME: z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'a valid queue name').default('runs').describe('Queue the run worker listens on; its poison queue is <name>-poison.'),
+  LEDGER_TABLE_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/, 'letters and digits').default('ledger').describe("Prefix of the ledger's table names."),
 
-  /** Identifies this deployment's objects upstream (metadata tag) so cleanup never touches others'. */
-  DEPLOYMENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('local'),
-  /** Assistant key used when a request names none. */
-  DEFAULT_ASSISTANT: z.string().min(1).default('default'),
+  // Identity of this deployment and its callers.
+  DEPLOYMENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ -').default('local').describe("Tags this deployment's objects upstream so cleanup never touches others'."),
+  DEFAULT_ASSISTANT: z.string().min(1).default('default').describe('Assistant key used when a request names none.'),
+  AUTH_MODE: z.enum(['dev', 'cloud']).optional().describe('dev: caller from x-user-id (local provider only); cloud: App Service Authentication principal. Default: dev with local, else cloud.'),
+  CORS_ALLOWED_ORIGINS: csv.default([]).describe('Browser origins allowed by CORS, comma-separated; * for any.'),
 
-  /** dev: user from x-user-id (local only); cloud: App Service Authentication principal. */
-  AUTH_MODE: z.enum(['dev', 'cloud']).optional(),
-  /** Origins allowed by CORS, comma-separated; `*` for any. */
-  CORS_ALLOWED_ORIGINS: csv.default([]),
+  // Tools.
+  EMAIL_LOGIC_APP_URL: url.optional().describe('send_email Logic App HTTP trigger URL.'),
+  EMAIL_ALLOWED_DOMAINS: csv.optional().describe('Recipient domains send_email may write to, comma-separated. Default: example.com locally, none in the cloud.'),
+  EMAIL_MAX_RECIPIENTS: int(1, 50).default(5).describe('Most recipients one send_email call may address.'),
+  STOCK_PRICE_PROVIDER: z.enum(['fixture', 'http']).default('fixture').describe('get_stock_price source: the offline fixture, or an HTTP market-data provider.'),
+  STOCK_PRICE_URL: url.optional().describe('HTTP market-data URL with a {symbol} placeholder (STOCK_PRICE_PROVIDER=http).'),
+  STOCK_PRICE_API_KEY: z.string().min(1).optional().describe('Key for the HTTP market-data provider.'),
+  TOOL_TIMEOUT: duration.default(30_000).describe("Longest a tool call may take (also bounded by the run's expires_at)."),
 
-  /** Logic App HTTP trigger URL (carries a SAS signature: secret). */
-  EMAIL_LOGIC_APP_URL: url.optional(),
-  /** Recipient domains send_email may write to, comma-separated. */
-  EMAIL_ALLOWED_DOMAINS: csv.optional(),
-  EMAIL_MAX_RECIPIENTS: int(1, 50).default(5),
+  // Following runs.
+  RUN_FOLLOW_BUDGET: duration.default(120_000).describe("How long one worker invocation follows a run's event stream before handing it back to the queue."),
+  RUN_RECHECK_INTERVAL: duration.default(30_000).describe('How often a run waiting for client tool outputs is re-checked (e.g. for expiry).'),
+  MAX_WAIT_SECONDS: int(0, 230).default(60).describe('Upper bound of ?wait= on POST .../messages (HTTP functions time out at 230 s).'),
 
-  /** get_stock_price source: offline fixture file or an HTTP market-data provider. */
-  STOCK_PRICE_PROVIDER: z.enum(['fixture', 'http']).default('fixture'),
-  STOCK_PRICE_URL: url.optional(),
-  STOCK_PRICE_API_KEY: z.string().min(1).optional(),
+  // Cleanup.
+  SWEEP_SCHEDULE: z.string().min(1).default('0 0 * * * *').describe('NCRONTAB schedule of the cleanup sweep (default hourly).'),
+  THREAD_TTL: duration.default(30 * 86_400_000).describe('Threads inactive longer than this are deleted.'),
+  FILE_TTL: duration.default(7 * 86_400_000).describe("Files older than this and no longer referenced are deleted."),
+  VECTOR_STORE_TTL: duration.default(7 * 86_400_000).describe('Vector stores older than this (or past their expiry) are deleted.'),
+  LEDGER_RETENTION: duration.default(90 * 86_400_000).describe('Ledger rows older than this are deleted.'),
+  SWEEP_MAX_DELETIONS: int(1, 100_000).default(500).describe('Most deletions one sweep makes; the rest waits for the next firing.'),
+  SWEEP_DRY_RUN: bool.default(false).describe('List what the scheduled sweep would delete without deleting it.'),
 
-  /** Tool call timeout ceiling (also bounded by the run's expires_at). */
-  TOOL_TIMEOUT: duration.default(30_000),
-  /** Cleanup. */
-  SWEEP_SCHEDULE: z.string().min(1).default('0 0 * * * *'),
-  THREAD_TTL: duration.default(30 * 86_400_000),
-  FILE_TTL: duration.default(7 * 86_400_000),
-  VECTOR_STORE_TTL: duration.default(7 * 86_400_000),
-  LEDGER_RETENTION: duration.default(90 * 86_400_000),
-  SWEEP_MAX_DELETIONS: int(1, 100_000).default(500),
-  SWEEP_DRY_RUN: bool.default(false),
-
-  /** Upload limits for POST /api/files. */
-  MAX_UPLOAD_BYTES: int(1, 512 * 1024 * 1024).default(20 * 1024 * 1024),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // HTTP API.
+  MAX_UPLOAD_BYTES: int(1, 512 * 1024 * 1024).default(20 * 1024 * 1024).describe('Largest file POST /api/files accepts, in bytes.'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Lowest log level written.'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,0 +1,102 @@
+// `npm start`: the whole stack on one machine, nothing to configure first.
+// Builds the app, starts Azurite, the local Assistants API server, the mail sink and the
+// local Functions host with the app; prints every URL; stops everything on Ctrl-C.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startAzurite } from './azurite';
+import { startAssistantsServer } from './assistants-server';
+import { startMailSink } from './mail-sink';
+import { startFunctionsHost } from './functions-host';
+
+const root = path.resolve(__dirname, '..');
+const { values } = parseArgs({
+  options: {
+    'func-port': { type: 'string', default: process.env.FUNCTIONS_PORT ?? '7071' },
+    'azurite-port': { type: 'string', default: process.env.AZURITE_BLOB_PORT ?? '10000' },
+    'assistants-port': { type: 'string', default: process.env.ASSISTANTS_SERVER_PORT ?? '7080' },
+    'mail-port': { type: 'string', default: process.env.MAIL_SINK_PORT ?? '7090' },
+    'skip-sync': { type: 'boolean', default: false },
+  },
+});
+
+async function main(): Promise<void> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
+  };
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping the local stack...');
+    void stopAll().then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    console.log('Building the app...');
+    execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+
+    const dataDir = path.join(root, '.data');
+    mkdirSync(dataDir, { recursive: true });
+    const blobPort = Number(values['azurite-port']);
+    const azurite = await startAzurite({ location: path.join(dataDir, 'azurite'), blobPort, queuePort: blobPort + 1, tablePort: blobPort + 2 });
+    stops.push(azurite.close);
+
+    const assistants = await startAssistantsServer({ port: Number(values['assistants-port']), dataDir: path.join(dataDir, 'assistants') });
+    stops.push(assistants.close);
+
+    const mail = await startMailSink({ port: Number(values['mail-port']), dataDir: path.join(dataDir, 'mail') });
+    stops.push(mail.close);
+
+    const env: Record<string, string> = {
+      AzureWebJobsStorage: azurite.connectionString,
+      LOCAL_ASSISTANTS_URL: assistants.url,
+      EMAIL_LOGIC_APP_URL: mail.logicAppUrl,
+    };
+    if (!values['skip-sync']) syncAssistants(env);
+
+    const host = await startFunctionsHost({
+      appPath: path.join(root, 'dist/main.js'),
+      scriptRoot: root,
+      port: Number(values['func-port']),
+      settingsPath: path.join(root, 'local.settings.json'),
+      env,
+    });
+    stops.push(host.close);
+    void host.exited.then((code) => {
+      if (!stopping) {
+        console.error(`Functions host exited (${code}); stopping.`);
+        onSignal();
+      }
+    });
+
+    console.log(
+      [
+        '',
+        'Local stack is up:',
+        `  Functions API        ${host.url}/api  (health: ${host.url}/api/health)`,
+        `  Assistants API       ${assistants.url}/v1`,
+        `  Mail sink            ${mail.url}/_admin/mail`,
+        `  Azurite              blob ${azurite.blobUrl}  queue ${azurite.queueUrl}  table ${azurite.tableUrl}`,
+        '',
+        'Try:  curl -s -X POST -H "x-user-id: alice" -H "content-type: application/json" ' + `${host.url}/api/threads -d '{}'`,
+        'Press Ctrl-C to stop.',
+      ].join('\n'),
+    );
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    await stopAll();
+    process.exit(1);
+  }
+}
+
+function syncAssistants(env: Record<string, string>): void {
+  console.log('Syncing assistants/ to the local Assistants API server...');
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/assistants-sync.ts')], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+}
+
+void main();

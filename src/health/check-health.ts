@@ -1,0 +1,61 @@
+// Health: probes each dependency concurrently, each bounded by a timeout, and reports
+// 200 when all are up (or not configured) and 503 when any is down.
+
+export type ProbeResult = 'up' | 'not_configured';
+export type Probe = (signal: AbortSignal) => Promise<ProbeResult>;
+
+export interface DependencyStatus {
+  status: 'up' | 'down' | 'not_configured';
+  latencyMs: number;
+  error?: string;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'unhealthy';
+  checks: Record<string, DependencyStatus>;
+}
+
+export async function checkHealth(probes: Record<string, Probe>, options: { timeoutMs?: number; now?: () => number } = {}): Promise<HealthReport> {
+  const timeoutMs = options.timeoutMs ?? 3_000;
+  const now = options.now ?? Date.now;
+  const entries = await Promise.all(
+    Object.entries(probes).map(async ([name, probe]): Promise<[string, DependencyStatus]> => {
+      const started = now();
+      const signal = AbortSignal.timeout(timeoutMs);
+      try {
+        const status = await Promise.race([
+          probe(signal),
+          new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true })),
+        ]);
+        return [name, { status, latencyMs: now() - started }];
+      } catch (error) {
+        // Only a short, secret-free reason: probes never put URLs in their errors.
+        return [name, { status: 'down', latencyMs: now() - started, error: describeFailure(error) }];
+      }
+    }),
+  );
+  const checks = Object.fromEntries(entries);
+  const status = entries.some(([, check]) => check.status === 'down') ? 'unhealthy' : 'ok';
+  return { status, checks };
+}
+
+function describeFailure(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const { status, code, name } = error as { status?: number; code?: string; name?: string };
+    if (typeof status === 'number') return `answered ${status}`;
+    if (code) return code;
+    if (name === 'TimeoutError' || name === 'AbortError') return 'timed out';
+    const cause = (error as { cause?: { code?: string } }).cause;
+    if (cause?.code) return cause.code;
+  }
+  return error instanceof Error && /no answer within/.test(error.message) ? error.message : 'unreachable';
+}
+
+/** Reachability of an HTTP endpoint without sending its secret query (e.g. a Logic App SAS signature): any HTTP answer from its origin counts. */
+export function originReachableProbe(url: string | undefined, fetchImpl: typeof fetch = fetch): Probe {
+  return async (signal) => {
+    if (!url) return 'not_configured';
+    await fetchImpl(new URL(url).origin, { method: 'HEAD', signal });
+    return 'up';
+  };
+}
