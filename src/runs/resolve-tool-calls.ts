@@ -77,7 +77,6 @@ async function execute(deps: RunDeps, run: RunRecordView, call: RequiredActionFu
     { id: call.id, name: call.function.name, arguments: call.function.arguments },
     { threadId: run.threadId, runId: run.runId, userId: run.ownerId, deadlineMs, logger },
   );
-  logger.info('tool call finished', { status: outcome.status, durationMs: outcome.durationMs });
   await deps.ledger.completeToolCall(run.runId, call.id, { status: outcome.status, output: outcome.output, durationMs: outcome.durationMs, completedAt: deps.now() });
   await deps.ledger.appendRunEvent(run.runId, { type: 'run.tool_output', data: { id: call.id, status: outcome.status, output: outcome.output }, at: deps.now() });
   return outcome.output;

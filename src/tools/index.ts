@@ -1,0 +1,8 @@
+// Public surface of the tools module for the run worker.
+export { createToolRegistry, defaultTools } from './registry';
+export { defineTool } from './define-tool';
+export { ToolError } from './tool-error';
+export { createSendEmailTool, DEFAULT_EMAIL_SUBJECT, EMAIL_RETRY_POLICY } from './send-email';
+export { createStockPriceTool } from './stock-price';
+export { createFixtureProvider, createHttpProvider, type StockPriceProvider, type StockQuote } from './stock-price-providers';
+export type { RegisteredTool, ToolCall, ToolContext, ToolDefinition, ToolDeps, ToolExecutionContext, ToolOutcome, ToolRegistry, ToolStatus } from './types';

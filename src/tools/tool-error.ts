@@ -1,0 +1,11 @@
+// An expected tool failure whose message is written for the model (and the user it talks to).
+export class ToolError extends Error {
+  constructor(
+    message: string,
+    /** Extra JSON fields for the output, e.g. { status: 503, attempts: 4 }. Never secrets. */
+    public readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ToolError';
+  }
+}

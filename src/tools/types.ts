@@ -1,0 +1,98 @@
+// Contracts of the server-side tools: what a tool declares, what it receives, what the run worker gets back.
+import type { z } from 'zod';
+import type { FunctionTool } from 'openai/resources/beta/assistants';
+import type { Config } from '../config';
+import type { Logger } from '../logging';
+
+/** What a tool receives on each call. */
+export interface ToolContext {
+  toolCallId: string;
+  threadId: string;
+  runId: string;
+  userId?: string;
+  /** Aborted when the call's time budget ends (or the caller cancels); pass it to fetch and sleeps. */
+  signal: AbortSignal;
+  /** Epoch ms at which `signal` aborts: lets retrying tools give up early instead of sleeping past it. */
+  deadlineMs: number;
+  /** Already carries threadId, runId, toolCallId and the tool's name. */
+  logger: Logger;
+}
+
+export interface ToolDefinition<Args = unknown> {
+  /** Function name the model calls (a-z, A-Z, 0-9, _ and -; at most 64). */
+  name: string;
+  description: string;
+  /**
+   * Arguments schema. Must be a z.strictObject so the JSON schema sent to the model says
+   * `additionalProperties: false` and the parser agrees with it (the registry checks this).
+   */
+  parameters: z.ZodType<Args>;
+  /** Safe to run twice with the same arguments (the worker may re-run idempotent tools after a crash). */
+  idempotent: boolean;
+  /** Opt in to OpenAI strict schema adherence; only for schemas inside its supported subset. */
+  strict?: boolean;
+  /** Returns the JSON-serialisable result for the model; throw ToolError for failures the model should read. */
+  execute(args: Args, ctx: ToolContext): Promise<unknown>;
+}
+
+/** A definition with its argument type erased, so tools of different shapes share one list (see defineTool). */
+export type RegisteredTool = ToolDefinition<unknown>;
+
+/** Injected dependencies: tests replace the network, the clock and waiting. */
+export interface ToolDeps {
+  config: Config;
+  fetch?: typeof fetch;
+  /** Epoch ms. */
+  now?: () => number;
+  /** Waits `ms`; should reject when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** [0, 1) for retry jitter. */
+  random?: () => number;
+  /** Contents of the stock-price fixture (default: src/tools/stock-prices.fixture.json). */
+  readFixture?: () => Promise<unknown>;
+  /** Overrides the tool list (tests); default: send_email and get_stock_price. */
+  tools?: RegisteredTool[];
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** JSON text as produced by the model. */
+  arguments: string;
+}
+
+export interface ToolExecutionContext {
+  threadId: string;
+  runId: string;
+  userId?: string;
+  /** Epoch ms after which the output is useless (the run's expires_at, less a margin for submitting). */
+  deadlineMs: number;
+  logger: Logger;
+  /** Optional cancellation from the caller (e.g. worker shutdown); reported as timed_out. */
+  signal?: AbortSignal;
+}
+
+export type ToolStatus = 'succeeded' | 'invalid_arguments' | 'failed' | 'timed_out';
+
+export interface ToolOutcome {
+  status: ToolStatus;
+  /** JSON text submitted to the model as the tool output. */
+  output: string;
+  durationMs: number;
+}
+
+export interface ToolRegistry {
+  has(name: string): boolean;
+  names(): string[];
+  /** Assistants function-tool declarations for the named tools (default: all); unknown names throw. */
+  functionTools(names?: string[]): FunctionTool[];
+  /** Tool definition; undefined when unknown. */
+  get(name: string): RegisteredTool | undefined;
+  /** Whether a call may safely run again (after a worker died mid-call); false for unknown names. */
+  isIdempotent(name: string): boolean;
+  /**
+   * Runs one call; never throws. Only for names where has(name) is true: calls to other functions
+   * belong to the frontend (client-side tools), so the caller must not route them here.
+   */
+  execute(call: ToolCall, ctx: ToolExecutionContext): Promise<ToolOutcome>;
+}
