@@ -2,6 +2,8 @@
 
 export type ErrorCode =
   | 'bad_request'
+  | 'invalid_json'
+  | 'invalid_multipart'
   | 'validation_failed'
   | 'unauthorized'
   | 'forbidden'

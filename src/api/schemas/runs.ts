@@ -1,0 +1,106 @@
+// Runs: one assistant turn. Server tools run in the worker; client tools surface as required_action.
+import { z } from 'zod';
+import { Cursor, MessageId, RunId, StepId, ThreadId, ToolCallId } from './ids';
+import { OrderedPageQuery, PageQuery, UnixSeconds, listOf } from './common';
+import { Message } from './messages';
+
+export const MAX_TOOL_OUTPUT_CHARS = 512 * 1024;
+export const MAX_TOOL_OUTPUTS = 128;
+
+export const RUN_STATUSES = ['queued', 'in_progress', 'requires_action', 'cancelling', 'cancelled', 'failed', 'completed', 'incomplete', 'expired'] as const;
+export const RunStatus = z.enum(RUN_STATUSES).meta({ id: 'RunStatus' });
+
+export const RunParams = z.object({ threadId: ThreadId, runId: RunId });
+export const ListRunsQuery = PageQuery;
+export const ListStepsQuery = OrderedPageQuery;
+
+export const ToolCall = z
+  .object({
+    id: ToolCallId,
+    name: z.string(),
+    arguments: z.string().meta({ description: 'JSON-encoded arguments as the model produced them.' }),
+    status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']),
+    output: z.string().nullable(),
+    owner: z.enum(['server', 'client']).meta({ description: 'server: this backend runs the tool; client: the caller must submit its output.' }),
+  })
+  .meta({ id: 'ToolCall' });
+
+export const RequiredAction = z
+  .object({
+    type: z.literal('submit_tool_outputs'),
+    tool_calls: z.array(z.object({ id: ToolCallId, name: z.string(), arguments: z.string() })),
+  })
+  .meta({ id: 'RequiredAction', description: 'Client tool calls waiting for POST …/tool_outputs.' });
+
+export const Usage = z
+  .object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() })
+  .meta({ id: 'Usage' });
+
+export const Run = z
+  .object({
+    id: RunId,
+    object: z.literal('thread.run'),
+    thread_id: ThreadId,
+    assistant: z.string().meta({ description: 'Assistant key the run was started for (may be `auto`).' }),
+    status: RunStatus,
+    created_at: UnixSeconds,
+    started_at: UnixSeconds.nullable(),
+    completed_at: UnixSeconds.nullable(),
+    expires_at: UnixSeconds.nullable(),
+    last_error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    usage: Usage.nullable(),
+    tool_calls: z.array(ToolCall),
+    required_action: RequiredAction.nullable(),
+    routed_to: z.string().nullable().meta({ description: 'Assistant key `auto` routed this run to.' }),
+  })
+  .meta({ id: 'Run' });
+
+export const RunList = listOf(Run, 'RunList');
+
+/** What POST …/messages answers with 202 while the run is still going. */
+export const RunRef = z.object({ id: RunId, status: RunStatus }).meta({ id: 'RunRef' });
+
+export const MessageAccepted = z
+  .object({ run: RunRef, message_id: MessageId })
+  .meta({ id: 'MessageAccepted', description: 'The run started; follow it at the Location URL or its events stream.' });
+
+export const MessageCompleted = z
+  .object({ run: Run, reply: z.array(Message) })
+  .meta({ id: 'MessageCompleted', description: 'The run finished within `wait`: the run and the messages it wrote.' });
+
+export const RunStep = z
+  .object({
+    id: StepId,
+    object: z.literal('thread.run.step'),
+    run_id: RunId,
+    type: z.enum(['message_creation', 'tool_calls']),
+    status: z.enum(['in_progress', 'cancelled', 'failed', 'completed', 'expired']),
+    created_at: UnixSeconds,
+    completed_at: UnixSeconds.nullable(),
+    message_id: MessageId.nullable(),
+    tool_calls: z.array(z.object({ id: z.string(), type: z.enum(['function', 'code_interpreter', 'file_search']), name: z.string().nullable() })),
+  })
+  .meta({ id: 'RunStep', description: 'Summary of one run step.' });
+
+export const RunStepList = listOf(RunStep, 'RunStepList');
+
+export const ToolOutputsBody = z
+  .strictObject({
+    tool_outputs: z
+      .array(z.strictObject({ tool_call_id: ToolCallId, output: z.string().max(MAX_TOOL_OUTPUT_CHARS) }))
+      .min(1)
+      .max(MAX_TOOL_OUTPUTS)
+      .refine((outputs) => new Set(outputs.map((o) => o.tool_call_id)).size === outputs.length, { message: 'each tool_call_id may appear once' }),
+  })
+  .meta({ id: 'ToolOutputsRequest' });
+
+/** SSE resumption: the header a browser's EventSource sends, or a query parameter for clients that cannot set headers. */
+export const RunEventsQuery = z.object({ last_event_id: Cursor.optional().meta({ description: 'Resume after this event id (same as the Last-Event-ID header).' }) });
+export const RunEventsHeaders = z.object({ 'last-event-id': Cursor.optional().meta({ description: 'Resume after this event id.' }) });
+
+export type RunResource = z.input<typeof Run>;
+export type RunListResource = z.input<typeof RunList>;
+export type RunStepListResource = z.input<typeof RunStepList>;
+export type MessageAcceptedResource = z.input<typeof MessageAccepted>;
+export type MessageCompletedResource = z.input<typeof MessageCompleted>;
+export type ToolOutputsRequest = z.output<typeof ToolOutputsBody>;

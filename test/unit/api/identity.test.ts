@@ -1,0 +1,109 @@
+import { HttpRequest } from '@azure/functions';
+import { describe, expect, it } from 'vitest';
+import { resolveCaller } from '../../../src/api/identity';
+import { allRouteSpecs, routeSpecs } from '../../../src/api/routes';
+import { cloudConfig, devConfig, errorOf, invoke, principalHeader, spyRoute } from './support';
+
+const OID = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
+const oid = '6f1d2c8e-4b1a-4c55-9a0e-2f5b8d1c7e90';
+const cloud = cloudConfig();
+const dev = devConfig();
+const requiredSpecs = allRouteSpecs.filter((s) => s.identity === 'required');
+
+const requestWith = (headers: Record<string, string>) => new HttpRequest({ method: 'GET', url: 'http://localhost/api/threads', headers });
+
+describe('cloud mode (App Service Authentication)', () => {
+  it('reads the user id from the objectidentifier claim and the name from name_typ', () => {
+    const header = principalHeader([
+      { typ: OID, val: oid },
+      { typ: 'name', val: 'Alice Example' },
+    ]);
+    expect(resolveCaller(requestWith({ 'x-ms-client-principal': header, 'x-ms-client-principal-id': 'other-id' }), cloud)).toEqual({
+      userId: oid,
+      name: 'Alice Example',
+      source: 'app-service-auth',
+    });
+  });
+
+  it('accepts the short oid claim type', () => {
+    const header = principalHeader([{ typ: 'oid', val: oid }]);
+    expect(resolveCaller(requestWith({ 'x-ms-client-principal': header }), cloud)?.userId).toBe(oid);
+  });
+
+  it('falls back to x-ms-client-principal-id when no object id claim is present', () => {
+    const header = principalHeader([{ typ: 'name', val: 'Bob' }]);
+    const caller = resolveCaller(requestWith({ 'x-ms-client-principal': header, 'x-ms-client-principal-id': 'google-1234' }), cloud);
+    expect(caller).toEqual({ userId: 'google-1234', name: 'Bob', source: 'app-service-auth' });
+  });
+
+  it.each([
+    ['no principal header', {}],
+    ['only the id header (no principal)', { 'x-ms-client-principal-id': oid }],
+    ['a principal that is not base64 JSON', { 'x-ms-client-principal': '%%%not-base64%%%' }],
+    ['a principal without claims', { 'x-ms-client-principal': Buffer.from(JSON.stringify({ auth_typ: 'aad' })).toString('base64') }],
+    ['a principal without any user id', { 'x-ms-client-principal': principalHeader([{ typ: 'name', val: 'Nobody' }]) }],
+    ['a user id unusable as a storage key', { 'x-ms-client-principal': principalHeader([{ typ: 'oid', val: 'a/b#c' }]) }],
+    ['only a dev header', { 'x-user-id': 'alice' }],
+  ])('rejects %s', (_, headers) => {
+    expect(resolveCaller(requestWith(headers as Record<string, string>), cloud)).toBeNull();
+  });
+
+  it.each(requiredSpecs.map((s) => [s.name, s] as const))('%s answers 401 without a principal and never calls the handler', async (_, spec) => {
+    const { route, handler } = spyRoute(spec);
+    const path = spec.path.replace('{threadId}', 'thread_abc').replace('{runId}', 'run_abc').replace('{fileId}', 'file-abc');
+    const result = await invoke(route, { path, headers: { 'x-user-id': 'alice' } }, cloud);
+    expect(result.status).toBe(401);
+    expect(errorOf(result).code).toBe('unauthorized');
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('401 comes before validation, so anonymous callers learn nothing about inputs', async () => {
+    const { route, handler } = spyRoute(routeSpecs.postMessage);
+    const result = await invoke(route, { path: '/threads/bad/messages', body: 'not json', headers: { 'content-type': 'application/json' } }, cloud);
+    expect(result.status).toBe(401);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('passes the caller to the handler', async () => {
+    const { route, handler } = spyRoute(routeSpecs.listThreads);
+    const result = await invoke(route, { path: '/threads', headers: { 'x-ms-client-principal': principalHeader([{ typ: OID, val: oid }]) } }, cloud);
+    expect(result.status).toBe(200);
+    expect(handler.mock.calls[0]![0]).toMatchObject({ user: { userId: oid, source: 'app-service-auth' } });
+  });
+
+  it('routes without identity run for anonymous callers with user null', async () => {
+    const { route, handler } = spyRoute(routeSpecs.runSweep);
+    const result = await invoke(route, { path: '/maintenance/sweep' }, cloud);
+    expect(result.status).toBe(200);
+    expect(handler.mock.calls[0]![0]).toMatchObject({ user: null });
+  });
+});
+
+describe('dev mode (x-user-id)', () => {
+  it('takes the user from x-user-id', () => {
+    expect(resolveCaller(requestWith({ 'x-user-id': 'alice.smith@example.com' }), dev)).toEqual({ userId: 'alice.smith@example.com', source: 'dev-header' });
+  });
+
+  it('ignores App Service principals, which only the cloud platform can vouch for', () => {
+    expect(resolveCaller(requestWith({ 'x-ms-client-principal': principalHeader([{ typ: 'oid', val: oid }]) }), dev)).toBeNull();
+  });
+
+  it.each(['', 'has space', 'a'.repeat(129), 'semi;colon', 'slash/'])('rejects x-user-id %j', (value) => {
+    expect(resolveCaller(requestWith({ 'x-user-id': value }), dev)).toBeNull();
+  });
+
+  it('answers 401 telling the developer to send x-user-id', async () => {
+    const { route, handler } = spyRoute(routeSpecs.getThread);
+    const result = await invoke(route, { path: '/threads/thread_abc' }, dev);
+    expect(result.status).toBe(401);
+    expect(errorOf(result)).toEqual({ code: 'unauthorized', message: expect.stringContaining('x-user-id') });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('explains a malformed x-user-id', async () => {
+    const { route } = spyRoute(routeSpecs.getThread);
+    const result = await invoke(route, { path: '/threads/thread_abc', headers: { 'x-user-id': 'bad user' } }, dev);
+    expect(result.status).toBe(401);
+    expect(errorOf(result).message).toContain('1–128 characters');
+  });
+});

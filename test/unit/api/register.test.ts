@@ -1,0 +1,67 @@
+import type { HttpFunctionOptions } from '@azure/functions';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { platformRoutes } from '../../../src/api/platform-routes';
+import { functionRouteOf, registerRoutes, toHttpFunctionOptions } from '../../../src/api/register';
+import { json } from '../../../src/api/results';
+import { bindRoute, defineRoute, type Route } from '../../../src/api/route';
+import { allRouteSpecs, routeSpecs } from '../../../src/api/routes';
+import { devConfig } from './support';
+
+const deps = { getConfig: () => devConfig() };
+const answer = async () => json(200, {});
+const bindAll = (): Route[] => allRouteSpecs.map((spec) => bindRoute(spec, answer));
+
+function recordingApp() {
+  const registered = new Map<string, HttpFunctionOptions>();
+  return { registered, app: { http: (name: string, options: HttpFunctionOptions) => void registered.set(name, options) } };
+}
+
+describe('registration', () => {
+  it('registers each route under its name with its Functions route, method and auth level', () => {
+    const { app, registered } = recordingApp();
+    registerRoutes(app, bindAll(), deps);
+    expect([...registered.keys()].sort()).toEqual(allRouteSpecs.map((s) => s.name).sort());
+    expect(registered.get('getRun')).toMatchObject({ route: 'threads/{threadId}/runs/{runId}', methods: ['GET'], authLevel: 'function' });
+    expect(registered.get('corsPreflight')).toMatchObject({ route: '{*path}', methods: ['OPTIONS'], authLevel: 'anonymous' });
+    expect(registered.get('runSweep')).toMatchObject({ route: 'maintenance/sweep', methods: ['POST'], authLevel: 'admin' });
+    expect(typeof registered.get('health')!.handler).toBe('function');
+  });
+
+  it('no Functions route collides with the host-reserved admin/ and runtime/ segments', () => {
+    for (const spec of allRouteSpecs) expect(functionRouteOf(spec)).not.toMatch(/^(admin|runtime)\b/i);
+  });
+
+  it('refuses a route that is not in the registry (it would be missing from OpenAPI)', () => {
+    const stray = defineRoute({ name: 'stray', method: 'GET', path: '/stray', authLevel: 'anonymous', identity: 'none', summary: 's', tags: [], responses: { 200: { description: 'ok' } } });
+    expect(() => toHttpFunctionOptions(bindRoute(stray, answer), deps)).toThrow(/not in the routeSpecs registry/);
+    // A copy of a registered spec is not the registered spec either.
+    expect(() => toHttpFunctionOptions(bindRoute({ ...routeSpecs.getRun }, answer), deps)).toThrow(/not in the routeSpecs registry/);
+  });
+
+  it('refuses to register a name twice', () => {
+    const { app } = recordingApp();
+    expect(() => registerRoutes(app, [bindRoute(routeSpecs.getRun, answer), bindRoute(routeSpecs.getRun, answer)], deps)).toThrow(/twice/);
+  });
+
+  it('provides the platform routes itself', () => {
+    expect(platformRoutes.map((r) => r.spec)).toEqual([routeSpecs.openapi, routeSpecs.corsPreflight]);
+  });
+});
+
+describe('defineRoute', () => {
+  const base = { method: 'GET', authLevel: 'anonymous', identity: 'none', summary: 's', tags: [], responses: { 200: { description: 'ok' } } } as const;
+
+  it('requires params to match the path placeholders', () => {
+    expect(() => defineRoute({ ...base, name: 'a', path: '/things/{thingId}' })).toThrow(/thingId/);
+    expect(() => defineRoute({ ...base, name: 'b', path: '/things', params: z.object({ thingId: z.string() }) })).toThrow(/thingId/);
+    expect(defineRoute({ ...base, name: 'c', path: '/things/{thingId}', params: z.object({ thingId: z.string() }) }).path).toBe('/things/{thingId}');
+  });
+
+  it('refuses host-reserved names and paths, JSON-and-form bodies and relative paths', () => {
+    expect(() => defineRoute({ ...base, name: 'adminSweep', path: '/x' })).toThrow(/reserved/);
+    expect(() => defineRoute({ ...base, name: 'x', path: '/admin/sweep' })).toThrow(/reserved/);
+    expect(() => defineRoute({ ...base, name: 'y', path: '/y', body: z.object({}), form: z.object({}) })).toThrow(/not both/);
+    expect(() => defineRoute({ ...base, name: 'z', path: 'z' })).toThrow(/start with/);
+  });
+});
