@@ -1,0 +1,60 @@
+// The declarative shape of one assistants/<key>.json file.
+// Structural rules live in the zod schema; rules that need context (known tools,
+// the file name, the data folder) are checked by the loader.
+import { z } from 'zod';
+
+/** Metadata keys the sync writes on every upstream assistant; definitions may not set them. */
+export const RESERVED_METADATA_PREFIX = 'app_';
+/** The Assistants API allows 16 metadata pairs; the sync uses 3 of them. */
+const MAX_USER_METADATA = 13;
+/** code_interpreter accepts at most 20 files per assistant. */
+const MAX_CODE_INTERPRETER_FILES = 20;
+
+/** Placeholders a runInstructions template may use (see run-instructions.ts). */
+export const RUN_PLACEHOLDERS = ['now', 'date', 'userName'] as const;
+
+/** Long texts may be written as an array of lines (easier to read and diff in JSON); joined with newlines. */
+const text = (max: number) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v.join('\n') : v))
+    .pipe(z.string().min(1).max(max));
+
+const builtInTool = z.enum(['code_interpreter', 'file_search']);
+const functionTool = z.strictObject({ function: z.string().min(1) });
+
+export const assistantDefinitionSchema = z.strictObject({
+  /** Stable identity: equals the file name and becomes the upstream `app_key` tag. */
+  key: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case letters, digits and single dashes').max(64),
+  name: z.string().min(1).max(256),
+  /** Model deployment name; omitted → MODEL_DEPLOYMENT. */
+  model: z.string().min(1).optional(),
+  description: z.string().max(512).optional(),
+  instructions: text(256_000),
+  tools: z.array(z.union([builtInTool, functionTool])).default([]),
+  /** Paths relative to data/, attached to code_interpreter. */
+  files: z.array(z.string().min(1)).max(MAX_CODE_INTERPRETER_FILES).default([]),
+  /** Per-run instructions template: {{now}}, {{date}}, {{userName}}. */
+  runInstructions: text(32_000).optional(),
+  /** What this assistant is for; the copilot router reads it to choose an assistant. */
+  intent: z.string().min(1),
+  temperature: z.number().min(0).max(2).optional(),
+  metadata: z
+    .record(z.string().min(1).max(64), z.string().max(512))
+    .refine((m) => Object.keys(m).length <= MAX_USER_METADATA, `at most ${MAX_USER_METADATA} entries`)
+    .optional(),
+  /** One persistent thread per user, reused on later questions. */
+  threadPerUser: z.boolean().default(false),
+});
+
+export type AssistantDefinition = z.infer<typeof assistantDefinitionSchema>;
+export type AssistantToolSpec = AssistantDefinition['tools'][number];
+
+/** Names of the function tools a definition uses, in declaration order. */
+export function functionToolNames(def: Pick<AssistantDefinition, 'tools'>): string[] {
+  return def.tools.flatMap((tool) => (typeof tool === 'string' ? [] : [tool.function]));
+}
+
+export function usesTool(def: Pick<AssistantDefinition, 'tools'>, name: 'code_interpreter' | 'file_search'): boolean {
+  return def.tools.includes(name);
+}
