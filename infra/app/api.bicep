@@ -1,0 +1,139 @@
+// The Functions backend on Flex Consumption (Node 22) with a user-assigned identity and exactly the
+// app settings src/config.ts reads (plus the platform's own); test/infra checks both directions.
+param name string
+param location string = resourceGroup().location
+param tags object = {}
+param appServicePlanId string
+@description('Blob container URL the deployment package is uploaded to.')
+param deploymentStorageContainerUri string
+@description('Storage service URIs: { blob, queue, table }.')
+param storageServiceUris object
+param identityId string
+param identityClientId string
+param applicationInsightsConnectionString string
+@description('Subnet for VNet integration. Empty: none.')
+param virtualNetworkSubnetId string = ''
+param instanceMemoryMB int = 2048
+param maximumInstanceCount int = 100
+
+@allowed(['foundry', 'azure-openai'])
+param assistantsProvider string
+param assistantsEndpoint string
+param assistantsApiVersion string
+param modelDeployment string
+param runQueueName string = 'runs'
+param ledgerTablePrefix string = 'ledger'
+param deploymentId string
+param corsAllowedOrigins string = ''
+@description('Let App Service answer CORS for corsAllowedOrigins instead of the app (src/api/cors.ts).')
+param platformCorsEnabled bool = false
+param emailAllowedDomains string = ''
+@description('Key Vault secret URI (versionless) holding the send-email Logic App URL.')
+param emailUrlSecretUri string
+@description('Entra ID app registration client id for App Service Authentication. Empty: off.')
+param authClientId string = ''
+
+var serviceName = 'api'
+
+var appSettings = {
+  ASSISTANTS_PROVIDER: assistantsProvider
+  ASSISTANTS_ENDPOINT: assistantsEndpoint
+  MODEL_DEPLOYMENT: modelDeployment
+  AZURE_CLIENT_ID: identityClientId
+  AzureWebJobsStorage__blobServiceUri: storageServiceUris.blob
+  AzureWebJobsStorage__queueServiceUri: storageServiceUris.queue
+  AzureWebJobsStorage__tableServiceUri: storageServiceUris.table
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  RUN_QUEUE_NAME: runQueueName
+  LEDGER_TABLE_PREFIX: ledgerTablePrefix
+  DEPLOYMENT_ID: deploymentId
+  AUTH_MODE: 'cloud'
+  CORS_ALLOWED_ORIGINS: corsAllowedOrigins
+  EMAIL_LOGIC_APP_URL: '@Microsoft.KeyVault(SecretUri=${emailUrlSecretUri})'
+  EMAIL_ALLOWED_DOMAINS: emailAllowedDomains
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+}
+
+// Only azure-openai sends an api-version; foundry speaks v1.
+var azureOpenAiSettings = assistantsProvider == 'azure-openai' ? { ASSISTANTS_API_VERSION: assistantsApiVersion } : {}
+
+var corsOrigins = empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins, ','), origin => trim(origin))
+
+// Tokens are validated when present, but anonymous requests still reach the app, which answers 401
+// itself; the platform fills X-MS-CLIENT-PRINCIPAL for the authenticated ones.
+var authSettings = {
+  platform: { enabled: true }
+  globalValidation: {
+    requireAuthentication: false
+    unauthenticatedClientAction: 'AllowAnonymous'
+  }
+  identityProviders: {
+    azureActiveDirectory: {
+      enabled: true
+      registration: {
+        clientId: authClientId
+        openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+      }
+      validation: {
+        allowedAudiences: [authClientId, 'api://${authClientId}']
+      }
+    }
+  }
+  login: { tokenStore: { enabled: false } }
+}
+
+module functionApp 'br/public:avm/res/web/site:0.15.1' = {
+  name: '${serviceName}-flex-consumption'
+  params: {
+    kind: 'functionapp,linux'
+    name: name
+    location: location
+    tags: union(tags, { 'azd-service-name': serviceName })
+    serverFarmResourceId: appServicePlanId
+    managedIdentities: {
+      systemAssigned: false
+      userAssignedResourceIds: [identityId]
+    }
+    // Resolves the EMAIL_LOGIC_APP_URL Key Vault reference with the app's identity.
+    keyVaultAccessIdentityResourceId: identityId
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentStorageContainerUri
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+    siteConfig: {
+      alwaysOn: false
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      // Platform CORS answers preflights itself and replaces the app's CORS headers (exposed Location and
+      // Retry-After, credentials for named origins), so by default it stays empty and the app serves CORS.
+      cors: {
+        allowedOrigins: platformCorsEnabled ? corsOrigins : []
+        supportCredentials: false
+      }
+    }
+    virtualNetworkSubnetId: !empty(virtualNetworkSubnetId) ? virtualNetworkSubnetId : null
+    appSettingsKeyValuePairs: union(appSettings, azureOpenAiSettings)
+    authSettingV2Configuration: !empty(authClientId) ? authSettings : null
+  }
+}
+
+output name string = functionApp.outputs.name
+output uri string = 'https://${functionApp.outputs.defaultHostname}'

@@ -1,0 +1,374 @@
+// `azd up` entry point: one resource group holding the Functions backend (Flex Consumption),
+// its storage, monitoring, Key Vault, the model (Foundry) and the send-email Logic App.
+// test/infra checks this template against src/config.ts; run `npx vitest run test/infra` after edits.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment: names the resource group, seeds unique names and becomes DEPLOYMENT_ID.')
+param environmentName string
+
+@minLength(1)
+@description('Primary location for all resources; pick a region that offers Flex Consumption.')
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Object id of the user or service principal running azd (azd sets AZURE_PRINCIPAL_ID).')
+param principalId string = ''
+
+@description('Kind of principal principalId is: User locally, ServicePrincipal in CI.')
+@allowed(['User', 'ServicePrincipal'])
+param principalType string = 'User'
+
+@description('Skip the deployer\'s debugging data roles (storage, Key Vault, monitoring), e.g. for a CI service principal. Its model roles stay: the postdeploy assistants sync needs them.')
+param skipDeployerRoleAssignments bool = false
+
+@description('Integrate the function app with a new VNet and reach storage over private endpoints.')
+param vnetEnabled bool = false
+
+@description('Assistants-protocol provider the app talks to.')
+@allowed(['foundry', 'azure-openai'])
+param assistantsProvider string = 'foundry'
+
+@description('An existing Foundry project endpoint (foundry) or Azure OpenAI endpoint (azure-openai). Empty: create a Foundry resource.')
+param existingAssistantsEndpoint string = ''
+
+@description('Resource id of the existing endpoint\'s Cognitive Services account, so the app identity gets its model roles there. Empty: assign them yourself.')
+param existingModelAccountResourceId string = ''
+
+@description('api-version the azure-openai provider sends (foundry always uses v1).')
+param assistantsApiVersion string = '2024-05-01-preview'
+
+@description('Region of the Foundry resource, where the model has quota. Empty: location.')
+param aiLocation string = ''
+
+@description('Model to deploy on the created Foundry resource.')
+param modelName string = 'gpt-4o'
+
+param modelVersion string = '2024-11-20'
+
+@description('Deployment SKU: GlobalStandard, Standard, DataZoneStandard ...')
+param modelSkuName string = 'GlobalStandard'
+
+@description('Deployment capacity in thousands of tokens per minute.')
+param modelCapacity int = 30
+
+@description('Name of the model deployment (MODEL_DEPLOYMENT). Empty: the model name.')
+param modelDeploymentName string = ''
+
+@description('Browser origins allowed to call the API, comma-separated (* for any). Empty: none.')
+param corsAllowedOrigins string = ''
+
+@description('Have App Service answer CORS for corsAllowedOrigins instead of the app itself (which also exposes Location/Retry-After and allows credentials).')
+param platformCorsEnabled bool = false
+
+@description('Recipient domains send_email may write to, comma-separated. Empty: send_email refuses every recipient.')
+param emailAllowedDomains string = ''
+
+@description('acs: Azure Communication Services Email with an Azure-managed domain (fully automated). office365: an Office 365 Outlook connection (one manual consent after deployment).')
+@allowed(['acs', 'office365'])
+param emailProvider string = 'acs'
+
+@description('Where Azure Communication Services stores email data at rest.')
+param emailDataLocation string = 'United States'
+
+@description('Client id of an Entra ID app registration; when set, App Service Authentication validates its tokens and fills the principal header. Empty: authentication off.')
+param authClientId string = ''
+
+var abbrs = loadJsonContent('./abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+
+var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
+var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var aiAccountName = '${abbrs.cognitiveServicesAccounts}${resourceToken}'
+var communicationServiceName = '${abbrs.communicationCommunicationServices}${resourceToken}'
+
+// Names the app reads through RUN_QUEUE_NAME and LEDGER_TABLE_PREFIX; created here so nothing waits on first use.
+var runQueueName = 'runs'
+var ledgerTablePrefix = 'ledger'
+var ledgerTables = [for suffix in ['Threads', 'Runs', 'ToolCalls', 'RunEvents', 'Leases']: { name: '${ledgerTablePrefix}${suffix}' }]
+
+var createModel = empty(existingAssistantsEndpoint)
+var modelDeployment = !empty(modelDeploymentName) ? modelDeploymentName : modelName
+var assistantsEndpoint = !createModel
+  ? existingAssistantsEndpoint
+  : (assistantsProvider == 'foundry' ? ai!.outputs.projectEndpoint : ai!.outputs.openAiEndpoint)
+// A stand-in id keeps the (skipped) existing-account module's scope expression valid when none is given.
+var existingModelAccountId = !empty(existingModelAccountResourceId)
+  ? existingModelAccountResourceId
+  : '${rg.id}/providers/Microsoft.CognitiveServices/accounts/none'
+var existingModelAccountParts = split(existingModelAccountId, '/')
+var deployerDataRolesEnabled = !empty(principalId) && !skipDeployerRoleAssignments
+
+var storageSuffix = environment().suffixes.storage
+var storageServiceUris = {
+  blob: 'https://${storageAccountName}.blob.${storageSuffix}'
+  queue: 'https://${storageAccountName}.queue.${storageSuffix}'
+  table: 'https://${storageAccountName}.table.${storageSuffix}'
+}
+
+resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {
+  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+// The app's one identity: storage, Key Vault references, App Insights ingestion and the model.
+module apiIdentity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+  name: 'apiIdentity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module appServicePlan 'br/public:avm/res/web/serverfarm:0.1.1' = {
+  name: 'appServicePlan'
+  scope: rg
+  params: {
+    name: '${abbrs.webServerFarms}${resourceToken}'
+    sku: {
+      name: 'FC1'
+      tier: 'FlexConsumption'
+    }
+    reserved: true
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    skuName: 'Standard_LRS'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false // identity only: no connection strings anywhere
+    dnsEndpointType: 'Standard'
+    minimumTlsVersion: 'TLS1_2'
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : 'Enabled'
+    networkAcls: vnetEnabled
+      ? { defaultAction: 'Deny', bypass: 'None' }
+      : { defaultAction: 'Allow', bypass: 'AzureServices' }
+    blobServices: {
+      containers: [{ name: deploymentStorageContainerName }]
+    }
+    queueServices: {
+      queues: [{ name: runQueueName }, { name: '${runQueueName}-poison' }]
+    }
+    tableServices: {
+      tables: ledgerTables
+    }
+  }
+}
+
+module logAnalytics 'br/public:avm/res/operational-insights/workspace:0.11.1' = {
+  name: 'logAnalytics'
+  scope: rg
+  params: {
+    name: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    location: location
+    tags: tags
+    dataRetention: 30
+  }
+}
+
+module appInsights 'br/public:avm/res/insights/component:0.6.0' = {
+  name: 'appInsights'
+  scope: rg
+  params: {
+    name: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+    workspaceResourceId: logAnalytics.outputs.resourceId
+    disableLocalAuth: true // ingestion with Entra ID only (APPLICATIONINSIGHTS_AUTHENTICATION_STRING)
+  }
+}
+
+module keyVault 'br/public:avm/res/key-vault/vault:0.5.1' = {
+  name: 'keyVault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    sku: 'standard'
+    enableRbacAuthorization: true
+    enableVaultForDeployment: false
+    enableVaultForTemplateDeployment: false
+    enablePurgeProtection: false // `azd down --purge` must be able to remove it
+  }
+}
+
+module ai 'app/ai.bicep' = if (createModel) {
+  name: 'ai'
+  scope: rg
+  params: {
+    name: aiAccountName
+    projectName: '${abbrs.cognitiveServicesProjects}${resourceToken}'
+    location: !empty(aiLocation) ? aiLocation : location
+    tags: tags
+    modelName: modelName
+    modelVersion: modelVersion
+    modelSkuName: modelSkuName
+    modelCapacity: modelCapacity
+    deploymentName: modelDeployment
+  }
+}
+
+module acsEmail 'app/acs-email.bicep' = if (emailProvider == 'acs') {
+  name: 'acsEmail'
+  scope: rg
+  params: {
+    communicationServiceName: communicationServiceName
+    emailServiceName: '${abbrs.communicationEmailServices}${resourceToken}'
+    dataLocation: emailDataLocation
+    tags: tags
+  }
+}
+
+module email 'app/logic-app-email.bicep' = {
+  name: 'email'
+  scope: rg
+  params: {
+    name: '${abbrs.logicWorkflows}send-email'
+    location: location
+    tags: tags
+    emailProvider: emailProvider
+    keyVaultName: keyVault.outputs.name
+    communicationServiceName: communicationServiceName
+    acsEndpoint: emailProvider == 'acs' ? acsEmail!.outputs.endpoint : ''
+    senderAddress: emailProvider == 'acs' ? acsEmail!.outputs.senderAddress : ''
+  }
+}
+
+module vnet 'app/vnet.bicep' = if (vnetEnabled) {
+  name: 'vnet'
+  scope: rg
+  params: {
+    name: '${abbrs.networkVirtualNetworks}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storagePrivateEndpoints 'app/storage-private-endpoints.bicep' = if (vnetEnabled) {
+  name: 'storagePrivateEndpoints'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    virtualNetworkName: vnet!.outputs.name
+    subnetName: vnet!.outputs.privateEndpointSubnetName
+    storageAccountName: storage.outputs.name
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    appPrincipalId: apiIdentity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    appInsightsName: appInsights.outputs.name
+  }
+}
+
+module deployerRbac 'app/rbac-deployer.bicep' = if (deployerDataRolesEnabled) {
+  name: 'deployerRbac'
+  scope: rg
+  params: {
+    principalId: principalId
+    principalType: principalType
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    appInsightsName: appInsights.outputs.name
+  }
+}
+
+module modelRbac 'app/rbac-model.bicep' = if (createModel) {
+  name: 'modelRbac'
+  scope: rg
+  params: {
+    accountName: ai!.outputs.accountName
+    appPrincipalId: apiIdentity.outputs.principalId
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+  }
+}
+
+// Same roles on an existing account, wherever its resource group is.
+module existingModelRbac 'app/rbac-model.bicep' = if (!createModel && !empty(existingModelAccountResourceId)) {
+  name: 'existingModelRbac'
+  scope: resourceGroup(existingModelAccountParts[2], existingModelAccountParts[4])
+  params: {
+    accountName: last(existingModelAccountParts)
+    appPrincipalId: apiIdentity.outputs.principalId
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+  }
+}
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: functionAppName
+    location: location
+    tags: tags
+    appServicePlanId: appServicePlan.outputs.resourceId
+    deploymentStorageContainerUri: '${storageServiceUris.blob}/${deploymentStorageContainerName}'
+    storageServiceUris: storageServiceUris
+    identityId: apiIdentity.outputs.resourceId
+    identityClientId: apiIdentity.outputs.clientId
+    applicationInsightsConnectionString: appInsights.outputs.connectionString
+    virtualNetworkSubnetId: vnetEnabled ? vnet!.outputs.appSubnetId : ''
+    assistantsProvider: assistantsProvider
+    assistantsEndpoint: assistantsEndpoint
+    assistantsApiVersion: assistantsApiVersion
+    modelDeployment: modelDeployment
+    runQueueName: runQueueName
+    ledgerTablePrefix: ledgerTablePrefix
+    deploymentId: environmentName
+    corsAllowedOrigins: corsAllowedOrigins
+    platformCorsEnabled: platformCorsEnabled
+    emailAllowedDomains: emailAllowedDomains
+    emailUrlSecretUri: email.outputs.callbackUrlSecretUri
+    authClientId: authClientId
+  }
+  // The host starts with the app; give it its storage and Key Vault roles first.
+  dependsOn: [rbac]
+}
+
+// Outputs land in the azd environment (.azure/<env>/.env) and in hooks' environment. Never secrets:
+// the Logic App URL stays in Key Vault, storage has no keys, App Insights is reached with Entra ID.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = api.outputs.uri
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output EMAIL_LOGIC_APP_NAME string = email.outputs.name
+
+// What `npm run assistants:sync` (postdeploy hook) and a local run against the cloud read, under the
+// names src/config.ts uses. The deployer reaches storage with its own identity, so no clientId here.
+output ASSISTANTS_PROVIDER string = assistantsProvider
+output ASSISTANTS_ENDPOINT string = assistantsEndpoint
+output ASSISTANTS_API_VERSION string = assistantsApiVersion
+output MODEL_DEPLOYMENT string = modelDeployment
+output DEPLOYMENT_ID string = environmentName
+output RUN_QUEUE_NAME string = runQueueName
+output LEDGER_TABLE_PREFIX string = ledgerTablePrefix
+output AzureWebJobsStorage__blobServiceUri string = storageServiceUris.blob
+output AzureWebJobsStorage__queueServiceUri string = storageServiceUris.queue
+output AzureWebJobsStorage__tableServiceUri string = storageServiceUris.table
