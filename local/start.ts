@@ -1,7 +1,8 @@
 // `npm start`: the whole stack on one machine, nothing to configure first.
 // Builds the app, starts Azurite, the local Assistants API server, the mail sink and the
 // local Functions host with the app; prints every URL; stops everything on Ctrl-C.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
       LOCAL_ASSISTANTS_URL: assistants.url,
       EMAIL_LOGIC_APP_URL: mail.logicAppUrl,
     };
-    if (!values['skip-sync']) syncAssistants(env);
+    if (!values['skip-sync']) await syncAssistants(env);
 
     const host = await startFunctionsHost({
       appPath: path.join(root, 'dist/main.js'),
@@ -94,9 +95,11 @@ async function main(): Promise<void> {
   }
 }
 
-function syncAssistants(env: Record<string, string>): void {
+/** Asynchronous on purpose: the Assistants server it talks to runs in this very process. */
+async function syncAssistants(env: Record<string, string>): Promise<void> {
   console.log('Syncing assistants/ to the local Assistants API server...');
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/assistants-sync.ts')], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/assistants-sync.ts')], { cwd: root, env: { ...process.env, ...env } });
+  process.stdout.write(stdout);
 }
 
 void main();

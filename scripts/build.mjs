@@ -13,6 +13,9 @@ await build({
   format: 'cjs',
   sourcemap: true,
   external: ['@azure/functions-core'],
+  // Some Azure SDK packages resolve to ESM builds that use import.meta.url; give them the bundle's own URL.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
 });
 console.log('built dist/main.js');

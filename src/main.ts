@@ -1,9 +1,11 @@
 // Functions entry (package.json `main`, bundled to dist/main.js): validates settings, then registers every function.
+// An invalid setting stops the app at startup with one message naming every offending setting.
 import { app } from '@azure/functions';
 import { getConfig } from './runtime';
-import './functions/health';
+import './functions/http-api';
+import './functions/run-worker';
+import './functions/run-poison';
 
-// Fail at startup, naming every bad setting, rather than on the first request.
 getConfig();
 // SSE live updates stream their responses.
 app.setup({ enableHttpStream: true });

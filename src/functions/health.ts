@@ -1,8 +1,0 @@
-import { app } from '@azure/functions';
-
-app.http('health', {
-  route: 'health',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: async () => ({ status: 200, jsonBody: { status: 'ok' } }),
-});

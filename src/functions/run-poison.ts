@@ -1,0 +1,19 @@
+// Poison-queue trigger: a run message that kept failing marks its run failed with a reason the frontend can show.
+import { app, type InvocationContext } from '@azure/functions';
+import { loggerFromContext } from '../logging';
+import { processPoisonedRunMessage } from '../runs/poison';
+import { workerDeps } from '../runs/worker-deps';
+import { getConfig, getRuntime } from '../runtime';
+import { parseQueuedRunMessage } from '../runs/queued-message';
+
+app.storageQueue('runPoison', {
+  queueName: `${getConfig().RUN_QUEUE_NAME}-poison`,
+  connection: 'AzureWebJobsStorage',
+  handler: async (queued: unknown, context: InvocationContext) => {
+    const runtime = await getRuntime();
+    const message = parseQueuedRunMessage(queued);
+    const logger = loggerFromContext(context, runtime.config.LOG_LEVEL, { threadId: message.threadId, runId: message.runId });
+    const outcome = await processPoisonedRunMessage(workerDeps(runtime, logger), message);
+    logger.warn('poisoned run message handled', { outcome });
+  },
+});

@@ -1,0 +1,100 @@
+// Starting a run from the HTTP API: the user's message goes upstream at once, the run is
+// recorded in the ledger (which holds the thread's one active run) and queued. The worker
+// creates the upstream run with streaming and follows it from there.
+import { randomBytes } from 'node:crypto';
+import type OpenAI from 'openai';
+import type { MessageCreateParams } from 'openai/resources/beta/threads/messages';
+import { AppError, notFound } from '../errors';
+import type { Logger } from '../logging';
+import type { Ledger, RunRecord } from '../store/ledger';
+import type { RunQueue } from '../store/run-queue';
+import type { AssistantResolver } from '../assistants';
+import { renderRunInstructions } from '../assistants';
+import { classifyUpstreamError } from '../upstream';
+import { isTerminal } from './run-status';
+
+export interface StartRunDeps {
+  client: OpenAI;
+  ledger: Ledger;
+  queue: Pick<RunQueue, 'send'>;
+  assistants: AssistantResolver;
+  logger: Logger;
+  deploymentId: string;
+  defaultAssistant: string;
+  now: () => number;
+}
+
+export interface StartRunInput {
+  userId: string;
+  userName?: string;
+  threadId: string;
+  content: string;
+  assistant?: string;
+  attachments?: MessageCreateParams.Attachment[];
+  metadata?: Record<string, string>;
+}
+
+export function newRunId(): string {
+  return `run_${randomBytes(12).toString('hex')}`;
+}
+
+export async function startRun(deps: StartRunDeps, input: StartRunInput): Promise<{ run: RunRecord; messageId: string }> {
+  const thread = await deps.ledger.getOwnedThread(input.threadId, input.userId);
+  if (!thread) throw notFound('Thread');
+  const assistantKey = input.assistant ?? thread.assistantKey ?? deps.defaultAssistant;
+  const { assistantId, definition } = await deps.assistants.resolve(assistantKey);
+  const runId = newRunId();
+  const logger = deps.logger.child({ threadId: input.threadId, runId });
+
+  await claimThread(deps, input.threadId, runId);
+  let messageId: string;
+  try {
+    const message = await deps.client.beta.threads.messages.create(input.threadId, {
+      role: 'user',
+      content: input.content,
+      ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+      metadata: { ...input.metadata, app_run_id: runId },
+    });
+    messageId = message.id;
+  } catch (error) {
+    await deps.ledger.setActiveRun(input.threadId, null, { expectRunId: runId });
+    throw classifyUpstreamError(error, { what: 'Thread', threadId: input.threadId });
+  }
+
+  const run = await deps.ledger.recordRun({
+    threadId: input.threadId,
+    runId,
+    ownerId: input.userId,
+    assistantKey,
+    assistantId,
+    status: 'queued',
+    createdAt: deps.now(),
+    messageId,
+    additionalInstructions: renderRunInstructions(definition, { now: new Date(deps.now()), userName: input.userName }),
+  });
+  try {
+    await deps.queue.send({ threadId: input.threadId, runId, attempt: 0 });
+  } catch (error) {
+    // Nothing may be lost silently: the run is recorded as failed and the thread freed.
+    logger.error('could not queue the run', { error });
+    await deps.ledger.updateRun(input.threadId, runId, { status: 'failed', completedAt: deps.now(), lastError: { code: 'queue_unavailable', message: 'The run could not be scheduled. Please try again.' } });
+    await deps.ledger.setActiveRun(input.threadId, null, { expectRunId: runId });
+    throw new AppError('upstream_unavailable', 'The run could not be scheduled. Please try again.', 503, { retryAfterSeconds: 5 });
+  }
+  await deps.ledger.touchThread(input.threadId, deps.now());
+  logger.info('run queued', { assistantKey });
+  return { run, messageId };
+}
+
+/** One active run per thread; a ledger entry pointing at a finished run is taken over. */
+async function claimThread(deps: StartRunDeps, threadId: string, runId: string): Promise<void> {
+  try {
+    await deps.ledger.setActiveRun(threadId, runId);
+  } catch (error) {
+    const activeRunId = error instanceof AppError && error.code === 'run_active' ? (error.details.runId as string | undefined) : undefined;
+    if (!activeRunId) throw error;
+    const active = await deps.ledger.getRun(threadId, activeRunId);
+    if (active && !isTerminal(active.status)) throw error;
+    await deps.ledger.setActiveRun(threadId, runId, { expectRunId: activeRunId });
+  }
+}
