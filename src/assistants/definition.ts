@@ -21,7 +21,16 @@ const text = (max: number) =>
     .pipe(z.string().min(1).max(max));
 
 const builtInTool = z.enum(['code_interpreter', 'file_search']);
+/** A server-side tool by its registry name: the backend executes it. */
 const functionTool = z.strictObject({ function: z.string().min(1) });
+/** A client-side tool, declared here in full: the frontend executes it and submits its output. */
+const clientFunctionTool = z.strictObject({
+  clientFunction: z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64'),
+    description: z.string().max(1024).optional(),
+    parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
+  }),
+});
 
 export const assistantDefinitionSchema = z.strictObject({
   /** Stable identity: equals the file name and becomes the upstream `app_key` tag. */
@@ -31,7 +40,7 @@ export const assistantDefinitionSchema = z.strictObject({
   model: z.string().min(1).optional(),
   description: z.string().max(512).optional(),
   instructions: text(256_000),
-  tools: z.array(z.union([builtInTool, functionTool])).default([]),
+  tools: z.array(z.union([builtInTool, functionTool, clientFunctionTool])).default([]),
   /** Paths relative to data/, attached to code_interpreter. */
   files: z.array(z.string().min(1)).max(MAX_CODE_INTERPRETER_FILES).default([]),
   /** Per-run instructions template: {{now}}, {{date}}, {{userName}}. */
@@ -52,9 +61,15 @@ export type AssistantToolSpec = AssistantDefinition['tools'][number];
 
 /** Names of the function tools a definition uses, in declaration order. */
 export function functionToolNames(def: Pick<AssistantDefinition, 'tools'>): string[] {
-  return def.tools.flatMap((tool) => (typeof tool === 'string' ? [] : [tool.function]));
+  return def.tools.flatMap((tool) => (typeof tool === 'object' && 'function' in tool ? [tool.function] : []));
 }
 
 export function usesTool(def: Pick<AssistantDefinition, 'tools'>, name: 'code_interpreter' | 'file_search'): boolean {
   return def.tools.includes(name);
+}
+
+/** The tool's name as the model sees it. */
+export function toolName(tool: AssistantToolSpec): string {
+  if (typeof tool === 'string') return tool;
+  return 'function' in tool ? tool.function : tool.clientFunction.name;
 }

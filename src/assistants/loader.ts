@@ -3,7 +3,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { assistantDefinitionSchema, RESERVED_METADATA_PREFIX, RUN_PLACEHOLDERS, type AssistantDefinition } from './definition';
+import { assistantDefinitionSchema, RESERVED_METADATA_PREFIX, RUN_PLACEHOLDERS, type AssistantDefinition, toolName } from './definition';
 import { unknownPlaceholders } from './run-instructions';
 
 export { renderRunInstructions } from './run-instructions';
@@ -71,11 +71,11 @@ function checkTools(def: AssistantDefinition, knownTools: string[]): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   def.tools.forEach((tool, i) => {
-    const name = typeof tool === 'string' ? tool : tool.function;
-    const where = typeof tool === 'string' ? `tools[${i}]` : `tools[${i}].function`;
+    const name = toolName(tool);
+    const where = typeof tool === 'string' ? `tools[${i}]` : 'function' in tool ? `tools[${i}].function` : `tools[${i}].clientFunction.name`;
     if (seen.has(name)) problems.push(`${where}: "${name}" is listed twice`);
     seen.add(name);
-    if (typeof tool !== 'string' && !knownTools.includes(name)) {
+    if (typeof tool === 'object' && 'function' in tool && !knownTools.includes(name)) {
       problems.push(`${where}: unknown tool "${name}" (known tools: ${knownTools.join(', ') || 'none'})`);
     }
   });

@@ -126,6 +126,10 @@ function assistantTools(def: AssistantDefinition, functionTools: SyncDeps['funct
   return def.tools.map((tool): AssistantTool => {
     if (tool === 'code_interpreter') return { type: 'code_interpreter' };
     if (tool === 'file_search') return { type: 'file_search' };
+    if ('clientFunction' in tool) {
+      const { name, description, parameters } = tool.clientFunction;
+      return { type: 'function', function: { name, ...(description ? { description } : {}), parameters } };
+    }
     const declaration = declared.get(tool.function);
     if (!declaration) throw new Error(`assistant ${def.key}: the tool registry returned no declaration for "${tool.function}"`);
     return declaration;

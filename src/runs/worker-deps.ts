@@ -3,8 +3,8 @@ import type { Logger } from '../logging';
 import type { Runtime } from '../runtime';
 import type { RunDeps } from './ports';
 
-/** A claim older than the longest a tool may run, plus a margin, belongs to a worker that died. */
-const CLAIM_MARGIN_MS = 15_000;
+/** A claim older than twice the longest a tool may run belongs to a worker that died. */
+
 
 export function workerDeps(runtime: Runtime, logger: Logger): RunDeps {
   return {
@@ -17,6 +17,6 @@ export function workerDeps(runtime: Runtime, logger: Logger): RunDeps {
     now: Date.now,
     followBudgetMs: runtime.config.RUN_FOLLOW_BUDGET,
     recheckIntervalMs: runtime.config.RUN_RECHECK_INTERVAL,
-    staleClaimMs: runtime.config.TOOL_TIMEOUT + CLAIM_MARGIN_MS,
+    staleClaimMs: 2 * runtime.config.TOOL_TIMEOUT,
   };
 }
