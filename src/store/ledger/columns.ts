@@ -1,0 +1,62 @@
+// Column helpers: structured values are stored as JSON strings, and long text (tool arguments/outputs,
+// event payloads) is split across several properties because one string property holds at most 64 KiB.
+import { AppError } from '../../errors';
+
+/** 32,000 UTF-16 units stay below the 64 KiB per-property limit. */
+const PART_LENGTH = 32_000;
+/** Keeps an entity below the 1 MiB entity limit with room for its other columns. */
+const MAX_PARTS = 14;
+
+export type Row = Record<string, unknown>;
+
+/** Writes `text` into `name`, `name__1`, `name__2`, ... and records how many parts there are. */
+export function writeText(row: Row, name: string, text: string | undefined): void {
+  if (text === undefined) return;
+  const parts = Math.max(1, Math.ceil(text.length / PART_LENGTH));
+  if (parts > MAX_PARTS) {
+    throw new AppError('payload_too_large', `${name} is too large to record (${text.length} characters).`, 413);
+  }
+  for (let i = 0; i < parts; i++) row[i === 0 ? name : `${name}__${i}`] = text.slice(i * PART_LENGTH, (i + 1) * PART_LENGTH);
+  if (parts > 1) row[`${name}__parts`] = parts;
+}
+
+export function readText(row: Row, name: string): string | undefined {
+  const first = row[name];
+  if (typeof first !== 'string') return undefined;
+  const parts = typeof row[`${name}__parts`] === 'number' ? (row[`${name}__parts`] as number) : 1;
+  let text = first;
+  for (let i = 1; i < parts; i++) text += String(row[`${name}__${i}`] ?? '');
+  return text;
+}
+
+export function writeJson(row: Row, name: string, value: unknown): void {
+  if (value !== undefined && value !== null) writeText(row, name, JSON.stringify(value));
+}
+
+export function readJson<T>(row: Row, name: string): T | undefined {
+  const text = readText(row, name);
+  return text === undefined ? undefined : (JSON.parse(text) as T);
+}
+
+/** Times are epoch milliseconds in records and Edm.DateTime in the table, so filters can compare them. */
+export const toDate = (ms: number | undefined): Date | undefined => (ms === undefined ? undefined : new Date(ms));
+
+export function readTime(row: Row, name: string): number | undefined {
+  const value = row[name];
+  return value instanceof Date ? value.getTime() : undefined;
+}
+
+export function readString(row: Row, name: string): string | undefined {
+  const value = row[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function readNumber(row: Row, name: string): number | undefined {
+  const value = row[name];
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** Drops undefined and null: the service rejects null properties, and Replace removes absent ones. */
+export function compact<T extends Row>(row: T): T {
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined && v !== null)) as T;
+}

@@ -1,0 +1,260 @@
+// The Runs table: PK `<threadId>`, RK `<runId>` (our run id; the upstream one is a column, since a run is
+// recorded before the upstream run exists). A run is a point read, a thread's runs one partition query.
+// Status changes are appended to a bounded history; terminal statuses are sticky, because queue delivery is
+// at-least-once and a late "in_progress" from a slow worker must not resurrect a finished run.
+import { odata } from '@azure/data-tables';
+import type { RunStatus } from 'openai/resources/beta/threads/runs/runs';
+import { badRequest, notFound } from '../../errors';
+import { readJson, readNumber, readString, readText, readTime, toDate, writeJson, writeText, type Row } from './columns';
+import { tableKey } from './keys';
+import { clampLimit } from './threads';
+import { deleteEntity, insertIfAbsent, mutateEntity, NO_CHANGE, queryEntities, readEntity, type LazyTable } from './table-ops';
+
+export type { RunStatus };
+
+export const TERMINAL_RUN_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled', 'expired', 'incomplete']);
+export const isTerminalRunStatus = (status: string): boolean => TERMINAL_RUN_STATUSES.has(status);
+
+export interface RunError {
+  code: string;
+  message: string;
+}
+
+export interface RunUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export interface RunStatusChange {
+  status: RunStatus;
+  at: number;
+}
+
+/** Times are epoch milliseconds. */
+export interface RunRecord {
+  threadId: string;
+  runId: string;
+  ownerId: string;
+  assistantKey: string;
+  assistantId?: string;
+  upstreamRunId?: string;
+  /** The user message that started the run. */
+  messageId?: string;
+  status: RunStatus;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt?: number;
+  completedAt?: number;
+  cancelRequested?: boolean;
+  lastError?: RunError;
+  usage?: RunUsage;
+  /** Which worker/queue/region followed the run, for diagnostics. */
+  routedTo?: string;
+  additionalInstructions?: string;
+  /** Generation of the queue chain following this run; older messages are duplicates. */
+  followGeneration?: number;
+  /** How the worker follows the run, e.g. `stream` or `poll`. */
+  followMode?: string;
+  lastPolledAt?: number;
+  /** Oldest first, at most STATUS_HISTORY_LIMIT entries (the oldest are dropped). */
+  statusHistory: RunStatusChange[];
+}
+
+export interface NewRun {
+  threadId: string;
+  runId: string;
+  ownerId: string;
+  assistantKey: string;
+  assistantId?: string;
+  upstreamRunId?: string;
+  messageId?: string;
+  status: RunStatus;
+  createdAt: number;
+  expiresAt?: number;
+  routedTo?: string;
+  additionalInstructions?: string;
+}
+
+export interface RunPatch {
+  status?: RunStatus;
+  /** When the change happened (default: the ledger clock). */
+  at?: number;
+  assistantKey?: string;
+  assistantId?: string;
+  upstreamRunId?: string;
+  messageId?: string;
+  expiresAt?: number;
+  completedAt?: number;
+  cancelRequested?: boolean;
+  /** null clears. */
+  lastError?: RunError | null;
+  /** null clears. */
+  usage?: RunUsage | null;
+  routedTo?: string;
+  additionalInstructions?: string;
+  followGeneration?: number;
+  followMode?: string;
+  lastPolledAt?: number;
+}
+
+export interface RunPage {
+  runs: RunRecord[];
+  hasMore: boolean;
+}
+
+export interface RunStore {
+  /** Records a run; recording the same run again returns the stored record unchanged. */
+  recordRun(input: NewRun): Promise<RunRecord>;
+  getRun(threadId: string, runId: string): Promise<RunRecord | null>;
+  /** Newest first (by createdAt). `after` is the last run id of the previous page. */
+  listRuns(threadId: string, options?: { limit?: number; after?: string }): Promise<RunPage>;
+  /** Applies `patch` with ETag retries; a terminal status is never replaced. Throws not_found for unknown runs. */
+  updateRun(threadId: string, runId: string, patch: RunPatch): Promise<RunRecord>;
+  /**
+   * Runs created before `cutoff`, for retention. Scans the table (a filter on createdAt across partitions),
+   * so it belongs in the timer job.
+   */
+  listRunsCreatedBefore(cutoff: number, options?: { limit?: number }): Promise<RunRecord[]>;
+  deleteRunRow(threadId: string, runId: string): Promise<boolean>;
+}
+
+export const STATUS_HISTORY_LIMIT = 50;
+const ERROR_MESSAGE_LIMIT = 2_000;
+
+export function createRunStore(table: LazyTable, now: () => number): RunStore {
+  const readRun = async (threadId: string, runId: string) => {
+    const entity = await readEntity(table, tableKey(threadId), tableKey(runId));
+    return entity ? rowToRun(entity) : null;
+  };
+
+  return {
+    async recordRun(input) {
+      const record: RunRecord = {
+        ...input,
+        updatedAt: input.createdAt,
+        statusHistory: [{ status: input.status, at: input.createdAt }],
+        completedAt: isTerminalRunStatus(input.status) ? input.createdAt : undefined,
+      };
+      if (await insertIfAbsent(table, tableKey(input.threadId), tableKey(input.runId), runToRow(record))) return record;
+      return (await readRun(input.threadId, input.runId)) ?? record;
+    },
+
+    getRun: readRun,
+
+    async listRuns(threadId, options = {}) {
+      const limit = clampLimit(options.limit);
+      // Run ids are not time-ordered, so a thread's runs (tens, rarely hundreds) are sorted here.
+      const runs = (await queryEntities(table, odata`PartitionKey eq ${tableKey(threadId)}`))
+        .map(rowToRun)
+        .sort((a, b) => b.createdAt - a.createdAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0));
+      let start = 0;
+      if (options.after) {
+        const index = runs.findIndex((r) => r.runId === options.after);
+        if (index < 0) throw badRequest(`Unknown cursor: after=${options.after}`);
+        start = index + 1;
+      }
+      return { runs: runs.slice(start, start + limit), hasMore: runs.length > start + limit };
+    },
+
+    async updateRun(threadId, runId, patch) {
+      const at = patch.at ?? now();
+      const result = await mutateEntity(table, tableKey(threadId), tableKey(runId), (row) => {
+        const current = rowToRun(row);
+        const next = applyRunPatch(current, patch, at);
+        return sameRun(current, next) ? NO_CHANGE : runToRow(next);
+      });
+      if (!result) throw notFound('Run');
+      return rowToRun(result.row);
+    },
+
+    async listRunsCreatedBefore(cutoff, options = {}) {
+      return (await queryEntities(table, odata`createdAt lt ${new Date(cutoff)}`, { limit: options.limit })).map(rowToRun);
+    },
+
+    deleteRunRow: (threadId, runId) => deleteEntity(table, tableKey(threadId), tableKey(runId)),
+  };
+}
+
+/** The pure mutation behind updateRun (re-applied on every ETag retry). */
+export function applyRunPatch(current: RunRecord, patch: RunPatch, at: number): RunRecord {
+  const { status, at: _at, completedAt, lastError, usage, ...fields } = patch;
+  const next: RunRecord = { ...current, updatedAt: at };
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined) (next as unknown as Record<string, unknown>)[name] = value;
+  }
+  if (status !== undefined && status !== current.status && !isTerminalRunStatus(current.status)) {
+    next.status = status;
+    next.statusHistory = [...current.statusHistory, { status, at }].slice(-STATUS_HISTORY_LIMIT);
+    if (isTerminalRunStatus(status)) next.completedAt = current.completedAt ?? completedAt ?? at;
+  } else if (completedAt !== undefined && isTerminalRunStatus(current.status) && current.completedAt === undefined) {
+    next.completedAt = completedAt;
+  }
+  if (lastError === null) next.lastError = undefined;
+  else if (lastError) next.lastError = { code: lastError.code, message: lastError.message.slice(0, ERROR_MESSAGE_LIMIT) };
+  if (usage === null) next.usage = undefined;
+  else if (usage) next.usage = { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens, total_tokens: usage.total_tokens };
+  return next;
+}
+
+/** Equal apart from updatedAt: such an update is skipped rather than written. */
+function sameRun(a: RunRecord, b: RunRecord): boolean {
+  const comparable = (run: RunRecord) => {
+    const row = runToRow({ ...run, updatedAt: 0 });
+    return JSON.stringify(Object.keys(row).sort().map((name) => [name, row[name]]));
+  };
+  return comparable(a) === comparable(b);
+}
+
+function runToRow(run: RunRecord): Row {
+  const row: Row = {
+    threadId: run.threadId,
+    runId: run.runId,
+    ownerId: run.ownerId,
+    assistantKey: run.assistantKey,
+    assistantId: run.assistantId,
+    upstreamRunId: run.upstreamRunId,
+    messageId: run.messageId,
+    status: run.status,
+    createdAt: toDate(run.createdAt),
+    updatedAt: toDate(run.updatedAt),
+    expiresAt: toDate(run.expiresAt),
+    completedAt: toDate(run.completedAt),
+    cancelRequested: run.cancelRequested,
+    routedTo: run.routedTo,
+    followGeneration: run.followGeneration,
+    followMode: run.followMode,
+    lastPolledAt: toDate(run.lastPolledAt),
+  };
+  writeJson(row, 'lastError', run.lastError);
+  writeJson(row, 'usage', run.usage);
+  writeJson(row, 'statusHistory', run.statusHistory);
+  writeText(row, 'additionalInstructions', run.additionalInstructions);
+  return row;
+}
+
+function rowToRun(row: Row): RunRecord {
+  return {
+    threadId: String(row.threadId),
+    runId: String(row.runId),
+    ownerId: String(row.ownerId),
+    assistantKey: String(row.assistantKey),
+    assistantId: readString(row, 'assistantId'),
+    upstreamRunId: readString(row, 'upstreamRunId'),
+    messageId: readString(row, 'messageId'),
+    status: row.status as RunStatus,
+    createdAt: readTime(row, 'createdAt') ?? 0,
+    updatedAt: readTime(row, 'updatedAt') ?? 0,
+    expiresAt: readTime(row, 'expiresAt'),
+    completedAt: readTime(row, 'completedAt'),
+    cancelRequested: typeof row.cancelRequested === 'boolean' ? row.cancelRequested : undefined,
+    lastError: readJson<RunError>(row, 'lastError'),
+    usage: readJson<RunUsage>(row, 'usage'),
+    routedTo: readString(row, 'routedTo'),
+    additionalInstructions: readText(row, 'additionalInstructions'),
+    followGeneration: readNumber(row, 'followGeneration'),
+    followMode: readString(row, 'followMode'),
+    lastPolledAt: readTime(row, 'lastPolledAt'),
+    statusHistory: readJson<RunStatusChange[]>(row, 'statusHistory') ?? [],
+  };
+}

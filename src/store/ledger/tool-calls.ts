@@ -1,0 +1,166 @@
+// The ToolCalls table: PK `<runId>`, RK `<toolCallId>`. Queue delivery is at-least-once, so two workers may
+// see the same requires_action; inserting the claim row (409 = someone already has it) decides which one runs
+// the tool, and the stored output is what every worker submits. Together that makes tool effects exactly-once.
+import { odata } from '@azure/data-tables';
+import { notFound } from '../../errors';
+import { readNumber, readString, readText, readTime, toDate, writeText, type Row } from './columns';
+import { tableKey } from './keys';
+import { deletePartition, insertIfAbsent, mutateEntity, NO_CHANGE, queryEntities, readEntity, type LazyTable } from './table-ops';
+
+export type ToolCallStatus =
+  /** A worker is executing it (or died doing so). */
+  | 'claimed'
+  /** Owned by the frontend, whose output has not arrived yet. */
+  | 'awaiting_client'
+  | 'succeeded'
+  | 'invalid_arguments'
+  | 'failed'
+  | 'timed_out'
+  /** Its worker died mid-call and the tool is not safe to repeat. */
+  | 'unknown_outcome'
+  | 'client_submitted';
+
+/** Statuses that still change; any other status is final and its output is what gets submitted. */
+export const OPEN_TOOL_CALL_STATUSES: ReadonlySet<ToolCallStatus> = new Set(['claimed', 'awaiting_client']);
+
+/** Times are epoch milliseconds. */
+export interface ToolCallRecord {
+  runId: string;
+  toolCallId: string;
+  threadId: string;
+  name: string;
+  /** The JSON arguments exactly as the model produced them. */
+  arguments: string;
+  /** Who produces the output: a backend tool or the frontend. */
+  owner: 'server' | 'client';
+  status: ToolCallStatus;
+  claimedAt: number;
+  /** Identifies the claimant, for diagnostics (e.g. invocation id). */
+  claimToken?: string;
+  /** The text submitted as the tool output (failures report an error output too). */
+  output?: string;
+  durationMs?: number;
+  completedAt?: number;
+}
+
+export interface ToolCallClaim {
+  runId: string;
+  toolCallId: string;
+  threadId: string;
+  name: string;
+  arguments: string;
+  /** Default `server`. */
+  owner?: 'server' | 'client';
+  claimedAt: number;
+  claimToken?: string;
+}
+
+export type ClaimResult = { claimed: true; record: ToolCallRecord } | { claimed: false; existing: ToolCallRecord };
+
+export interface ToolCallCompletion {
+  status: ToolCallStatus;
+  output: string;
+  durationMs?: number;
+  completedAt: number;
+}
+
+export interface ToolCallStore {
+  /** Insert-if-absent: exactly one concurrent claimant gets `claimed: true`; the others get the stored record. */
+  claimToolCall(claim: ToolCallClaim): Promise<ClaimResult>;
+  /**
+   * Takes over a claim whose holder is presumed dead: succeeds (true) only while the call is still `claimed`
+   * with the claim time the caller saw (`expectedClaimedAt`), so of several takers exactly one wins.
+   */
+  reclaimToolCall(runId: string, toolCallId: string, expectedClaimedAt: number, claimedAt: number): Promise<boolean>;
+  /**
+   * Records an outcome while the call is open (claimed or awaiting the client). Once final, further
+   * completions change nothing, so every worker submits the same (stored) output.
+   * Throws not_found when the call was never claimed.
+   */
+  completeToolCall(runId: string, toolCallId: string, completion: ToolCallCompletion): Promise<void>;
+  getToolCall(runId: string, toolCallId: string): Promise<ToolCallRecord | null>;
+  listToolCalls(runId: string): Promise<ToolCallRecord[]>;
+  /** Removes all of a run's tool calls; returns how many. */
+  deleteToolCalls(runId: string): Promise<number>;
+}
+
+export function createToolCallStore(table: LazyTable): ToolCallStore {
+  const read = async (runId: string, toolCallId: string) => {
+    const entity = await readEntity(table, tableKey(runId), tableKey(toolCallId));
+    return entity ? rowToToolCall(entity) : null;
+  };
+
+  return {
+    async claimToolCall(claim) {
+      const record: ToolCallRecord = { ...claim, owner: claim.owner ?? 'server', status: 'claimed' };
+      if (await insertIfAbsent(table, tableKey(claim.runId), tableKey(claim.toolCallId), toolCallToRow(record))) {
+        return { claimed: true, record };
+      }
+      const existing = await read(claim.runId, claim.toolCallId);
+      // A 409 followed by a missing row means the run's calls were just purged: nothing to run any more.
+      if (!existing) throw notFound('Tool call');
+      return { claimed: false, existing };
+    },
+
+    async reclaimToolCall(runId, toolCallId, expectedClaimedAt, claimedAt) {
+      const result = await mutateEntity(table, tableKey(runId), tableKey(toolCallId), (row) => {
+        const current = rowToToolCall(row);
+        if (current.status !== 'claimed' || current.claimedAt !== expectedClaimedAt) return NO_CHANGE;
+        return toolCallToRow({ ...current, claimedAt });
+      });
+      return result?.changed ?? false;
+    },
+
+    async completeToolCall(runId, toolCallId, completion) {
+      const result = await mutateEntity(table, tableKey(runId), tableKey(toolCallId), (row) => {
+        const current = rowToToolCall(row);
+        if (!OPEN_TOOL_CALL_STATUSES.has(current.status)) return NO_CHANGE;
+        return toolCallToRow({ ...current, ...completion });
+      });
+      if (!result) throw notFound('Tool call');
+    },
+
+    getToolCall: read,
+
+    async listToolCalls(runId) {
+      return (await queryEntities(table, odata`PartitionKey eq ${tableKey(runId)}`)).map(rowToToolCall);
+    },
+
+    deleteToolCalls: (runId) => deletePartition(table, tableKey(runId)),
+  };
+}
+
+function toolCallToRow(call: ToolCallRecord): Row {
+  const row: Row = {
+    runId: call.runId,
+    toolCallId: call.toolCallId,
+    threadId: call.threadId,
+    name: call.name,
+    owner: call.owner,
+    status: call.status,
+    claimedAt: toDate(call.claimedAt),
+    claimToken: call.claimToken,
+    durationMs: call.durationMs === undefined ? undefined : Math.round(call.durationMs),
+    completedAt: toDate(call.completedAt),
+  };
+  writeText(row, 'arguments', call.arguments);
+  writeText(row, 'output', call.output);
+  return row;
+}
+
+function rowToToolCall(row: Row): ToolCallRecord {
+  return {
+    runId: String(row.runId),
+    toolCallId: String(row.toolCallId),
+    threadId: String(row.threadId),
+    name: String(row.name),
+    arguments: readText(row, 'arguments') ?? '',
+    owner: row.owner === 'client' ? 'client' : 'server',
+    status: row.status as ToolCallStatus,
+    claimedAt: readTime(row, 'claimedAt') ?? 0,
+    claimToken: readString(row, 'claimToken'),
+    output: readText(row, 'output'),
+    durationMs: readNumber(row, 'durationMs'),
+    completedAt: readTime(row, 'completedAt'),
+  };
+}

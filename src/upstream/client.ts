@@ -1,0 +1,111 @@
+// The Assistants-protocol client for the configured provider. Every provider speaks the same protocol
+// through the `openai` package; they differ only in base URL, api-version query and authentication:
+//   local         <LOCAL_ASSISTANTS_URL>/v1                 Authorization: Bearer <key or local-dev-key>
+//   azure-openai  <endpoint>/openai?api-version=<version>   api-key header, or Entra ID bearer (cognitiveservices scope)
+//   foundry       <project endpoint>?api-version=v1         Entra ID bearer (ai.azure.com scope); Foundry agents take no keys
+//   openai        <endpoint or api.openai.com/v1>           Authorization: Bearer <key>
+import OpenAI, { AzureOpenAI } from 'openai';
+import { DefaultAzureCredential, getBearerTokenProvider, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { Config, Provider } from '../config';
+
+export interface UpstreamDeps {
+  /** Replaces the managed identity / DefaultAzureCredential chain (tests). */
+  credential?: TokenCredential;
+  fetch?: typeof fetch;
+}
+
+type UpstreamConfig = Pick<
+  Config,
+  'provider' | 'ASSISTANTS_ENDPOINT' | 'ASSISTANTS_API_KEY' | 'ASSISTANTS_API_VERSION' | 'AZURE_CLIENT_ID' | 'LOCAL_ASSISTANTS_URL'
+>;
+
+export const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
+export const AI_FOUNDRY_SCOPE = 'https://ai.azure.com/.default';
+export const FOUNDRY_API_VERSION = 'v1';
+const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+const LOCAL_DEV_KEY = 'local-dev-key';
+
+/**
+ * One request waits at most 60 s for response headers (streams are not cut off once they start);
+ * two retries with the SDK's backoff cover brief 429/5xx/connection blips without holding a worker for long.
+ */
+const REQUEST_OPTIONS = { timeout: 60_000, maxRetries: 2 } as const;
+
+export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamDeps = {}): OpenAI {
+  // organization/project pinned to null so the SDK does not pick OPENAI_ORG_ID/OPENAI_PROJECT_ID up from the environment.
+  const common = { ...REQUEST_OPTIONS, organization: null, project: null, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+  switch (config.provider) {
+    case 'local':
+      return new OpenAI({ ...common, baseURL: `${trimSlash(config.LOCAL_ASSISTANTS_URL)}/v1`, apiKey: config.ASSISTANTS_API_KEY ?? LOCAL_DEV_KEY });
+
+    case 'azure-openai': {
+      const endpoint = required(config.ASSISTANTS_ENDPOINT, 'ASSISTANTS_ENDPOINT');
+      // baseURL rather than `endpoint`: the SDK would otherwise also consult OPENAI_BASE_URL from the environment.
+      const base = { ...common, baseURL: `${trimSlash(endpoint)}/openai`, apiVersion: config.ASSISTANTS_API_VERSION };
+      return config.ASSISTANTS_API_KEY
+        ? new AzureOpenAI({ ...base, apiKey: config.ASSISTANTS_API_KEY })
+        : new AzureOpenAI({ ...base, azureADTokenProvider: getBearerTokenProvider(credentialFor(config, deps), COGNITIVE_SERVICES_SCOPE) });
+    }
+
+    case 'foundry': {
+      const endpoint = required(config.ASSISTANTS_ENDPOINT, 'ASSISTANTS_ENDPOINT');
+      return new OpenAI({
+        ...common,
+        baseURL: trimSlash(endpoint),
+        defaultQuery: { 'api-version': FOUNDRY_API_VERSION },
+        // An async apiKey is called before every request and sent as `Authorization: Bearer <token>`;
+        // the token provider caches and refreshes the Entra ID token.
+        apiKey: getBearerTokenProvider(credentialFor(config, deps), AI_FOUNDRY_SCOPE),
+      });
+    }
+
+    case 'openai':
+      return new OpenAI({
+        ...common,
+        baseURL: trimSlash(config.ASSISTANTS_ENDPOINT ?? OPENAI_DEFAULT_BASE_URL),
+        apiKey: required(config.ASSISTANTS_API_KEY, 'ASSISTANTS_API_KEY'),
+      });
+  }
+}
+
+export interface UpstreamDescription {
+  provider: Provider;
+  /** Host (and port) only: paths may name projects and queries may carry signatures. */
+  host: string;
+  auth: 'api-key' | 'entra-id';
+  apiVersion?: string;
+}
+
+/** What the client talks to, safe to log: no keys, no paths, no query strings. */
+export function describeUpstream(config: UpstreamConfig): UpstreamDescription {
+  switch (config.provider) {
+    case 'local':
+      return { provider: 'local', host: new URL(config.LOCAL_ASSISTANTS_URL).host, auth: 'api-key' };
+    case 'azure-openai':
+      return {
+        provider: 'azure-openai',
+        host: hostOf(config.ASSISTANTS_ENDPOINT),
+        auth: config.ASSISTANTS_API_KEY ? 'api-key' : 'entra-id',
+        apiVersion: config.ASSISTANTS_API_VERSION,
+      };
+    case 'foundry':
+      return { provider: 'foundry', host: hostOf(config.ASSISTANTS_ENDPOINT), auth: 'entra-id', apiVersion: FOUNDRY_API_VERSION };
+    case 'openai':
+      return { provider: 'openai', host: hostOf(config.ASSISTANTS_ENDPOINT ?? OPENAI_DEFAULT_BASE_URL), auth: 'api-key' };
+  }
+}
+
+/** The user-assigned identity named by AZURE_CLIENT_ID in Azure; otherwise the developer's own sign-in chain. */
+function credentialFor(config: UpstreamConfig, deps: UpstreamDeps): TokenCredential {
+  if (deps.credential) return deps.credential;
+  return config.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: config.AZURE_CLIENT_ID }) : new DefaultAzureCredential();
+}
+
+function required(value: string | undefined, name: string): string {
+  // loadConfig already insists on these; this guards hand-built configs.
+  if (!value) throw new Error(`${name} is required for this Assistants provider.`);
+  return value;
+}
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+const hostOf = (url: string | undefined) => (url ? new URL(url).host : '');

@@ -1,0 +1,85 @@
+// The ledger is what the run worker's RunLedgerPort (src/runs/ports.ts) stands for: these tests plug the
+// real ledger and run queue into the worker's tool resolution and check exactly-once tool effects end to end.
+import type { RequiredActionFunctionToolCall } from 'openai/resources/beta/threads/runs/runs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/logging';
+import type { RunDeps, ToolOutcomeView, ToolRunnerPort } from '../../../src/runs/ports';
+import { resolveToolCalls } from '../../../src/runs/resolve-tool-calls';
+import { createRunQueue } from '../../../src/store/run-queue';
+import { createUpstreamClient } from '../../../src/upstream';
+import { newId, useLedger } from './use-ledger';
+
+/** A tool that counts its executions and takes a while, so concurrent resolvers overlap. */
+function countingTools(options: { idempotent: boolean }) {
+  const executions: string[] = [];
+  const tools: ToolRunnerPort = {
+    has: (name) => name === 'send_email',
+    isIdempotent: () => options.idempotent,
+    async execute(call): Promise<ToolOutcomeView> {
+      executions.push(call.id);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { status: 'succeeded', output: `{"sent":"${call.id}"}`, durationMs: 300 };
+    },
+  };
+  return { tools, executions };
+}
+
+const toolCall = (id: string): RequiredActionFunctionToolCall => ({ id, type: 'function', function: { name: 'send_email', arguments: '{"to":"a@example.com"}' } });
+
+describe('ledger as the run worker’s port', () => {
+  const fx = useLedger();
+  let base: Omit<RunDeps, 'tools' | 'staleClaimMs'>;
+  beforeAll(() => {
+    base = {
+      // Typed as the ports: this assignment is the compile-time check that ledger and queue fit them.
+      ledger: fx.ledger,
+      queue: createRunQueue(fx.config, fx.clients),
+      client: createUpstreamClient(fx.config),
+      logger: createLogger({ sink: () => undefined }),
+      deploymentId: 'test',
+      now: Date.now,
+      followBudgetMs: 10_000,
+      recheckIntervalMs: 1_000,
+    };
+  });
+
+  const seedRun = async () => {
+    const threadId = newId('thread');
+    const runId = newId('run');
+    await fx.ledger.recordRun({ threadId, runId, ownerId: 'alice', assistantKey: 'k', assistantId: 'asst_1', status: 'requires_action', createdAt: Date.now() });
+    return (await fx.ledger.getRun(threadId, runId))!;
+  };
+
+  it('executes a tool once when two deliveries resolve the same call at the same time, and replays its output', async () => {
+    const { tools, executions } = countingTools({ idempotent: false });
+    const deps: RunDeps = { ...base, tools, staleClaimMs: 60_000 };
+    const run = await seedRun();
+    const call = toolCall(newId('call'));
+
+    const results = await Promise.all([resolveToolCalls(deps, run, [call], Date.now() + 10_000), resolveToolCalls(deps, run, [call], Date.now() + 10_000)]);
+    expect(executions).toEqual([call.id]);
+    const expected = { kind: 'ready', outputs: [{ tool_call_id: call.id, output: `{"sent":"${call.id}"}` }] };
+    // The loser normally sees the claim mid-execution; on a very slow machine it may see the stored output.
+    expect(results).toContainEqual(expected);
+    for (const r of results) expect([expected, { kind: 'in_progress_elsewhere', toolCallId: call.id }]).toContainEqual(r);
+
+    // A later redelivery submits the stored output without running the tool again.
+    const replay = await resolveToolCalls(deps, run, [call], Date.now() + 10_000);
+    expect(replay).toEqual(expected);
+    expect(executions).toEqual([call.id]);
+    expect((await fx.ledger.listRunEvents(run.runId)).map((e) => e.type)).toEqual(['run.tool_call', 'run.tool_output']);
+  });
+
+  it('does not repeat a non-idempotent tool whose worker died mid-call', async () => {
+    const { tools, executions } = countingTools({ idempotent: false });
+    const run = await seedRun();
+    const call = toolCall(newId('call'));
+    // The dead worker's claim, long ago.
+    await fx.ledger.claimToolCall({ runId: run.runId, threadId: run.threadId, toolCallId: call.id, name: 'send_email', arguments: '{}', owner: 'server', claimedAt: Date.now() - 120_000 });
+
+    const result = await resolveToolCalls({ ...base, tools, staleClaimMs: 60_000 }, run, [call], Date.now() + 10_000);
+    expect(executions).toEqual([]);
+    expect(result.kind).toBe('ready');
+    expect((await fx.ledger.getToolCall(run.runId, call.id))?.status).toBe('unknown_outcome');
+  });
+});

@@ -1,0 +1,55 @@
+// Each provider's client against the local Assistants API server, which serves the OpenAI (/v1), Azure OpenAI
+// (/openai + api-version) and Foundry (/api/projects/{p} + api-version=v1) URL styles and checks their auth.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TokenCredential } from '@azure/identity';
+import { startAssistantsServer, type RunningAssistantsServer } from '../../../local/assistants-server';
+import { loadConfig } from '../../../src/config';
+import { classifyUpstreamError, createUpstreamClient } from '../../../src/upstream';
+
+const credential: TokenCredential = { getToken: async () => ({ token: 'local-entra-token', expiresOnTimestamp: Date.now() + 3_600_000 }) };
+const storage = { AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+
+describe('upstream clients against the local Assistants server', () => {
+  let server: RunningAssistantsServer;
+  beforeAll(async () => {
+    server = await startAssistantsServer({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => server?.close());
+
+  const providers: [string, () => Record<string, string>][] = [
+    ['local (/v1)', () => ({ LOCAL_ASSISTANTS_URL: server.url })],
+    ['azure-openai with a key (/openai)', () => ({ ...storage, ASSISTANTS_PROVIDER: 'azure-openai', ASSISTANTS_ENDPOINT: server.url, ASSISTANTS_API_KEY: 'local-key' })],
+    ['azure-openai keyless (/openai)', () => ({ ...storage, ASSISTANTS_PROVIDER: 'azure-openai', ASSISTANTS_ENDPOINT: server.url })],
+    ['foundry (/api/projects/{p})', () => ({ ...storage, ASSISTANTS_PROVIDER: 'foundry', ASSISTANTS_ENDPOINT: `${server.url}/api/projects/local-project` })],
+    ['openai (/v1)', () => ({ ...storage, ASSISTANTS_PROVIDER: 'openai', ASSISTANTS_ENDPOINT: `${server.url}/v1`, ASSISTANTS_API_KEY: 'sk-local' })],
+  ];
+
+  it.each(providers)('%s: runs a conversation and maps protocol errors', async (_name, env) => {
+    const client = createUpstreamClient(loadConfig(env()), { credential });
+    const assistant = await client.beta.assistants.create({ model: 'gpt-4o', instructions: 'Answer briefly.' });
+    const thread = await client.beta.threads.create({ messages: [{ role: 'user', content: 'Hello there' }] });
+    const run = await client.beta.threads.runs.create(thread.id, { assistant_id: assistant.id });
+
+    // While the run is active the thread refuses new messages: mapped to run_active naming the run.
+    const refused = await client.beta.threads.messages.create(thread.id, { role: 'user', content: 'again' }).catch((e: unknown) => e);
+    expect(classifyUpstreamError(refused)).toMatchObject({ code: 'run_active', status: 409, details: { runId: run.id } });
+
+    const finished = await client.beta.threads.runs.poll(run.id, { thread_id: thread.id });
+    expect(finished.status).toBe('completed');
+    const messages = await client.beta.threads.messages.list(thread.id, { order: 'asc' });
+    expect(messages.data.map((m) => m.role)).toEqual(['user', 'assistant']);
+
+    const missing = await client.beta.threads.retrieve('thread_doesnotexist').catch((e: unknown) => e);
+    expect(classifyUpstreamError(missing, { what: 'Thread' })).toMatchObject({ code: 'not_found', message: 'Thread not found.' });
+  });
+
+  it('is refused by the server when the api-version is not one Azure OpenAI accepts', async () => {
+    const client = createUpstreamClient(
+      loadConfig({ ...storage, ASSISTANTS_PROVIDER: 'azure-openai', ASSISTANTS_ENDPOINT: server.url, ASSISTANTS_API_KEY: 'k', ASSISTANTS_API_VERSION: 'not-a-version' }),
+    );
+    // Per-request options: AzureOpenAI#withOptions loses apiVersion in openai v6 and throws.
+    const error = classifyUpstreamError(await client.beta.assistants.list({}, { maxRetries: 0 }).catch((e: unknown) => e));
+    expect(error).toMatchObject({ code: 'upstream_error', status: 502, details: { upstreamStatus: 400 } });
+    expect(error.message).toContain('api-version');
+  });
+});
