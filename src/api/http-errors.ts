@@ -1,5 +1,7 @@
 // The one place errors become HTTP responses: `{error:{code,message}}`, never a stack trace,
 // an upstream URL or a secret. Unexpected errors are logged (redacted) and answered generically.
+import { OpenAIError } from 'openai';
+import { classifyUpstreamError } from '../upstream/errors';
 import type { HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { AppError, badRequest, type ErrorCode } from '../errors';
@@ -63,7 +65,9 @@ function body(code: ApiErrorCode, message: string): string {
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-export function errorResponse(error: unknown, logger: Logger): HttpResponseInit {
+export function errorResponse(thrown: unknown, logger: Logger): HttpResponseInit {
+  // Upstream (openai SDK) failures map to 404/409/429/502/503 like every other typed error.
+  const error = thrown instanceof OpenAIError ? classifyUpstreamError(thrown) : thrown;
   const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE };
   if (error instanceof AppError) {
     const retryAfter = error.details.retryAfterSeconds;
