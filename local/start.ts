@@ -66,6 +66,7 @@ async function main(): Promise<void> {
       port: Number(values['func-port']),
       settingsPath: path.join(root, 'local.settings.json'),
       env,
+      onOutput: (text) => process.stdout.write(text),
     });
     stops.push(host.close);
     void host.exited.then((code) => {

@@ -1,0 +1,113 @@
+// The host's HTTP front door on 127.0.0.1: routes requests to HTTP-triggered functions (route templates,
+// methods, auth levels), invokes them through the app's programming model and writes their responses,
+// forwarding through the library's own HTTP server when the app enabled HTTP streaming.
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isAuthorized, presentedKey, type AuthLevel, type HostKeys } from './auth';
+import { forwardToWorker } from './http-forward';
+import { findHttpOutput, httpTriggerMetadata, toRpcHttpRequest, writeRpcHttpResponse } from './http-rpc';
+import type { Invoker } from './invoke';
+import type { RegisteredFunction } from './registry';
+import type { RouteTable } from './routes';
+
+export interface HttpRoute {
+  fn: RegisteredFunction;
+  triggerName: string;
+  authLevel: AuthLevel;
+}
+
+/** Handles `/admin/...` requests; returns false when the path is not an admin route. */
+export type AdminHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+export interface HttpHostOptions {
+  routes: RouteTable<HttpRoute>;
+  keys: HostKeys;
+  invoker: Invoker;
+  /** The library's HTTP server (capability `HttpUri`) when the app enabled HTTP streaming. */
+  workerHttpUri?: URL;
+  admin?: AdminHandler;
+  onError(message: string): void;
+}
+
+/** How long a streamed response may take to reach the client after its invocation finished. */
+const RESPONSE_GRACE_MS = 5_000;
+
+export function createRequestListener(options: HttpHostOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(options, req, res).catch((error: unknown) => {
+      options.onError(`HTTP request ${req.method} ${req.url} failed: ${(error as Error).message}`);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end();
+      } else res.destroy();
+    });
+  };
+}
+
+async function handle(options: HttpHostOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+  if (options.admin && (await options.admin(req, res, url))) return;
+  const match = options.routes.match(req.method ?? 'GET', url.pathname);
+  if (!match) {
+    req.resume();
+    res.statusCode = 404;
+    res.end();
+    return;
+  }
+  if (!isAuthorized(match.value.authLevel, options.keys, presentedKey(url, req.headers))) {
+    req.resume();
+    res.statusCode = 401;
+    res.end();
+    return;
+  }
+  const { fn, triggerName } = match.value;
+  const invocationId = randomUUID();
+  const reason = 'This function was programmatically called via the host APIs.';
+  const triggerMetadata = httpTriggerMetadata(req, url, match.params);
+
+  if (options.workerHttpUri) {
+    const forwarding = forwardToWorker(req, res, options.workerHttpUri, invocationId);
+    let outcome;
+    try {
+      outcome = await options.invoker.invoke(fn, { invocationId, reason, triggerMetadata, inputData: [{ name: triggerName, data: { http: toRpcHttpRequest(req, url, match.params) } }] });
+    } catch {
+      forwarding.abort(500);
+      return;
+    }
+    // A handler that returned no response sent nothing through the library: the host answers 200 (OkResult).
+    const noResponse = (outcome.result === undefined || outcome.result === null) && '$return' in fn.bindings;
+    if (noResponse || !(await forwarding.waitForResponse(RESPONSE_GRACE_MS))) forwarding.abort(200);
+    await forwarding.done;
+    return;
+  }
+
+  const body = await readBody(req);
+  let outcome;
+  try {
+    outcome = await options.invoker.invoke(fn, { invocationId, reason, triggerMetadata, inputData: [{ name: triggerName, data: { http: toRpcHttpRequest(req, url, match.params, body) } }] });
+  } catch {
+    res.statusCode = 500;
+    res.end();
+    return;
+  }
+  writeRpcHttpResponse(req, res, findHttpOutput(fn, outcome.response));
+}
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function listenOnLoopback(listener: http.RequestListener, port: number): Promise<{ server: http.Server; port: number }> {
+  const server = http.createServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}

@@ -1,0 +1,149 @@
+// Runs one invocation exactly as the Node.js worker's InvocationHandler does: the app's programming model builds
+// the arguments (real HttpRequest / InvocationContext objects), hooks run around the handler, and the model
+// converts the result back into an RPC response. Output bindings are then delivered by the host.
+import { performance } from 'node:perf_hooks';
+import type {
+  CoreInvocationContext,
+  PostInvocationContext,
+  PreInvocationContext,
+  RpcInvocationRequest,
+  RpcInvocationResponse,
+  RpcLogCategory,
+  RpcLogLevel,
+  RpcParameterBinding,
+  RpcTypedData,
+} from './core-types';
+import type { InFlight } from './in-flight';
+import type { AppRegistry, RegisteredFunction } from './registry';
+
+export interface InvocationRequest {
+  invocationId: string;
+  inputData: RpcParameterBinding[];
+  triggerMetadata: Record<string, RpcTypedData>;
+  /** Why the host invoked the function (shown in the `Executing` line). */
+  reason: string;
+}
+
+/** Delivers a successful invocation's output bindings (queue messages, ...); a failure fails the invocation. */
+export type OutputDelivery = (fn: RegisteredFunction, response: RpcInvocationResponse, invocationId: string) => Promise<void>;
+
+export interface InvocationOutcome {
+  response: RpcInvocationResponse;
+  /** The handler's result after postInvocation hooks (the programming model already converted it into `response`). */
+  result: unknown;
+}
+
+export interface Invoker {
+  invoke(fn: RegisteredFunction, request: InvocationRequest): Promise<InvocationOutcome>;
+}
+
+export function createInvoker(deps: { registry: AppRegistry; inFlight: InFlight; deliverOutputs: OutputDelivery }): Invoker {
+  return {
+    invoke: (fn, request) => deps.inFlight.track(run(deps, fn, request)),
+  };
+}
+
+async function run(deps: { registry: AppRegistry; deliverOutputs: OutputDelivery }, fn: RegisteredFunction, request: InvocationRequest): Promise<InvocationOutcome> {
+  const { registry } = deps;
+  const scope = { functionName: fn.name, invocationId: request.invocationId };
+  const started = performance.now();
+  registry.log({ level: 'information', category: 'system', message: `Executing 'Functions.${fn.name}' (Reason='${request.reason}', Id=${request.invocationId})`, ...scope });
+  try {
+    const outcome = await invokeThroughModel(registry, fn, request);
+    await deps.deliverOutputs(fn, outcome.response, request.invocationId);
+    registry.log({ level: 'information', category: 'system', message: `Executed 'Functions.${fn.name}' (Succeeded, Id=${request.invocationId}, Duration=${elapsed(started)}ms)`, ...scope });
+    return outcome;
+  } catch (error) {
+    registry.log({
+      level: 'error',
+      category: 'system',
+      message: `Executed 'Functions.${fn.name}' (Failed, Id=${request.invocationId}, Duration=${elapsed(started)}ms)\nResult: Failure\nException: ${describeError(error)}`,
+      ...scope,
+    });
+    throw error;
+  }
+}
+
+async function invokeThroughModel(registry: AppRegistry, fn: RegisteredFunction, request: InvocationRequest): Promise<InvocationOutcome> {
+  const programmingModel = registry.programmingModel;
+  if (!programmingModel) throw new Error('No programming model was set by the app.');
+  // The log hooks see the invocation's context once the model has built it.
+  const current: { context?: unknown } = {};
+  const rpcRequest: RpcInvocationRequest = {
+    invocationId: request.invocationId,
+    functionId: fn.id,
+    inputData: request.inputData,
+    triggerMetadata: request.triggerMetadata,
+  };
+  const coreContext: CoreInvocationContext = {
+    invocationId: request.invocationId,
+    request: rpcRequest,
+    metadata: {
+      name: fn.name,
+      functionId: fn.id,
+      bindings: fn.bindings,
+      rawBindings: Object.entries(fn.bindings).map(([name, binding]) => JSON.stringify({ ...binding, name })),
+      scriptFile: fn.scriptFile ?? 'unknown',
+    },
+    log(level: RpcLogLevel, category: RpcLogCategory, message: string) {
+      registry.log({ level, category, message, functionName: fn.name, invocationId: request.invocationId }, current.context);
+    },
+  };
+  const scope = { functionName: fn.name, invocationId: request.invocationId };
+
+  const model = await programmingModel.getInvocationModel(coreContext);
+  const args = await model.getArguments();
+  current.context = args.context;
+  const hookData = {};
+
+  const pre: PreInvocationContext = {
+    hookData,
+    appHookData: registry.appHookData,
+    invocationContext: args.context,
+    inputs: args.inputs,
+    functionCallback: fn.callback,
+  };
+  coreContext.state = 'preInvocationHooks';
+  try {
+    await registry.runHooks('preInvocation', pre, scope);
+  } finally {
+    coreContext.state = undefined;
+  }
+
+  const post: PostInvocationContext = {
+    hookData,
+    appHookData: registry.appHookData,
+    invocationContext: args.context,
+    inputs: pre.inputs,
+    result: null,
+    error: null,
+  };
+  coreContext.state = 'invocation';
+  try {
+    post.result = await model.invokeFunction(args.context, pre.inputs, pre.functionCallback);
+  } catch (error) {
+    post.error = error;
+  } finally {
+    coreContext.state = undefined;
+  }
+
+  coreContext.state = 'postInvocationHooks';
+  try {
+    await registry.runHooks('postInvocation', post, scope);
+  } finally {
+    coreContext.state = undefined;
+  }
+
+  // postInvocation hooks may replace or clear the error.
+  if (post.error !== null && post.error !== undefined) throw post.error;
+  return { response: await model.getResponse(args.context, post.result), result: post.result };
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,46 @@
+// The real app (dist/main.js, built by the global setup) in the local host.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAssistantsServer, type RunningAssistantsServer } from '../../local/assistants-server';
+import { FunctionsHostExitError, startFunctionsHost } from '../../local/functions-host';
+import { useAzurite } from '../support/azurite';
+
+const root = path.resolve(__dirname, '../..');
+const azurite = useAzurite();
+// Health probes storage and the Assistants upstream: both run locally.
+let assistants: RunningAssistantsServer;
+beforeAll(async () => {
+  assistants = await startAssistantsServer({ port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  await assistants?.close();
+});
+
+describe('the real app in the local host', () => {
+  it('answers GET /api/health with 200', async () => {
+    const env = { ASSISTANTS_PROVIDER: 'local', AzureWebJobsStorage: azurite.current.connectionString, LOCAL_ASSISTANTS_URL: assistants.url, EMAIL_LOGIC_APP_URL: '' };
+    const host = await startFunctionsHost({ appPath: path.join(root, 'dist/main.js'), scriptRoot: root, env });
+    try {
+      const res = await fetch(`${host.baseUrl}/health`);
+      const body = (await res.json()) as { status: string };
+      expect({ status: res.status, body }).toMatchObject({ status: 200, body: { status: 'ok' } });
+      expect(host.baseUrl).toBe(`${host.url}/api`);
+    } finally {
+      await host.close();
+    }
+    expect(await host.exited).toBe(0);
+  });
+
+  it('fails to start, naming the setting, when the configuration is invalid', async () => {
+    const failure = await startFunctionsHost({ appPath: path.join(root, 'dist/main.js'), scriptRoot: root, env: { ASSISTANTS_PROVIDER: 'bogus' } }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(FunctionsHostExitError);
+    const exit = failure as FunctionsHostExitError;
+    expect(exit.exitCode).not.toBe(0);
+    expect(exit.exitCode).not.toBeNull();
+    expect(exit.output).toContain('ASSISTANTS_PROVIDER');
+    expect(exit.output).not.toContain('Functions host listening on');
+  });
+});

@@ -1,0 +1,74 @@
+// At-least-once delivery with exactly-once effects when workers die, and poison handling.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLedger } from '../../../src/store/ledger';
+import { createRunQueue } from '../../../src/store/run-queue';
+import { createStorageClients } from '../../../src/store/storage-clients';
+import { apiClient, eventually, startStack, type Stack } from '../../support/stack';
+
+let stack: Stack;
+let killOnNextMail = false;
+const alice = () => apiClient(() => stack.api, 'alice');
+
+beforeAll(async () => {
+  stack = await startStack({
+    env: { TOOL_TIMEOUT: '2s' },
+    // Fail fast into the poison queue: two attempts, one second apart.
+    queues: { maxDequeueCount: 2, visibilityTimeout: '00:00:01' },
+    onMail: () => {
+      // The email has reached the Logic App; the worker dies before it hears back or submits outputs.
+      if (killOnNextMail) {
+        killOnNextMail = false;
+        stack.host.kill('SIGKILL');
+      }
+    },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function finished(threadId: string, runId: string, timeoutMs = 60_000) {
+  return eventually(async () => {
+    const run = await alice().get(`/threads/${threadId}/runs/${runId}`);
+    return ['completed', 'failed', 'cancelled', 'expired'].includes(run.body?.status) ? run.body! : undefined;
+  }, { timeoutMs, intervalMs: 500 });
+}
+
+describe('worker failures', () => {
+  it('a worker killed after sending the email still ends with one email and a completed run', async () => {
+    const threadId = (await alice().post('/threads', {})).body!.id as string;
+    killOnNextMail = true;
+    const accepted = await alice().post(`/threads/${threadId}/messages`, {
+      content: `/call send_email ${JSON.stringify({ to: 'dave@example.com', subject: 'Exactly once', content: '<p>hi</p>' })}`,
+    });
+    const runId = accepted.body!.run.id as string;
+    await stack.host.exited;
+    await stack.restartHost();
+
+    const run = await finished(threadId, runId);
+    expect(run.status).toBe('completed');
+    const mails = ((await (await fetch(`${stack.mail.url}/_admin/mail`)).json()) as { items: Array<{ subject: string }> }).items;
+    expect(mails.filter((m) => m.subject === 'Exactly once')).toHaveLength(1);
+    // The model is told the outcome is unknown rather than the email being sent twice.
+    expect(run.tool_calls[0].output).toContain('outcome_unknown');
+  });
+
+  it('a message that keeps failing lands on the poison queue and marks its run failed', async () => {
+    const threadId = (await alice().post('/threads', {})).body!.id as string;
+    const clients = createStorageClients({ AzureWebJobsStorage: stack.azurite.connectionString });
+    const ledger = createLedger({ LEDGER_TABLE_PREFIX: 'ledger' }, clients);
+    // A run whose upstream run does not exist: every delivery fails.
+    const runId = 'run_poisoned0000000000000001';
+    await ledger.setActiveRun(threadId, runId);
+    await ledger.recordRun({ threadId, runId, ownerId: 'alice', assistantKey: 'default', assistantId: 'asst_missing', upstreamRunId: 'run_missing', status: 'in_progress', createdAt: Date.now() });
+    await createRunQueue({ RUN_QUEUE_NAME: 'runs' }, clients).send({ threadId, runId, attempt: 0 });
+
+    const run = await finished(threadId, runId);
+    expect(run.status).toBe('failed');
+    expect(run.last_error).toMatchObject({ code: 'processing_failed' });
+    expect(run.last_error.message).toMatch(/try again/i);
+    // The thread is usable again.
+    expect((await alice().post(`/threads/${threadId}/messages`, { content: 'hello again' })).status).toBe(202);
+  });
+});
