@@ -1,9 +1,7 @@
 // Bundles the deployable app (src/) into dist/main.js, the Functions `main` entry.
 // `@azure/functions-core` is provided at run time by the Functions worker (or our local host).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
 
-rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: ['src/main.ts'],
   outfile: 'dist/main.js',

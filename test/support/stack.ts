@@ -97,6 +97,7 @@ export function apiClient(stack: Pick<Stack, 'api'> | (() => string), userId: st
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response fields freely
     return { status: response.status, headers: response.headers, body: text ? (safeJson(text) as Record<string, any>) : undefined };
   };
   return {
