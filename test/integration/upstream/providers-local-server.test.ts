@@ -28,6 +28,12 @@ describe('upstream clients against the local Assistants server', () => {
     const client = createUpstreamClient(loadConfig(env()), { credential });
     const assistant = await client.beta.assistants.create({ model: 'gpt-4o', instructions: 'Answer briefly.' });
     const thread = await client.beta.threads.create({ messages: [{ role: 'user', content: 'Hello there' }] });
+    // Keep the run busy long enough to observe it refusing messages, however loaded the machine is.
+    await fetch(`${server.url}/_admin/script`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ thread_id: thread.id, turns: [{ message: 'Hello!', delay_ms: 1_500 }] }),
+    });
     const run = await client.beta.threads.runs.create(thread.id, { assistant_id: assistant.id });
 
     // While the run is active the thread refuses new messages: mapped to run_active naming the run.
