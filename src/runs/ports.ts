@@ -62,6 +62,22 @@ export interface RunLedgerPort {
   completeToolCall(runId: string, toolCallId: string, outcome: { status: ToolCallRecordView['status']; output: string; durationMs?: number; completedAt: number }): Promise<void>;
   listToolCalls(runId: string): Promise<ToolCallRecordView[]>;
   appendRunEvent(runId: string, event: { type: string; data: unknown; at: number }): Promise<number>;
+  /** Records a file as its owner's, so they may download it; recording it again is harmless. */
+  recordFile(file: FileRecordView): Promise<unknown>;
+}
+
+/** A file a run wrote (code interpreter output), owned by the run's owner. Times are epoch milliseconds. */
+export interface FileRecordView {
+  fileId: string;
+  ownerId: string;
+  purpose: 'assistants' | 'assistants_output';
+  filename: string;
+  bytes: number;
+  contentType: string;
+  createdAt: number;
+  threadId?: string;
+  runId?: string;
+  source: 'upload' | 'generated';
 }
 
 export interface ToolOutcomeView {

@@ -12,6 +12,7 @@ import type { AssistantResolver } from '../assistants';
 import { renderRunInstructions } from '../assistants';
 import { classifyUpstreamError } from '../upstream';
 import { isTerminal } from './run-status';
+import { answerOnThread, chooseAssistant, type CopilotRouter } from '../router';
 
 export interface StartRunDeps {
   client: OpenAI;
@@ -22,6 +23,8 @@ export interface StartRunDeps {
   deploymentId: string;
   defaultAssistant: string;
   now: () => number;
+  /** Chooses the assistant for `auto` (src/router); without it `auto` is an unknown key. */
+  router?: CopilotRouter;
 }
 
 export interface StartRunInput {
@@ -41,8 +44,9 @@ export function newRunId(): string {
 export async function startRun(deps: StartRunDeps, input: StartRunInput): Promise<{ run: RunRecord; messageId: string }> {
   const thread = await deps.ledger.getOwnedThread(input.threadId, input.userId);
   if (!thread) throw notFound('Thread');
+  await checkAttachments(deps, input);
   const assistantKey = input.assistant ?? thread.assistantKey ?? deps.defaultAssistant;
-  const { assistantId, definition } = await deps.assistants.resolve(assistantKey);
+  const chosen = await chooseAssistant(deps, assistantKey, input.content);
   const runId = newRunId();
   const logger = deps.logger.child({ threadId: input.threadId, runId });
 
@@ -60,6 +64,9 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     await deps.ledger.setActiveRun(input.threadId, null, { expectRunId: runId });
     throw classifyUpstreamError(error, { what: 'Thread', threadId: input.threadId });
   }
+  // `auto` routed to `other`: answered now by a chat completion, no upstream run and nothing queued.
+  if (chosen.direct) return { run: await answerOnThread({ ...deps, router: chosen.router }, { ...input, runId, messageId }), messageId };
+  const { assistantId, definition, routedTo } = chosen;
 
   const run = await deps.ledger.recordRun({
     threadId: input.threadId,
@@ -70,6 +77,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     status: 'queued',
     createdAt: deps.now(),
     messageId,
+    routedTo,
     additionalInstructions: renderRunInstructions(definition, { now: new Date(deps.now()), userName: input.userName }),
   });
   try {
@@ -82,8 +90,15 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     throw new AppError('upstream_unavailable', 'The run could not be scheduled. Please try again.', 503, { retryAfterSeconds: 5 });
   }
   await deps.ledger.touchThread(input.threadId, deps.now());
-  logger.info('run queued', { assistantKey });
+  logger.info('run queued', { assistantKey, routedTo });
   return { run, messageId };
+}
+
+/** Only the caller's own files may be attached; another user's answers exactly like a missing one. */
+async function checkAttachments(deps: StartRunDeps, input: StartRunInput): Promise<void> {
+  const fileIds = [...new Set((input.attachments ?? []).map((a) => a.file_id).filter((id): id is string => Boolean(id)))];
+  const owned = await Promise.all(fileIds.map((fileId) => deps.ledger.getOwnedFile(fileId, input.userId)));
+  if (owned.some((file) => file === null)) throw notFound('File');
 }
 
 /** One active run per thread; a ledger entry pointing at a finished run is taken over. */

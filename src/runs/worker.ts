@@ -4,6 +4,7 @@
 // backend's tools and submits outputs, and finally hands the run back to the queue with a
 // visibility delay when there is nothing to do but wait. It never sleeps.
 import { APIError } from 'openai';
+import type { Message } from 'openai/resources/beta/threads/messages';
 import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import { followStream, type AbortableStream, type StreamOutcome } from './follow-stream';
 import type { RunDeps, RunQueueMessage, RunRecordView } from './ports';
@@ -93,10 +94,43 @@ export async function processRunMessage(deps: RunDeps, message: RunQueueMessage)
 function streamHandlers(deps: RunDeps, current: () => RunRecordView, update: (run: RunRecordView) => void) {
   return {
     onRun: async (upstream: Run) => update(await recordUpstreamRun(deps, current(), upstream)),
-    onMessageCompleted: async (message: { id: string; role: string; content: unknown[] }) => {
+    onMessageCompleted: async (message: Message) => {
+      // Recorded first, so a frontend reacting to the event can already download them.
+      await recordGeneratedFiles(deps, current(), message);
       await deps.ledger.appendRunEvent(current().runId, { type: 'message.completed', data: { id: message.id, role: message.role, content: message.content }, at: deps.now() });
     },
   };
+}
+
+/** Files the run wrote into an assistant message (images, file_path links) become the run owner's to download. */
+async function recordGeneratedFiles(deps: RunDeps, run: RunRecordView, message: Message): Promise<void> {
+  if (message.role !== 'assistant') return;
+  const found = new Map<string, { image: boolean; text?: string }>();
+  for (const part of message.content) {
+    if (part.type === 'image_file') found.set(part.image_file.file_id, { image: true });
+    if (part.type !== 'text') continue;
+    for (const a of part.text.annotations) if (a.type === 'file_path' && !found.has(a.file_path.file_id)) found.set(a.file_path.file_id, { image: false, text: a.text });
+  }
+  for (const [fileId, hint] of found) {
+    // One cheap call gives the real name and size; without it the link text (sandbox:/mnt/data/<name>) names the file.
+    const upstream = await deps.client.files.retrieve(fileId).catch((error: unknown) => {
+      deps.logger.warn('could not read a generated file', { threadId: run.threadId, runId: run.runId, fileId, error });
+      return undefined;
+    });
+    const filename = (upstream?.filename ?? hint.text ?? '').split(/[/\\]/).pop()?.slice(-255) || (hint.image ? `${fileId}.png` : fileId);
+    await deps.ledger.recordFile({
+      fileId,
+      ownerId: run.ownerId,
+      purpose: 'assistants_output',
+      filename,
+      bytes: upstream?.bytes ?? 0,
+      contentType: hint.image ? 'image/png' : 'application/octet-stream',
+      createdAt: deps.now(),
+      threadId: run.threadId,
+      runId: run.runId,
+      source: 'generated',
+    });
+  }
 }
 
 async function startUpstreamRun(deps: RunDeps, run: RunRecordView): Promise<{ stream: AbortableStream } | { adopted: Run }> {

@@ -1,10 +1,11 @@
 // The run ledger: what this backend knows about threads, runs, tool calls and run events, in Azure Table
-// storage. Tables (`<LEDGER_TABLE_PREFIX>Threads`, ...Runs, ...ToolCalls, ...RunEvents, ...Leases) are
+// storage. Tables (`<LEDGER_TABLE_PREFIX>Threads`, ...Runs, ...ToolCalls, ...RunEvents, ...Leases, ...Files) are
 // created on first use, once per process. Each table's keys and queries are described in its own module.
 // Times are epoch milliseconds throughout (stored as Edm.DateTime so filters can compare them); absent
 // records read as null. The Ledger fits the run worker's RunLedgerPort (src/runs/ports.ts) as it is.
 import type { Config } from '../../config';
 import type { StorageClients } from '../storage-clients';
+import { createFileStore, type FileStore } from './files';
 import { createLeaseStore, type LeaseStore } from './leases';
 import { createRunEventStore, type RunEventStore } from './run-events';
 import { createRunStore, type RunStore } from './runs';
@@ -12,6 +13,7 @@ import { lazyTable } from './table-ops';
 import { createThreadStore, type ThreadStore } from './threads';
 import { createToolCallStore, type ToolCallStore } from './tool-calls';
 
+export * from './files';
 export * from './leases';
 export * from './run-events';
 export * from './runs';
@@ -24,8 +26,8 @@ export interface RetentionResult {
   runEvents: number;
 }
 
-export interface Ledger extends ThreadStore, RunStore, ToolCallStore, RunEventStore, LeaseStore {
-  readonly tableNames: Readonly<Record<'threads' | 'runs' | 'toolCalls' | 'runEvents' | 'leases', string>>;
+export interface Ledger extends ThreadStore, RunStore, ToolCallStore, RunEventStore, LeaseStore, FileStore {
+  readonly tableNames: Readonly<Record<'threads' | 'runs' | 'toolCalls' | 'runEvents' | 'leases' | 'files', string>>;
   /** Deletes up to `limit` (default 500) runs created before `cutoff`, with their tool calls and events. */
   deleteRunsOlderThan(cutoff: number, options?: { limit?: number }): Promise<RetentionResult>;
   /** Deletes a thread's ledger rows entirely: its runs (with tool calls and events) and the thread itself. */
@@ -40,6 +42,7 @@ export function ledgerTableNames(config: Pick<Config, 'LEDGER_TABLE_PREFIX'>): L
     toolCalls: `${prefix}ToolCalls`,
     runEvents: `${prefix}RunEvents`,
     leases: `${prefix}Leases`,
+    files: `${prefix}Files`,
   };
 }
 
@@ -55,6 +58,7 @@ export function createLedger(
   const toolCalls = createToolCallStore(lazyTable(clients.table(tableNames.toolCalls)));
   const runEvents = createRunEventStore(lazyTable(clients.table(tableNames.runEvents)), now);
   const leases = createLeaseStore(lazyTable(clients.table(tableNames.leases)), now);
+  const files = createFileStore(lazyTable(clients.table(tableNames.files)));
 
   const deleteRunWithChildren = async (threadId: string, runId: string, into: RetentionResult) => {
     // Children first: a crash midway leaves a run row the next sweep finds again.
@@ -69,6 +73,7 @@ export function createLedger(
     ...toolCalls,
     ...runEvents,
     ...leases,
+    ...files,
     tableNames,
 
     async deleteRunsOlderThan(cutoff, opts = {}) {
