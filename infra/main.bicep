@@ -88,7 +88,7 @@ var communicationServiceName = '${abbrs.communicationCommunicationServices}${res
 // Names the app reads through RUN_QUEUE_NAME and LEDGER_TABLE_PREFIX; created here so nothing waits on first use.
 var runQueueName = 'runs'
 var ledgerTablePrefix = 'ledger'
-var ledgerTables = [for suffix in ['Threads', 'Runs', 'ToolCalls', 'RunEvents', 'Leases']: { name: '${ledgerTablePrefix}${suffix}' }]
+var ledgerTables = [for suffix in ['Threads', 'Runs', 'ToolCalls', 'RunEvents', 'Leases', 'Files']: { name: '${ledgerTablePrefix}${suffix}' }]
 
 var createModel = empty(existingAssistantsEndpoint)
 var modelDeployment = !empty(modelDeploymentName) ? modelDeploymentName : modelName

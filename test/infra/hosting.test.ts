@@ -1,3 +1,4 @@
+import { ledgerTableNames } from '../../src/store/ledger';
 // What the app assumes about its hosting, as infra declares it: Flex Consumption on Node 22 with an
 // identity-based deployment package, keyless storage/monitoring/model, the run queue and ledger tables,
 // CORS and optional App Service Authentication, optional VNet integration.
@@ -57,7 +58,9 @@ describe('storage', () => {
     expect(stringLiteral(find(main, 'var', 'runQueueName')?.value ?? '')).toBe('runs');
     expect(moduleParam(main, 'storage', 'queueServices', 'queues')).toBe("[{ name: runQueueName }, { name: '${runQueueName}-poison' }]");
     expect(stringLiteral(find(main, 'var', 'ledgerTablePrefix')?.value ?? '')).toBe('ledger');
-    expect(find(main, 'var', 'ledgerTables')?.value).toBe("[for suffix in ['Threads', 'Runs', 'ToolCalls', 'RunEvents', 'Leases']: { name: '${ledgerTablePrefix}${suffix}' }]");
+    // Exactly the tables the app's ledger uses, so a new ledger table cannot be forgotten in infra.
+    const suffixes = Object.values(ledgerTableNames({ LEDGER_TABLE_PREFIX: '' })).map((name) => `'${name}'`).join(', ');
+    expect(find(main, 'var', 'ledgerTables')?.value).toBe(`[for suffix in [${suffixes}]: { name: '\${ledgerTablePrefix}\${suffix}' }]`);
     expect(moduleParam(main, 'storage', 'tableServices', 'tables')).toBe('ledgerTables');
     // The app is told the same names.
     expect(moduleParam(main, 'api', 'runQueueName')).toBe('runQueueName');
