@@ -62,6 +62,7 @@ export interface RunLedgerPort {
   completeToolCall(runId: string, toolCallId: string, outcome: { status: ToolCallRecordView['status']; output: string; durationMs?: number; completedAt: number }): Promise<void>;
   listToolCalls(runId: string): Promise<ToolCallRecordView[]>;
   appendRunEvent(runId: string, event: { type: string; data: unknown; at: number }): Promise<number>;
+  listRunEvents(runId: string, options?: { afterSeq?: number; limit?: number }): Promise<Array<{ seq: number; type: string; data: unknown }>>;
   /** Records a file as its owner's, so they may download it; recording it again is harmless. */
   recordFile(file: FileRecordView): Promise<unknown>;
 }

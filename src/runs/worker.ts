@@ -27,6 +27,8 @@ export async function processRunMessage(deps: RunDeps, message: RunQueueMessage)
 
   try {
     let outcome: StreamOutcome;
+    // Whether the run's messages were seen on its event stream (else they are read once at the end).
+    let streamed = false;
     if (!run.upstreamRunId) {
       if (run.cancelRequested) {
         await finalizeRun(deps, run, { status: 'cancelled' });
@@ -38,6 +40,7 @@ export async function processRunMessage(deps: RunDeps, message: RunQueueMessage)
         outcome = { kind: 'decisive', run: started.adopted };
       } else {
         outcome = await followStream(started.stream, streamHandlers(deps, () => run!, (r) => (run = r)), budgetEndsAt, deps.now);
+        streamed = true;
       }
     } else {
       const { data, response } = await deps.client.beta.threads.runs.retrieve(run.upstreamRunId, { thread_id: run.threadId }).withResponse();
@@ -54,6 +57,7 @@ export async function processRunMessage(deps: RunDeps, message: RunQueueMessage)
       const upstream = outcome.run;
       run = await recordUpstreamRun(deps, run, upstream);
       if (isTerminal(upstream.status)) {
+        if (!streamed) await catchUpMessages(deps, run, upstream.id);
         await finalizeRun(deps, run, upstream);
         logger.info('run finished', { status: upstream.status });
         return { action: 'done', reason: upstream.status };
@@ -79,6 +83,7 @@ export async function processRunMessage(deps: RunDeps, message: RunQueueMessage)
         continue;
       }
       outcome = await followStream(stream, streamHandlers(deps, () => run!, (r) => (run = r)), budgetEndsAt, deps.now);
+      streamed = true;
     }
   } catch (error) {
     if (error instanceof APIError && error.status === 429) {
@@ -103,6 +108,21 @@ function streamHandlers(deps: RunDeps, current: () => RunRecordView, update: (ru
 }
 
 /** Files the run wrote into an assistant message (images, file_path links) become the run owner's to download. */
+/**
+ * A run that ended while nobody followed its stream (budget used, adopted, picked up by polling):
+ * its messages are read once, so their files and message events are recorded all the same.
+ */
+async function catchUpMessages(deps: RunDeps, run: RunRecordView, upstreamRunId: string): Promise<void> {
+  const seen = new Set(
+    (await deps.ledger.listRunEvents(run.runId)).filter((event) => event.type === 'message.completed').map((event) => (event.data as { id?: string }).id),
+  );
+  const page = await deps.client.beta.threads.messages.list(run.threadId, { run_id: upstreamRunId, order: 'asc', limit: 100 });
+  const handlers = streamHandlers(deps, () => run, () => undefined);
+  for (const message of page.data) {
+    if (message.role === 'assistant' && !seen.has(message.id)) await handlers.onMessageCompleted(message);
+  }
+}
+
 async function recordGeneratedFiles(deps: RunDeps, run: RunRecordView, message: Message): Promise<void> {
   if (message.role !== 'assistant') return;
   const found = new Map<string, { image: boolean; text?: string }>();

@@ -11,7 +11,7 @@ const alice = () => apiClient(() => stack.api, 'alice');
 
 beforeAll(async () => {
   stack = await startStack({
-    env: { TOOL_TIMEOUT: '2s' },
+    env: { TOOL_TIMEOUT: '2s', RUN_FOLLOW_BUDGET: '1s' },
     // Fail fast into the poison queue: two attempts, one second apart.
     queues: { maxDequeueCount: 2, visibilityTimeout: '00:00:01' },
     onMail: () => {
@@ -52,6 +52,27 @@ describe('worker failures', () => {
     expect(mails.filter((m) => m.subject === 'Exactly once')).toHaveLength(1);
     // The model is told the outcome is unknown rather than the email being sent twice.
     expect(run.tool_calls[0].output).toContain('outcome_unknown');
+  });
+
+  it('a run that outlives the follow budget is finished by polling, its generated files recorded', async () => {
+    const threadId = (await alice().post('/threads', {})).body!.id as string;
+    // A 1x1 PNG.
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    await fetch(`${stack.assistants.url}/_admin/script`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ thread_id: threadId, turns: [{ message: 'Your chart', image_png_base64: png, delay_ms: 3_000 }] }),
+    });
+    const runId = (await alice().post(`/threads/${threadId}/messages`, { content: 'Chart it' })).body!.run.id as string;
+    const run = await finished(threadId, runId);
+    expect(run.status).toBe('completed');
+
+    const messages = (await alice().get(`/threads/${threadId}/messages?run_id=${runId}`)).body!;
+    const image = messages.data[0].content.find((part: { type: string }) => part.type === 'image_file');
+    const download = await fetch(image.image_file.url, { headers: { 'x-user-id': 'alice' } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await download.arrayBuffer()).toString('base64')).toBe(png);
   });
 
   it('a message that keeps failing lands on the poison queue and marks its run failed', async () => {
