@@ -6,6 +6,7 @@ import { notFound } from '../../errors';
 import { startRun } from '../../runs/start-run';
 import { isTerminal } from '../../runs/run-status';
 import { classifyUpstreamError } from '../../upstream';
+import { createCopilotRouter, listDirectReply, OTHER_ROUTE } from '../../router';
 import type { Runtime } from '../../runtime';
 import { bindRoute } from '../route';
 import { routeSpecs } from '../routes';
@@ -20,7 +21,8 @@ export function messageRoutes(getDeps: GetDeps) {
     bindRoute(routeSpecs.postMessage, async ({ params, query, body, user, request, logger }) => {
       const deps = await getDeps();
       const { run, messageId } = await startRun(
-        { client: deps.upstream, ledger: deps.ledger, queue: deps.queue, assistants: deps.assistants, logger, deploymentId: deps.config.DEPLOYMENT_ID, defaultAssistant: deps.config.DEFAULT_ASSISTANT, now },
+        { client: deps.upstream, ledger: deps.ledger, queue: deps.queue, assistants: deps.assistants, logger, deploymentId: deps.config.DEPLOYMENT_ID, defaultAssistant: deps.config.DEFAULT_ASSISTANT, now,
+          router: createCopilotRouter({ client: deps.upstream, model: deps.config.MODEL_DEPLOYMENT, definitions: deps.definitions }) },
         { userId: user.userId, userName: user.name, threadId: params.threadId, content: body.content, assistant: body.assistant, attachments: body.attachments, metadata: body.metadata },
       );
       const location = apiUrl(request, `/threads/${params.threadId}/runs/${run.runId}`);
@@ -31,7 +33,9 @@ export function messageRoutes(getDeps: GetDeps) {
         while (now() < deadline) {
           const current = await deps.ledger.getRun(params.threadId, run.runId);
           if (current && isTerminal(current.status)) {
-            const reply = current.upstreamRunId ? await listRunMessages(deps, request, params.threadId, current.upstreamRunId, run.runId) : [];
+            const reply = current.upstreamRunId
+              ? await listRunMessages(deps, request, params.threadId, current.upstreamRunId, run.runId)
+              : current.routedTo === OTHER_ROUTE ? await directReply(deps, request, params.threadId, run.runId) : [];
             return json(200, { run: runView(current, await deps.ledger.listToolCalls(run.runId)), reply }, { Location: location });
           }
           await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_POLL_MS, Math.max(0, deadline - now()))));
@@ -48,7 +52,12 @@ export function messageRoutes(getDeps: GetDeps) {
       let upstreamRunFilter: string | undefined;
       if (query.run_id) {
         upstreamRunFilter = [...runIds.entries()].find(([, ours]) => ours === query.run_id)?.[0];
-        if (!upstreamRunFilter) return json(200, { data: [], has_more: false, last_id: null });
+        if (!upstreamRunFilter) {
+          // A run answered directly (`auto` → other) has no upstream run: its reply carries our run id.
+          const direct = (await deps.ledger.getRun(params.threadId, query.run_id))?.routedTo === OTHER_ROUTE;
+          const data = direct ? await directReply(deps, request, params.threadId, query.run_id) : [];
+          return json(200, { data, has_more: false, last_id: data.at(-1)?.id ?? null });
+        }
       }
       const page = await deps.upstream.beta.threads.messages
         .list(params.threadId, { limit: query.limit, order: query.order, ...(query.after ? { after: query.after } : {}), ...(upstreamRunFilter ? { run_id: upstreamRunFilter } : {}) })
@@ -75,4 +84,9 @@ async function listRunMessages(deps: Runtime, request: HttpRequest, threadId: st
   const page = await deps.upstream.beta.threads.messages.list(threadId, { run_id: upstreamRunId, order: 'asc', limit: 100 });
   const keys = await assistantKeys(deps);
   return page.data.filter((m: Message) => m.role === 'assistant').map((m) => messageView(m, request, new Map([[upstreamRunId, runId]]), keys));
+}
+
+async function directReply(deps: Runtime, request: HttpRequest, threadId: string, runId: string) {
+  const keys = await assistantKeys(deps);
+  return (await listDirectReply(deps.upstream, threadId, runId)).map((m) => messageView(m, request, new Map(), keys));
 }

@@ -31,7 +31,7 @@ export function systemRoutes(getDeps: GetDeps) {
         description: definition.description ?? definition.intent ?? '',
         default: definition.key === deps.config.DEFAULT_ASSISTANT,
       }));
-      return json(200, { data, auto: false });
+      return json(200, { data, auto: true });
     }),
   ];
 }

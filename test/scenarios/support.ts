@@ -1,0 +1,114 @@
+// Shared steps of the training scenarios on the full local stack: the model's behaviour is
+// scripted per thread (POST /_admin/script), everything else is the real app.
+import { expect } from 'vitest';
+import { apiClient, eventually, type Stack } from '../support/stack';
+
+/** A valid 1×1 PNG: what code_interpreter would return for a chart, in miniature. */
+export const CHART_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export type Turn =
+  | { tool_calls: Array<{ name: string; arguments: Record<string, unknown> }> }
+  | { message: string; image_png_base64?: string }
+  | { code_interpreter: { input: string; logs?: string; image_png_base64?: string } };
+
+export interface RunView {
+  id: string;
+  status: string;
+  assistant: string;
+  routed_to: string | null;
+  tool_calls: Array<{ id: string; name: string; arguments: string; status: string; output: string | null; owner: string }>;
+  usage: { total_tokens: number } | null;
+}
+
+export interface MessageView {
+  id: string;
+  role: 'user' | 'assistant';
+  run_id: string | null;
+  assistant: string | null;
+  content: Array<{ type: string; text?: { value: string }; image_file?: { file_id: string; url: string } }>;
+}
+
+export function scenario(stack: () => Stack, userId: string) {
+  const api = apiClient(() => stack().api, userId);
+  const admin = async (route: string, body?: unknown) => {
+    const response = await fetch(`${stack().assistants.url}/_admin${route}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(response.status, `${route} answered ${response.status}`).toBe(200);
+    return response.json() as Promise<unknown>;
+  };
+
+  return {
+    api,
+    /** What the model does on this thread's next runs, in order. */
+    script: (threadId: string, turns: Turn[]) => admin('/script', { thread_id: threadId, turns }),
+    /** Answers of the next chat completions (the copilot router's classification and direct answers). */
+    scriptChat: (...answers: string[]) => admin('/script', { chat: answers.map((content) => ({ content })) }),
+
+    async newThread(assistant?: string, expectedStatus = 201): Promise<string> {
+      const created = await api.post('/threads', assistant ? { assistant } : {});
+      expect(created.status, JSON.stringify(created.body)).toBe(expectedStatus);
+      return created.body!.id as string;
+    },
+
+    async ask(threadId: string, content: string, extra: Record<string, unknown> = {}): Promise<string> {
+      const accepted = await api.post(`/threads/${threadId}/messages`, { content, ...extra });
+      expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+      return accepted.body!.run.id as string;
+    },
+
+    async finished(threadId: string, runId: string, timeoutMs = 45_000): Promise<RunView> {
+      return eventually(
+        async () => {
+          const run = await api.get(`/threads/${threadId}/runs/${runId}`);
+          return ['completed', 'failed', 'cancelled', 'expired', 'incomplete'].includes(run.body?.status) ? (run.body as RunView) : undefined;
+        },
+        { timeoutMs, intervalMs: 300 },
+      );
+    },
+
+    /** The assistant messages the run wrote, oldest first. */
+    async reply(threadId: string, runId: string): Promise<MessageView[]> {
+      const listed = await api.get(`/threads/${threadId}/messages?run_id=${runId}&order=asc`);
+      expect(listed.status).toBe(200);
+      return listed.body!.data as MessageView[];
+    },
+
+    async messages(threadId: string): Promise<MessageView[]> {
+      const listed = await api.get(`/threads/${threadId}/messages?order=asc&limit=100`);
+      expect(listed.status).toBe(200);
+      return listed.body!.data as MessageView[];
+    },
+
+    async mail(): Promise<Array<{ to: string; subject: string; content: string; idempotencyKey: string }>> {
+      return ((await (await fetch(`${stack().mail.url}/_admin/mail`)).json()) as { items: never[] }).items;
+    },
+
+    /**
+     * The image's bytes through this API's download route; where that route is not served yet
+     * (404 with no error body: the host has no such function) through the Assistants service itself.
+     */
+    async downloadImage(url: string, fileId: string): Promise<{ bytes: Uint8Array; via: 'api' | 'assistants-service' }> {
+      const response = await fetch(url, { headers: { 'x-user-id': userId } });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (response.status === 200) return { bytes, via: 'api' };
+      expect({ status: response.status, body: new TextDecoder().decode(bytes) }, 'the download route exists but refused the file').toEqual({ status: 404, body: '' });
+      const upstream = await fetch(`${stack().assistants.url}/v1/files/${fileId}/content`, { headers: { authorization: 'Bearer x' } });
+      expect(upstream.status).toBe(200);
+      return { bytes: new Uint8Array(await upstream.arrayBuffer()), via: 'assistants-service' };
+    },
+  };
+}
+
+export const textOf = (messages: MessageView[]): string =>
+  messages.map((m) => m.content.map((part) => part.text?.value ?? '').join('')).join('\n');
+
+export const imagesOf = (messages: MessageView[]) => messages.flatMap((m) => m.content.flatMap((part) => (part.image_file ? [part.image_file] : [])));
+
+export function expectPng(bytes: Uint8Array): void {
+  expect([...bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+  expect(Buffer.from(bytes).toString('base64')).toBe(CHART_PNG_BASE64);
+}
