@@ -40,6 +40,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence', '--extentMemoryLimit', '256']),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Azurite must not outlive whoever started it (a test worker that exits without closing it, say).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const urls = await waitForListening(child);
   const blobUrl = `${urls.Blob}/${ACCOUNT}`;
   const queueUrl = `${urls.Queue}/${ACCOUNT}`;

@@ -34,42 +34,52 @@ export interface StackOptions {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const azurite = await startAzurite();
-  const assistants = await startAssistantsServer();
-  const mail = await startMailSink({ onMail: options.onMail });
-  const env: Record<string, string> = {
-    AzureWebJobsStorage: azurite.connectionString,
-    LOCAL_ASSISTANTS_URL: assistants.url,
-    EMAIL_LOGIC_APP_URL: mail.logicAppUrl,
-    // Queue messages held by a killed host come back quickly.
-    LOCAL_HOST_QUEUE_LEASE_SECONDS: '3',
-    ...options.env,
-  };
-  if (options.syncAssistants !== false) await syncAssistants(env);
+  // Whatever started is stopped again if a later step fails, so a failed setup leaks no process.
+  const started: Array<() => Promise<void>> = [];
+  try {
+    const azurite = await startAzurite();
+    started.push(azurite.close);
+    const assistants = await startAssistantsServer();
+    started.push(assistants.close);
+    const mail = await startMailSink({ onMail: options.onMail });
+    started.push(mail.close);
+    const env: Record<string, string> = {
+      AzureWebJobsStorage: azurite.connectionString,
+      LOCAL_ASSISTANTS_URL: assistants.url,
+      EMAIL_LOGIC_APP_URL: mail.logicAppUrl,
+      // Queue messages held by a killed host come back quickly.
+      LOCAL_HOST_QUEUE_LEASE_SECONDS: '3',
+      ...options.env,
+    };
+    if (options.syncAssistants !== false) await syncAssistants(env);
 
-  const scriptRoot = writeScriptRoot(options.queues ?? {});
-  const start = () => startFunctionsHost({ appPath: path.join(ROOT, 'dist/main.js'), scriptRoot, env, shutdownTimeoutSeconds: 2 });
-  let host = await start();
-  const stack: Stack = {
-    azurite,
-    assistants,
-    mail,
-    host,
-    api: host.baseUrl,
-    env,
-    async restartHost() {
-      host = await start();
-      stack.host = host;
-      stack.api = host.baseUrl;
-      return host;
-    },
-    async close() {
-      await stack.host.close().catch(() => undefined);
-      await Promise.all([mail.close(), assistants.close()]);
-      await azurite.close();
-    },
-  };
-  return stack;
+    const scriptRoot = writeScriptRoot(options.queues ?? {});
+    const start = () => startFunctionsHost({ appPath: path.join(ROOT, 'dist/main.js'), scriptRoot, env, shutdownTimeoutSeconds: 2 });
+    let host = await start();
+    const stack: Stack = {
+      azurite,
+      assistants,
+      mail,
+      host,
+      api: host.baseUrl,
+      env,
+      async restartHost() {
+        host = await start();
+        stack.host = host;
+        stack.api = host.baseUrl;
+        return host;
+      },
+      async close() {
+        await stack.host.close().catch(() => undefined);
+        await Promise.all([mail.close(), assistants.close()]);
+        await azurite.close();
+      },
+    };
+    return stack;
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** A folder with the app's host.json, queue settings overridden (tests need fewer, faster retries). */

@@ -18,13 +18,24 @@ export const SweepQuery = z.object({
     .meta({ description: 'true/1: list what would be deleted without deleting it; default SWEEP_DRY_RUN.', enum: ['true', 'false', '1', '0'] }),
 });
 
+const SweepKindReport = z
+  .object({
+    examined: z.number().int(),
+    deleted: z.number().int().meta({ description: 'Deleted (0 in a dry run).' }),
+    skipped: z.record(z.string(), z.number().int()).meta({ description: 'Kept, by reason: active_run, fresh, foreign, referenced, defined, cap_reached, ...' }),
+    failed: z.number().int(),
+    would_delete: z.array(z.string()).optional().meta({ description: 'Dry run: ids a real sweep would delete.' }),
+  })
+  .meta({ id: 'SweepKindReport' });
+
 export const SweepReport = z
   .object({
     dry_run: z.boolean(),
     started_at: z.string().meta({ description: 'ISO 8601.' }),
-    completed_at: z.string().meta({ description: 'ISO 8601.' }),
-    counts: z.record(z.string(), z.object({ found: z.number().int(), deleted: z.number().int() })).meta({ description: 'Per kind (threads, files, vector_stores, ledger): candidates found and deleted.' }),
-    truncated: z.boolean().meta({ description: 'SWEEP_MAX_DELETIONS was reached; the rest waits for the next sweep.' }),
+    finished_at: z.string().meta({ description: 'ISO 8601.' }),
+    lease_acquired: z.boolean().meta({ description: 'False when another sweep was running: this one did nothing.' }),
+    complete: z.boolean().meta({ description: 'False when something was left for the next firing (cap reached, lease lost, failures).' }),
+    kinds: z.record(z.string(), SweepKindReport).meta({ description: 'Per kind: threads, assistants, vector_stores, files, ledger.' }),
     errors: z.array(z.object({ kind: z.string(), id: z.string(), message: z.string() })),
   })
   .meta({ id: 'SweepReport' });

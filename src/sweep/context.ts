@@ -1,0 +1,99 @@
+// What the steps of one sweep share: dependencies, the tally, the deletion cap, and what earlier steps
+// learned (objects they deleted no longer keep files alive; run outputs found in deleted threads).
+import type OpenAI from 'openai';
+import type { Assistant } from 'openai/resources/beta/assistants';
+import type { Config } from '../config';
+import type { Logger } from '../logging';
+import type { Ledger } from '../store/ledger';
+import type { DeletionBudget } from './deletion-budget';
+import type { FileRegistry, NewFileRecord } from './file-registry';
+import { listAll } from './list-all';
+import { NO_SDK_RETRIES, type RetryOptions } from './retry';
+import type { SummaryBuilder, SweepKind } from './summary';
+
+export type SweepConfig = Pick<
+  Config,
+  'DEPLOYMENT_ID' | 'THREAD_TTL' | 'FILE_TTL' | 'VECTOR_STORE_TTL' | 'LEDGER_RETENTION' | 'SWEEP_MAX_DELETIONS' | 'SWEEP_DRY_RUN'
+>;
+
+/** The ledger operations the sweep uses (the full Ledger satisfies it). */
+export type SweepLedger = Pick<
+  Ledger,
+  | 'listThreadsInactiveSince'
+  | 'getThread'
+  | 'getRun'
+  | 'markThreadDeleted'
+  | 'purgeThread'
+  | 'listThreadsByOwner'
+  | 'listRunsCreatedBefore'
+  | 'deleteRunsOlderThan'
+  | 'acquireLease'
+  | 'renewLease'
+  | 'releaseLease'
+>;
+
+export interface SweepContext {
+  client: OpenAI;
+  ledger: SweepLedger;
+  files: FileRegistry;
+  config: SweepConfig;
+  definedKeys: ReadonlySet<string>;
+  /** Epoch milliseconds (the sweep's clock), like the ledger's times. */
+  clock: () => number;
+  logger: Logger;
+  dryRun: boolean;
+  /** Upstream calls in flight at once. */
+  concurrency: number;
+  retry: RetryOptions;
+  summary: SummaryBuilder;
+  /** Threads and assistants this sweep deleted (dry run: would delete). */
+  doomed: { threads: Set<string>; assistants: Set<string> };
+  /** Run outputs found in threads this sweep deleted, by file id (a dry run does not write them to the registry). */
+  harvested: Map<string, NewFileRecord>;
+  /** Every upstream assistant, listed once per sweep (a failed listing fails every step that needs it). */
+  assistants(): Promise<Assistant[]>;
+  /**
+   * Asks for one deletion of `kind`: false (with the skip recorded) once the lease is lost or the cap
+   * is reached. Called only for objects the policy says should go.
+   */
+  mayDelete(kind: SweepKind): boolean;
+}
+
+export interface ContextInput {
+  client: OpenAI;
+  ledger: SweepLedger;
+  files: FileRegistry;
+  config: SweepConfig;
+  definedKeys: ReadonlySet<string>;
+  clock: () => number;
+  logger: Logger;
+  dryRun: boolean;
+  concurrency: number;
+  retry: RetryOptions;
+  summary: SummaryBuilder;
+  budget: DeletionBudget;
+  lease: { readonly lost: boolean };
+}
+
+export function createSweepContext(input: ContextInput): SweepContext {
+  const { budget, lease, summary, ...rest } = input;
+  let assistants: Promise<Assistant[]> | undefined;
+  return {
+    ...rest,
+    summary,
+    doomed: { threads: new Set(), assistants: new Set() },
+    harvested: new Map(),
+    assistants: () => (assistants ??= listAll('assistants.list', () => input.client.beta.assistants.list({ limit: 100 }, NO_SDK_RETRIES), input.retry)),
+    mayDelete(kind) {
+      if (lease.lost) {
+        summary.skipped(kind, 'lease_lost');
+        return false;
+      }
+      if (!budget.take()) {
+        summary.skipped(kind, 'cap_reached');
+        return false;
+      }
+      return true;
+    },
+  };
+}

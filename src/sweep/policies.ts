@@ -1,0 +1,109 @@
+// Pure decisions: given the facts about one object, does it go, and why (not)?
+// No I/O here; the targets gather the facts and act on the verdict.
+import { parseUploadedFileName } from '../assistants/data-files';
+import type { SkipReason } from './summary';
+
+export type Verdict = { action: 'delete'; reason: DeleteReason } | { action: 'skip'; reason: SkipReason };
+export type DeleteReason = 'inactive' | 'marked_deleted' | 'undefined_key' | 'duplicate' | 'expired' | 'stale' | 'unreferenced';
+
+const del = (reason: DeleteReason): Verdict => ({ action: 'delete', reason });
+const skip = (reason: SkipReason): Verdict => ({ action: 'skip', reason });
+
+/** Terminal run statuses: a thread whose "active" run ended is not kept alive by it. */
+const RUN_ENDED = new Set(['completed', 'failed', 'cancelled', 'expired', 'incomplete']);
+
+/** Times are epoch milliseconds, like the ledger's. */
+export interface ThreadFacts {
+  lastActivityAt: number;
+  activeRunId?: string;
+  /** The ledger's status of activeRunId; undefined when unknown (then the run counts as active). */
+  activeRunStatus?: string;
+  deletedAt?: number;
+}
+
+/** Threads inactive longer than THREAD_TTL go unless a run is still going on them. */
+export function decideThread(thread: ThreadFacts, nowMs: number, ttlMs: number): Verdict {
+  // A thread marked deleted (by its owner or an interrupted sweep) has no run anyone waits for.
+  if (thread.deletedAt !== undefined) return del('marked_deleted');
+  if (thread.activeRunId && !(thread.activeRunStatus && RUN_ENDED.has(thread.activeRunStatus))) return skip('active_run');
+  if (nowMs - thread.lastActivityAt <= ttlMs) return skip('fresh');
+  return del('inactive');
+}
+
+export interface AssistantFacts {
+  /** metadata app_deployment */
+  deployment?: string;
+  /** metadata app_key */
+  key?: string;
+  /** For a defined key: the copy the resolver uses (newest); absent for the others. */
+  isNewestOfKey: boolean;
+  /** For an older copy of a key: when the newest copy appeared (epoch ms). */
+  newestCreatedAtMs?: number;
+}
+
+/**
+ * Older copies of a defined key go once the newest copy is this old: by then every resolver cache
+ * has moved to it and runs started on the old copy have ended (upstream runs expire after 10 minutes).
+ */
+export const DUPLICATE_GRACE_MS = 60 * 60_000;
+
+export function decideAssistant(a: AssistantFacts, deploymentId: string, definedKeys: ReadonlySet<string>, nowMs: number): Verdict {
+  if (a.deployment !== deploymentId) return skip('foreign');
+  // An empty list means the definitions could not be read, not that none are wanted.
+  if (definedKeys.size === 0) return skip('no_definitions');
+  if (!a.key || !definedKeys.has(a.key)) return del('undefined_key');
+  if (a.isNewestOfKey) return skip('defined');
+  if (a.newestCreatedAtMs === undefined || nowMs - a.newestCreatedAtMs < DUPLICATE_GRACE_MS) return skip('fresh');
+  return del('duplicate');
+}
+
+export interface VectorStoreFacts {
+  deployment?: string;
+  status: string;
+  createdAtMs: number;
+  lastActiveAtMs?: number;
+  expiresAtMs?: number;
+  /** A kept assistant lists it in tool_resources.file_search.vector_store_ids. */
+  referenced: boolean;
+}
+
+/** Ours and past its expiry (unusable, so even a reference does not keep it), or idle longer than VECTOR_STORE_TTL and unused. */
+export function decideVectorStore(vs: VectorStoreFacts, deploymentId: string, nowMs: number, ttlMs: number): Verdict {
+  if (vs.deployment !== deploymentId) return skip('foreign');
+  if (vs.status === 'expired' || (vs.expiresAtMs !== undefined && vs.expiresAtMs <= nowMs)) return del('expired');
+  if (nowMs - Math.max(vs.createdAtMs, vs.lastActiveAtMs ?? 0) <= ttlMs) return skip('fresh');
+  if (vs.referenced) return skip('referenced');
+  return del('stale');
+}
+
+/** How a file is known to be this deployment's (see docs in targets/files.ts). */
+export type FileOwnership = 'data_file' | 'upload' | 'run_output';
+
+export interface FileFacts {
+  ownership?: FileOwnership;
+  createdAtMs: number;
+  /** Undefined until looked up: looking references up costs requests, so it is done only when needed. */
+  referenced?: boolean;
+}
+
+export type FileVerdict = Verdict | { action: 'check_references' };
+
+/** Ours, older than FILE_TTL and referenced by no kept assistant or thread. */
+export function decideFile(file: FileFacts, nowMs: number, ttlMs: number): FileVerdict {
+  if (!file.ownership) return skip('foreign');
+  if (nowMs - file.createdAtMs <= ttlMs) return skip('fresh');
+  if (file.referenced === undefined) return { action: 'check_references' };
+  return file.referenced ? skip('referenced') : del('unreferenced');
+}
+
+/** Upstream files carry no tags: ownership comes from our naming scheme or our registry, and the purpose must fit. */
+export function fileOwnership(
+  file: { filename: string; purpose: string },
+  deploymentId: string,
+  registered: { source: 'upload' | 'run_output' } | undefined,
+): FileOwnership | undefined {
+  if (registered?.source === 'upload' && file.purpose === 'assistants') return 'upload';
+  if (registered?.source === 'run_output' && file.purpose === 'assistants_output') return 'run_output';
+  if (file.purpose === 'assistants' && parseUploadedFileName(file.filename)?.deploymentId === deploymentId) return 'data_file';
+  return undefined;
+}

@@ -1,0 +1,90 @@
+// Files. Upstream files carry no metadata, so a file is this deployment's only when
+//   - its name follows the assistants-as-code scheme with our DEPLOYMENT_ID (data files, purpose `assistants`), or
+//   - the file registry (file-registry.ts) records it: an upload through our API (purpose `assistants`), or an
+//     output our runs wrote (purpose `assistants_output`) — recorded by the worker, or by this sweep from the
+//     assistant messages of a thread it deletes.
+// Anything else is foreign, whatever its age. Ours goes when older than FILE_TTL and referenced by no kept
+// assistant (any assistant upstream that this sweep is not deleting: code-interpreter files) and no kept thread
+// (see kept-thread-files.ts). Reference checks cost requests, so they run only for old files of ours.
+// Runs after threads and assistants, whose deletion frees files.
+import type { FileObject } from 'openai/resources/files';
+import type { SweepContext } from '../context';
+import { deleteWithRetry } from '../delete-with-retry';
+import { codeInterpreterFileIds } from '../file-references';
+import type { FileRecord } from '../file-registry';
+import { forEachConcurrently } from '../concurrency';
+import { listAll } from '../list-all';
+import { decideFile, fileOwnership, type Verdict } from '../policies';
+import { NO_SDK_RETRIES } from '../retry';
+import { KeptThreadFiles } from './kept-thread-files';
+
+export async function sweepFiles(ctx: SweepContext): Promise<void> {
+  const assistants = (await ctx.assistants()).filter((a) => !ctx.doomed.assistants.has(a.id));
+  const attachedToAssistants = new Set(assistants.flatMap((a) => codeInterpreterFileIds(a.tool_resources)));
+  const registered = await ctx.files.listFiles();
+  const known = withHarvested(registered, ctx);
+  const upstream = await listAll('files.list', () => ctx.client.files.list({}, NO_SDK_RETRIES), ctx.retry);
+  const threads = new KeptThreadFiles(ctx);
+
+  await forEachConcurrently(upstream, ctx.concurrency, async (file) => {
+    ctx.summary.examined('files');
+    try {
+      const record = known.get(file.id);
+      const verdict = await decide(ctx, file, record, async () => attachedToAssistants.has(file.id) || (record ? threads.isReferenced(file.id, record) : false));
+      if (verdict.action === 'skip') return ctx.summary.skipped('files', verdict.reason);
+      if (!ctx.mayDelete('files')) return;
+      if (!ctx.dryRun) {
+        const outcome = await deleteWithRetry(`files.delete ${file.id}`, () => ctx.client.files.delete(file.id, NO_SDK_RETRIES), ctx.retry);
+        if (record) await ctx.files.deleteFileRecord(file.id);
+        ctx.logger.info('sweep: deleted file', { fileId: file.id, purpose: file.purpose, source: record?.source ?? 'data_file', outcome });
+      }
+      ctx.summary.deleted('files', file.id);
+    } catch (error) {
+      ctx.logger.warn('sweep: file not deleted', { fileId: file.id, error });
+      ctx.summary.failed('files', file.id, error);
+    }
+  });
+
+  await forgetVanishedFiles(ctx, registered, new Set(upstream.map((f) => f.id)));
+}
+
+async function decide(ctx: SweepContext, file: FileObject, record: FileRecord | undefined, referenced: () => Promise<boolean>): Promise<Verdict> {
+  const facts = { ownership: fileOwnership(file, ctx.config.DEPLOYMENT_ID, record), createdAtMs: file.created_at * 1000 };
+  const now = ctx.clock();
+  const first = decideFile(facts, now, ctx.config.FILE_TTL);
+  if (first.action !== 'check_references') return first;
+  const second = decideFile({ ...facts, referenced: await referenced() }, now, ctx.config.FILE_TTL);
+  if (second.action === 'check_references') throw new Error('decideFile asked for references it was given');
+  return second;
+}
+
+/** The registry plus run outputs found in threads deleted this sweep (a dry run did not write them). */
+function withHarvested(registered: FileRecord[], ctx: SweepContext): Map<string, FileRecord> {
+  const known = new Map(registered.map((r) => [r.fileId, r]));
+  for (const h of ctx.harvested.values()) {
+    const existing = known.get(h.fileId);
+    const threadIds = h.threadId ? [h.threadId] : [];
+    if (existing) known.set(h.fileId, { ...existing, threadIds: [...new Set([...existing.threadIds, ...threadIds])] });
+    else known.set(h.fileId, { fileId: h.fileId, source: h.source, ownerId: h.ownerId, threadIds, createdAt: h.createdAt });
+  }
+  return known;
+}
+
+/**
+ * Registry rows of files no longer upstream (deleted elsewhere) are ledger rows: dropped once older than
+ * FILE_TTL, so a file uploaded after the listing was taken is never forgotten.
+ */
+async function forgetVanishedFiles(ctx: SweepContext, registered: FileRecord[], upstreamIds: ReadonlySet<string>): Promise<void> {
+  const cutoff = ctx.clock() - ctx.config.FILE_TTL;
+  const vanished = registered.filter((r) => !upstreamIds.has(r.fileId) && r.createdAt < cutoff);
+  await forEachConcurrently(vanished, ctx.concurrency, async (record) => {
+    ctx.summary.examined('ledger');
+    if (!ctx.mayDelete('ledger')) return;
+    try {
+      if (!ctx.dryRun) await ctx.files.deleteFileRecord(record.fileId);
+      ctx.summary.deleted('ledger', `file:${record.fileId}`);
+    } catch (error) {
+      ctx.summary.failed('ledger', `file:${record.fileId}`, error);
+    }
+  });
+}

@@ -1,0 +1,71 @@
+// Is a file still used by a thread we keep? Looked at: the threads the registry ties the file to, and
+// every live thread of the file's owner (an upload may have been attached anywhere, and attaching does
+// not have to be recorded). A thread is kept when the ledger has it, not deleted, and this sweep did not
+// delete it; its files are its code-interpreter resources and whatever its messages point at.
+// Each owner's threads and each thread's files are fetched at most once per sweep.
+import type { SweepContext } from '../context';
+import { codeInterpreterFileIds, messageFileIds } from '../file-references';
+import { listAll } from '../list-all';
+import { isNotFound, NO_SDK_RETRIES, withRetry } from '../retry';
+
+export interface FileUsers {
+  ownerId?: string;
+  threadIds: readonly string[];
+}
+
+export class KeptThreadFiles {
+  private readonly ownerThreads = new Map<string, Promise<string[]>>();
+  private readonly threadFiles = new Map<string, Promise<ReadonlySet<string>>>();
+
+  constructor(private readonly ctx: SweepContext) {}
+
+  async isReferenced(fileId: string, users: FileUsers): Promise<boolean> {
+    const threadIds = new Set(users.threadIds);
+    if (users.ownerId) for (const id of await this.threadsOf(users.ownerId)) threadIds.add(id);
+    for (const threadId of threadIds) {
+      if ((await this.filesOf(threadId)).has(fileId)) return true;
+    }
+    return false;
+  }
+
+  private threadsOf(ownerId: string): Promise<string[]> {
+    return memo(this.ownerThreads, ownerId, async () => {
+      const ids: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await this.ctx.ledger.listThreadsByOwner(ownerId, { limit: 100, after });
+        ids.push(...page.threads.map((t) => t.threadId));
+        const last = page.threads.at(-1);
+        if (!page.hasMore || !last) return ids;
+        after = last.threadId;
+      }
+    });
+  }
+
+  private filesOf(threadId: string): Promise<ReadonlySet<string>> {
+    return memo(this.threadFiles, threadId, async () => {
+      if (this.ctx.doomed.threads.has(threadId)) return new Set<string>();
+      const record = await this.ctx.ledger.getThread(threadId);
+      if (!record || record.deletedAt !== undefined) return new Set<string>();
+      const { client, retry } = this.ctx;
+      try {
+        const thread = await withRetry(`threads.retrieve ${threadId}`, () => client.beta.threads.retrieve(threadId, NO_SDK_RETRIES), retry);
+        const messages = await listAll(`messages.list ${threadId}`, () => client.beta.threads.messages.list(threadId, { limit: 100 }, NO_SDK_RETRIES), retry);
+        return new Set([...codeInterpreterFileIds(thread.tool_resources), ...messages.flatMap(messageFileIds)]);
+      } catch (error) {
+        // Gone upstream: it references nothing. Any other failure propagates: unsure means keep.
+        if (isNotFound(error)) return new Set<string>();
+        throw error;
+      }
+    });
+  }
+}
+
+function memo<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let value = cache.get(key);
+  if (!value) {
+    value = load();
+    cache.set(key, value);
+  }
+  return value;
+}

@@ -1,0 +1,46 @@
+// Vector stores: ours carry metadata app_deployment = DEPLOYMENT_ID. Ours go once expired, or once idle
+// longer than VECTOR_STORE_TTL unless a kept assistant searches them. (Stores the service creates for
+// threads' file_search attachments are untagged and expire by themselves.)
+import { TAG_DEPLOYMENT } from '../../assistants/upstream-tags';
+import type { SweepContext } from '../context';
+import { deleteWithRetry } from '../delete-with-retry';
+import { forEachConcurrently } from '../concurrency';
+import { fileSearchVectorStoreIds } from '../file-references';
+import { listAll } from '../list-all';
+import { decideVectorStore } from '../policies';
+import { NO_SDK_RETRIES } from '../retry';
+
+export async function sweepVectorStores(ctx: SweepContext): Promise<void> {
+  const assistants = (await ctx.assistants()).filter((a) => !ctx.doomed.assistants.has(a.id));
+  const searched = new Set(assistants.flatMap((a) => fileSearchVectorStoreIds(a.tool_resources)));
+  const stores = await listAll('vectorStores.list', () => ctx.client.vectorStores.list({ limit: 100 }, NO_SDK_RETRIES), ctx.retry);
+  await forEachConcurrently(stores, ctx.concurrency, async (store) => {
+    ctx.summary.examined('vector_stores');
+    const deployment = (store.metadata as Record<string, unknown> | null)?.[TAG_DEPLOYMENT];
+    const verdict = decideVectorStore(
+      {
+        deployment: typeof deployment === 'string' ? deployment : undefined,
+        status: store.status,
+        createdAtMs: store.created_at * 1000,
+        lastActiveAtMs: store.last_active_at ? store.last_active_at * 1000 : undefined,
+        expiresAtMs: store.expires_at ? store.expires_at * 1000 : undefined,
+        referenced: searched.has(store.id),
+      },
+      ctx.config.DEPLOYMENT_ID,
+      ctx.clock(),
+      ctx.config.VECTOR_STORE_TTL,
+    );
+    if (verdict.action === 'skip') return ctx.summary.skipped('vector_stores', verdict.reason);
+    if (!ctx.mayDelete('vector_stores')) return;
+    try {
+      if (!ctx.dryRun) {
+        const outcome = await deleteWithRetry(`vectorStores.delete ${store.id}`, () => ctx.client.vectorStores.delete(store.id, NO_SDK_RETRIES), ctx.retry);
+        ctx.logger.info('sweep: deleted vector store', { vectorStoreId: store.id, reason: verdict.reason, outcome });
+      }
+      ctx.summary.deleted('vector_stores', store.id);
+    } catch (error) {
+      ctx.logger.warn('sweep: vector store not deleted', { vectorStoreId: store.id, error });
+      ctx.summary.failed('vector_stores', store.id, error);
+    }
+  });
+}

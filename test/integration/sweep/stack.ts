@@ -1,0 +1,121 @@
+// The local stack for sweep tests: Azurite (ledger, file registry, lease) and the local Assistants server,
+// one of each per test file; the server is reset and the ledger tables renamed for every test.
+// The sweep's client goes through a recording fetch, so tests count the upstream requests (and can fail some).
+import { randomUUID } from 'node:crypto';
+import type OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startAssistantsServer, type RunningAssistantsServer } from '../../../local/assistants-server';
+import { loadConfig, type Config } from '../../../src/config';
+import { createLogger, type LogLevel } from '../../../src/logging';
+import { createLedger, type Ledger } from '../../../src/store/ledger';
+import { createStorageClients } from '../../../src/store/storage-clients';
+import { createFileRegistry, runSweep, type FileRegistry, type SweepDeps, type SweepSummary } from '../../../src/sweep';
+import { createUpstreamClient } from '../../../src/upstream';
+import { useAzurite } from '../../support/azurite';
+
+export const DEPLOYMENT = 'dep1';
+export const DAY = 86_400_000;
+
+export interface UpstreamCall {
+  method: string;
+  /** Path without the /v1 prefix, e.g. /threads/thread_abc. */
+  path: string;
+  status: number;
+}
+
+export interface Stack {
+  server: RunningAssistantsServer;
+  config: Config;
+  ledger: Ledger;
+  registry: FileRegistry;
+  /** For seeding: bypasses the recording. */
+  seed: OpenAI;
+  /** What the sweep uses: the app's client factory over the recording fetch. */
+  client: OpenAI;
+  calls: UpstreamCall[];
+  /** Answers a request instead of the server when it returns a Response (fault injection). */
+  intercept?: (method: string, path: string) => Response | undefined;
+  clockNow(): Promise<number>;
+  advanceClock(ms: number): Promise<void>;
+  admin(path: string, body: unknown): Promise<unknown>;
+  sweep(overrides?: Partial<SweepDeps>): Promise<SweepSummary>;
+  /** DELETE requests the server answered with `status`, as paths. */
+  deletes(status?: number): string[];
+}
+
+export function useSweepStack(settings: Record<string, string> = {}): Stack {
+  const azurite = useAzurite();
+  const stack = { calls: [] as UpstreamCall[] } as Stack;
+
+  beforeAll(async () => {
+    stack.server = await startAssistantsServer({ port: 0 });
+  });
+  afterAll(async () => {
+    await stack.server?.close();
+  });
+
+  beforeEach(async () => {
+    await stack.admin('/_admin/reset', {});
+    stack.calls.length = 0;
+    stack.intercept = undefined;
+    const prefix = `sw${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    stack.config = loadConfig({
+      AzureWebJobsStorage: azurite.current.connectionString,
+      ASSISTANTS_PROVIDER: 'local',
+      LOCAL_ASSISTANTS_URL: stack.server.url,
+      LEDGER_TABLE_PREFIX: prefix,
+      DEPLOYMENT_ID: DEPLOYMENT,
+      THREAD_TTL: '7d',
+      FILE_TTL: '7d',
+      VECTOR_STORE_TTL: '7d',
+      LEDGER_RETENTION: '90d',
+      ...settings,
+    });
+    const clients = createStorageClients(stack.config);
+    stack.ledger = createLedger(stack.config, clients);
+    stack.registry = createFileRegistry(stack.config, clients);
+    stack.seed = createUpstreamClient(stack.config);
+    stack.client = createUpstreamClient(stack.config, { fetch: recordingFetch(stack) });
+  });
+
+  stack.clockNow = async () => ((await (await fetch(`${stack.server.url}/_admin/clock`)).json()) as { now_ms: number }).now_ms;
+  stack.advanceClock = async (ms) => void (await stack.admin('/_admin/clock', { advance_ms: ms }));
+  stack.admin = async (path, body) => {
+    const res = await fetch(`${stack.server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+    return res.json();
+  };
+  stack.sweep = async (overrides = {}) => {
+    const now = await stack.clockNow();
+    return runSweep({
+      client: stack.client,
+      ledger: stack.ledger,
+      fileRegistry: stack.registry,
+      config: stack.config,
+      definedAssistantKeys: ['default', 'sales'],
+      // The sweep's clock is the server's, so upstream timestamps and ledger times agree.
+      now: () => new Date(now),
+      logger: quietLogger(),
+      holder: 'test',
+      sleep: async () => {},
+      ...overrides,
+    });
+  };
+  stack.deletes = (status = 200) => stack.calls.filter((c) => c.method === 'DELETE' && c.status === status).map((c) => c.path);
+  return stack;
+}
+
+function recordingFetch(stack: Stack): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const path = url.pathname.replace(/^\/v1/, '');
+    const response = stack.intercept?.(method, path) ?? (await fetch(input, init));
+    stack.calls.push({ method, path, status: response.status });
+    return response;
+  };
+}
+
+export function quietLogger(level: LogLevel = 'error') {
+  return createLogger({ level, sink: () => {} });
+}

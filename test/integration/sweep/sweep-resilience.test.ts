@@ -1,0 +1,162 @@
+// Sweeps cut short, overlapping, or throttled still delete everything stale exactly once.
+import { describe, expect, it } from 'vitest';
+import { SWEEP_LEASE_NAME } from '../../../src/sweep/lease';
+import type { SweepSummary } from '../../../src/sweep';
+import { deletePaths, existing, ourThread, ourUpload, ourVectorStore, type Ids } from './seed';
+import { DAY, DEPLOYMENT, useSweepStack, type Stack } from './stack';
+
+/** `n` stale objects of each upstream kind, then the clock moves past every TTL. */
+async function seedStale(stack: Stack, n: number): Promise<Ids> {
+  const t0 = await stack.clockNow();
+  const ids: Ids = { threads: [], assistants: [], vectorStores: [], files: [] };
+  for (let i = 0; i < n; i++) {
+    ids.threads.push(await ourThread(stack, `user${i}`, t0));
+    ids.files.push(await ourUpload(stack, `user${i}`, `upload${i}.txt`, t0));
+    ids.vectorStores.push(await ourVectorStore(stack));
+    ids.assistants.push((await stack.seed.beta.assistants.create({ model: 'gpt-4o', metadata: { app_deployment: DEPLOYMENT, app_key: `retired${i}` } })).id);
+  }
+  await stack.advanceClock(8 * DAY);
+  return ids;
+}
+
+const totalDeleted = (s: SweepSummary) => Object.values(s.kinds).reduce((sum, k) => sum + k.deleted, 0);
+
+describe('sweep cut short', () => {
+  const stack = useSweepStack({ SWEEP_MAX_DELETIONS: '5' });
+
+  it('stops at SWEEP_MAX_DELETIONS and the next firings finish the job', async () => {
+    const stale = await seedStale(stack, 3); // 12 deletions
+
+    const first = await stack.sweep();
+    expect(first.complete).toBe(false);
+    expect(totalDeleted(first)).toBe(5);
+    expect(first.kinds.threads.deleted).toBe(3);
+    expect(first.kinds.assistants).toMatchObject({ deleted: 2, skipped: { cap_reached: 1 } });
+    expect(first.kinds.files.skipped.cap_reached).toBe(3);
+
+    const second = await stack.sweep();
+    expect(second.complete).toBe(false);
+    expect(totalDeleted(second)).toBe(5);
+
+    const third = await stack.sweep();
+    expect(third.complete).toBe(true);
+    expect(totalDeleted(third)).toBe(2);
+
+    expect(stack.deletes().sort()).toEqual(deletePaths(stale));
+    expect(await existing(stack.seed, stale)).toEqual({ threads: [], assistants: [], vectorStores: [], files: [] });
+  });
+
+  it('resumes a thread whose upstream deletion failed midway', async () => {
+    const stale = await seedStale(stack, 1);
+    const [threadId] = stale.threads as [string];
+    let refused = 0;
+    stack.intercept = (method, path) => {
+      if (method !== 'DELETE' || path !== `/threads/${threadId}` || refused++ > 0) return undefined;
+      return Response.json({ error: { message: 'injected', type: 'invalid_request_error', param: null, code: null } }, { status: 400 });
+    };
+
+    const first = await stack.sweep();
+    expect(first.complete).toBe(false);
+    expect(first.kinds.threads).toMatchObject({ examined: 1, deleted: 0, failed: 1 });
+    expect(first.errors).toEqual([expect.objectContaining({ kind: 'threads', id: threadId })]);
+    // Marked deleted before the upstream call: the API already treats it as gone, and the next sweep finds it.
+    expect((await stack.ledger.getThread(threadId))?.deletedAt).toBeDefined();
+    expect(await existing(stack.seed, { ...stale, assistants: [], vectorStores: [], files: [] })).toMatchObject({ threads: [threadId] });
+
+    const second = await stack.sweep();
+    expect(second.complete).toBe(true);
+    expect(second.kinds.threads).toMatchObject({ examined: 1, deleted: 1, failed: 0 });
+    expect(await stack.ledger.getThread(threadId)).toBeNull();
+    expect(await existing(stack.seed, stale)).toEqual({ threads: [], assistants: [], vectorStores: [], files: [] });
+  });
+});
+
+describe('overlapping sweeps', () => {
+  const stack = useSweepStack();
+
+  it('lets one of two concurrent sweeps work; each object is deleted exactly once', async () => {
+    const stale = await seedStale(stack, 4);
+
+    const results = await Promise.all([stack.sweep({ holder: 'timer' }), stack.sweep({ holder: 'timer' })]);
+
+    expect(results.map((r) => r.leaseAcquired).sort()).toEqual([false, true]);
+    const loser = results.find((r) => !r.leaseAcquired) as SweepSummary;
+    expect(totalDeleted(loser)).toBe(0);
+    expect(Object.values(loser.kinds).every((k) => k.examined === 0)).toBe(true);
+    const deletes = stack.calls.filter((c) => c.method === 'DELETE');
+    expect(deletes.map((c) => c.path).sort()).toEqual(deletePaths(stale));
+    expect(deletes.every((c) => c.status === 200)).toBe(true);
+    // The lease is given back: the next firing runs (and finds nothing left).
+    expect(await stack.ledger.getLease(SWEEP_LEASE_NAME)).toBeNull();
+    const after = await stack.sweep();
+    expect(after).toMatchObject({ leaseAcquired: true, complete: true });
+    expect(totalDeleted(after)).toBe(0);
+  });
+
+  it('does nothing while another holder has an unexpired lease, and takes an expired one over', async () => {
+    const stale = await seedStale(stack, 1);
+    const now = await stack.clockNow();
+    await stack.ledger.acquireLease(SWEEP_LEASE_NAME, 'crashed-sweeper', 60_000, now);
+
+    const blocked = await stack.sweep();
+    expect(blocked).toMatchObject({ leaseAcquired: false, complete: false });
+    expect(stack.calls).toEqual([]);
+
+    // The holder died; once its lease expires the next firing proceeds.
+    await stack.advanceClock(61_000);
+    const next = await stack.sweep();
+    expect(next).toMatchObject({ leaseAcquired: true, complete: true });
+    expect(stack.deletes().sort()).toEqual(deletePaths(stale));
+  });
+
+  it('stops deleting once its lease is taken over; the next firing finishes', { timeout: 30_000 }, async () => {
+    const stale = await seedStale(stack, 3);
+    await stack.admin('/_admin/faults', { latency_ms: [150, 150] });
+    // Renewal (every second with a 3 s TTL) finds the lease gone, as after a takeover.
+    const usurped = { ...stack.ledger, renewLease: async () => false };
+
+    const cut = await stack.sweep({ ledger: usurped, leaseTtlMs: 3_000, concurrency: 1 });
+    await stack.admin('/_admin/faults', {});
+
+    expect(cut.complete).toBe(false);
+    // Noticed either at a deletion (skipped: lease_lost) or between kinds (an error naming it).
+    const lost = Object.values(cut.kinds).reduce((n, k) => n + (k.skipped.lease_lost ?? 0), 0);
+    const named = cut.errors.some((e) => e.message.includes('lease lost'));
+    expect(lost > 0 || named).toBe(true);
+    expect(totalDeleted(cut)).toBeLessThan(12);
+
+    const next = await stack.sweep();
+    expect(next.complete).toBe(true);
+    expect(totalDeleted(cut) + totalDeleted(next)).toBe(12);
+    expect(stack.deletes().sort()).toEqual(deletePaths(stale));
+  });
+});
+
+describe('throttled upstream', () => {
+  const stack = useSweepStack();
+
+  it('honours Retry-After through a 429 storm and still deletes everything', { timeout: 60_000 }, async () => {
+    const stale = await seedStale(stack, 4);
+    await stack.admin('/_admin/faults', { rate_429: 0.5, retry_after_ms: 25, seed: 42 });
+    const waits: number[] = [];
+
+    const summary = await stack.sweep({
+      maxAttempts: 30,
+      sleep: (ms) => {
+        waits.push(ms);
+        return new Promise((resolve) => setTimeout(resolve, ms));
+      },
+    });
+    await stack.admin('/_admin/faults', {});
+
+    expect(summary).toMatchObject({ complete: true, errors: [] });
+    expect(totalDeleted(summary)).toBe(16);
+    const throttled = stack.calls.filter((c) => c.status === 429).length;
+    expect(throttled).toBeGreaterThan(5);
+    // Every 429 was followed by a wait of exactly what it asked for.
+    expect(waits).toHaveLength(throttled);
+    expect(new Set(waits)).toEqual(new Set([25]));
+    expect(stack.deletes().sort()).toEqual(deletePaths(stale));
+    expect(await existing(stack.seed, stale)).toEqual({ threads: [], assistants: [], vectorStores: [], files: [] });
+  });
+});
