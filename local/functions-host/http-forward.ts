@@ -48,6 +48,13 @@ export function forwardToWorker(req: IncomingMessage, res: ServerResponse, worke
   upstream.on('response', (workerRes) => {
     responded = true;
     responseListeners.forEach((notify) => notify());
+    if (!req.complete) {
+      // The app answered before reading the whole body (e.g. 413): drain the rest and close the
+      // connection, or the client's next request on it would be read as the leftover body.
+      res.shouldKeepAlive = false;
+      req.unpipe(upstream);
+      req.resume();
+    }
     const relayed = withoutHopByHop(workerRes.headers);
     res.writeHead(workerRes.statusCode ?? 200, relayed as http.OutgoingHttpHeaders);
     res.flushHeaders();

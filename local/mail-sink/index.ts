@@ -70,8 +70,10 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Runn
   return {
     url,
     logicAppUrl: `${url}${TRIGGER_PATH}?${query.toString()}`,
+    // Idempotent: closing an already closed sink is fine (tests close it to simulate an outage).
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

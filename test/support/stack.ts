@@ -71,7 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       async close() {
         await stack.host.close().catch(() => undefined);
-        await Promise.all([mail.close(), assistants.close()]);
+        await Promise.allSettled([mail.close(), assistants.close()]);
         await azurite.close();
       },
     };
