@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config';
 import { createLogger, redact } from '../src/logging';
 import { createLedger } from '../src/store/ledger';
 import { createStorageClients } from '../src/store/storage-clients';
-import { createFileRegistry, formatSweepSummary, readDefinedAssistantKeys, runSweep } from '../src/sweep';
+import { formatSweepSummary, readDefinedAssistantKeys, runSweep } from '../src/sweep';
 import { createUpstreamClient, describeUpstream } from '../src/upstream';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -28,7 +28,6 @@ async function main(): Promise<void> {
   const summary = await runSweep({
     client: createUpstreamClient(config),
     ledger: createLedger(config, clients),
-    fileRegistry: createFileRegistry(config, clients),
     config,
     definedAssistantKeys: await readDefinedAssistantKeys(path.join(ROOT, 'assistants')),
     now: () => new Date(),

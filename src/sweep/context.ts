@@ -4,9 +4,8 @@ import type OpenAI from 'openai';
 import type { Assistant } from 'openai/resources/beta/assistants';
 import type { Config } from '../config';
 import type { Logger } from '../logging';
-import type { Ledger } from '../store/ledger';
+import type { Ledger, NewFileRecord } from '../store/ledger';
 import type { DeletionBudget } from './deletion-budget';
-import type { FileRegistry, NewFileRecord } from './file-registry';
 import { listAll } from './list-all';
 import { NO_SDK_RETRIES, type RetryOptions } from './retry';
 import type { SummaryBuilder, SweepKind } from './summary';
@@ -30,12 +29,15 @@ export type SweepLedger = Pick<
   | 'acquireLease'
   | 'renewLease'
   | 'releaseLease'
+  // Files: which upstream files are ours (uploads, run outputs); see src/store/ledger/files.ts.
+  | 'recordFile'
+  | 'listFilesWithUses'
+  | 'deleteFileRow'
 >;
 
 export interface SweepContext {
   client: OpenAI;
   ledger: SweepLedger;
-  files: FileRegistry;
   config: SweepConfig;
   definedKeys: ReadonlySet<string>;
   /** Epoch milliseconds (the sweep's clock), like the ledger's times. */
@@ -48,7 +50,7 @@ export interface SweepContext {
   summary: SummaryBuilder;
   /** Threads and assistants this sweep deleted (dry run: would delete). */
   doomed: { threads: Set<string>; assistants: Set<string> };
-  /** Run outputs found in threads this sweep deleted, by file id (a dry run does not write them to the registry). */
+  /** Run outputs found in threads this sweep deleted, by file id (a dry run does not record them in the ledger). */
   harvested: Map<string, NewFileRecord>;
   /** Every upstream assistant, listed once per sweep (a failed listing fails every step that needs it). */
   assistants(): Promise<Assistant[]>;
@@ -62,7 +64,6 @@ export interface SweepContext {
 export interface ContextInput {
   client: OpenAI;
   ledger: SweepLedger;
-  files: FileRegistry;
   config: SweepConfig;
   definedKeys: ReadonlySet<string>;
   clock: () => number;

@@ -2,6 +2,5 @@
 export { runSweep, type SweepDeps } from './run-sweep';
 export { SWEEP_KINDS, type KindSummary, type SkipReason, type SweepError, type SweepKind, type SweepSummary } from './summary';
 export type { SweepConfig, SweepLedger } from './context';
-export { createFileRegistry, fileRegistryTableName, type FileRecord, type FileRegistry, type FileSource, type NewFileRecord } from './file-registry';
 export { readDefinedAssistantKeys } from './defined-assistant-keys';
 export { formatSweepSummary } from './format-summary';

@@ -1,6 +1,7 @@
 // Pure decisions: given the facts about one object, does it go, and why (not)?
 // No I/O here; the targets gather the facts and act on the verdict.
 import { parseUploadedFileName } from '../assistants/data-files';
+import type { FileSource } from '../store/ledger';
 import type { SkipReason } from './summary';
 
 export type Verdict = { action: 'delete'; reason: DeleteReason } | { action: 'skip'; reason: SkipReason };
@@ -77,7 +78,7 @@ export function decideVectorStore(vs: VectorStoreFacts, deploymentId: string, no
 }
 
 /** How a file is known to be this deployment's (see docs in targets/files.ts). */
-export type FileOwnership = 'data_file' | 'upload' | 'run_output';
+export type FileOwnership = 'data_file' | FileSource;
 
 export interface FileFacts {
   ownership?: FileOwnership;
@@ -96,14 +97,14 @@ export function decideFile(file: FileFacts, nowMs: number, ttlMs: number): FileV
   return file.referenced ? skip('referenced') : del('unreferenced');
 }
 
-/** Upstream files carry no tags: ownership comes from our naming scheme or our registry, and the purpose must fit. */
+/** Upstream files carry no tags: ownership comes from our naming scheme or the ledger's Files table, and the purpose must fit. */
 export function fileOwnership(
   file: { filename: string; purpose: string },
   deploymentId: string,
-  registered: { source: 'upload' | 'run_output' } | undefined,
+  registered: { source: FileSource } | undefined,
 ): FileOwnership | undefined {
   if (registered?.source === 'upload' && file.purpose === 'assistants') return 'upload';
-  if (registered?.source === 'run_output' && file.purpose === 'assistants_output') return 'run_output';
+  if (registered?.source === 'generated' && file.purpose === 'assistants_output') return 'generated';
   if (file.purpose === 'assistants' && parseUploadedFileName(file.filename)?.deploymentId === deploymentId) return 'data_file';
   return undefined;
 }

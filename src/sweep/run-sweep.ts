@@ -6,7 +6,6 @@ import type OpenAI from 'openai';
 import type { Logger } from '../logging';
 import { createSweepContext, type SweepConfig, type SweepContext, type SweepLedger } from './context';
 import { DeletionBudget } from './deletion-budget';
-import type { FileRegistry } from './file-registry';
 import { acquireSweepLease, DEFAULT_LEASE_TTL_MS, SWEEP_LEASE_NAME } from './lease';
 import { DEFAULT_MAX_ATTEMPTS } from './retry';
 import { SummaryBuilder, type SweepKind, type SweepSummary } from './summary';
@@ -18,9 +17,8 @@ import { sweepVectorStores } from './targets/vector-stores';
 
 export interface SweepDeps {
   client: OpenAI;
+  /** Threads, runs, the lease, and which upstream files are ours (its Files table). */
   ledger: SweepLedger;
-  /** Which upstream files are ours (uploads, run outputs); see file-registry.ts. */
-  fileRegistry: FileRegistry;
   config: SweepConfig;
   /** Keys of the assistants defined in assistants/*.json; ours with other keys are deleted. */
   definedAssistantKeys: string[];
@@ -73,7 +71,6 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
     const ctx = createSweepContext({
       client: deps.client,
       ledger: deps.ledger,
-      files: deps.fileRegistry,
       config: deps.config,
       definedKeys: new Set(deps.definedAssistantKeys),
       clock: () => deps.now().getTime(),

@@ -1,15 +1,19 @@
-// The Files table: which upstream files belong to whom (upstream files carry no owner or metadata).
-//   file row   PK `file|<fileId>`, RK `file` → point read by id (ownership check = compare ownerId)
-// A file is addressed by its id alone, so "another user's file answers 404" costs one point read. Other rows
-// about the same file (e.g. which threads use it) may share its partition; they are deleted with it.
-// Uploads are recorded by POST /files, run outputs (images, file_path links) by the run worker.
+// The Files table: which upstream files belong to whom (upstream files carry no owner or metadata), and so
+// which files are this deployment's at all: the sweep deletes an upload or a run output only if it is here.
+//   file row    PK `file|<fileId>`, RK `file`              → point read by id (ownership check = compare ownerId)
+//   use rows    PK `file|<fileId>`, RK `thread|<threadId>` → threads that use the file (e.g. a message attaches it)
+// A file is addressed by its id alone, so "another user's file answers 404" costs one point read. Use rows
+// share the file's partition, so forgetting the file forgets them with it.
+// Writers: uploads by POST /files, run outputs (images, file_path links) by the run worker as a run's message
+// completes and by the sweep from the messages of a thread it is about to delete. Reader of the lists: the sweep.
 import { odata } from '@azure/data-tables';
 import { AppError } from '../../errors';
 import { readNumber, readString, readTime, toDate, type Row } from './columns';
 import { tableKey } from './keys';
-import { deletePartition, insertIfAbsent, mutateEntity, NO_CHANGE, queryEntities, readEntity, stripSystem, type LazyTable } from './table-ops';
+import { deletePartition, insertIfAbsent, mutateEntity, NO_CHANGE, queryEntities, readEntity, stripSystem, type Entity, type LazyTable } from './table-ops';
 
 export type FilePurpose = 'assistants' | 'assistants_output';
+/** `upload`: sent through our API (purpose `assistants`); `generated`: written by one of our runs (`assistants_output`). */
 export type FileSource = 'upload' | 'generated';
 
 /** Times are epoch milliseconds. */
@@ -27,22 +31,43 @@ export interface FileRecord {
   source: FileSource;
 }
 
+/**
+ * What a recorder must know. The sweep finds run outputs by id in a thread's messages and does not pay a
+ * request per file for its name and size: left out, they read as defaults until a fuller record fills them in.
+ */
+export type NewFileRecord = Omit<FileRecord, 'filename' | 'bytes' | 'contentType'> & Partial<Pick<FileRecord, 'filename' | 'bytes' | 'contentType'>>;
+
+/** A file with the threads known to use it: where it was written and every recorded use, sorted, distinct. */
+export interface FileWithUses extends FileRecord {
+  threadIds: string[];
+}
+
 export interface FileStore {
   /**
    * Records a file as its owner's. Idempotent: recording it again returns the stored record, with columns
    * it lacked filled in. The first owner stays the owner.
    */
-  recordFile(file: FileRecord): Promise<FileRecord>;
+  recordFile(file: NewFileRecord): Promise<FileRecord>;
   /** The file if it is recorded and belongs to `ownerId`; otherwise null (answer 404 either way). */
   getOwnedFile(fileId: string, ownerId: string): Promise<FileRecord | null>;
-  /** Files recorded before `cutoff`, for the sweeper. Scans the table, so it belongs in the timer job. */
+  /** Notes that `threadId` uses the file (idempotent). Uses of a file never recorded are not listed. */
+  recordFileUse(fileId: string, threadId: string): Promise<void>;
+  /** Files recorded before `cutoff`. Scans the table, so it belongs in the timer job. */
   listFilesCreatedBefore(cutoff: number, options?: { limit?: number }): Promise<FileRecord[]>;
-  /** Forgets the file (its row and any rows sharing its partition); false when nothing was recorded. */
+  /**
+   * Every recorded file with its uses, for the sweep, which must match each upstream file against them.
+   * Scans the table (it holds only this deployment's files, and the sweep forgets deleted ones).
+   */
+  listFilesWithUses(): Promise<FileWithUses[]>;
+  /** Forgets the file (its row and its use rows); false when nothing was recorded. */
   deleteFileRow(fileId: string): Promise<boolean>;
 }
 
 const FILE_ROW = 'file';
 const filePk = (fileId: string) => `file|${tableKey(fileId)}`;
+const useRk = (threadId: string) => `thread|${tableKey(threadId)}`;
+// '}' follows '|' in key order, so this range holds exactly the file partitions.
+const FILE_PARTITIONS = odata`PartitionKey gt ${'file|'} and PartitionKey lt ${'file}'}`;
 
 export function createFileStore(table: LazyTable): FileStore {
   const readFile = async (fileId: string) => {
@@ -52,12 +77,13 @@ export function createFileStore(table: LazyTable): FileStore {
 
   return {
     async recordFile(file) {
+      const row = fileToRow(file);
       for (let attempt = 1; attempt <= 3; attempt++) {
-        if (await insertIfAbsent(table, filePk(file.fileId), FILE_ROW, fileToRow(file))) return file;
-        // Already there (a retry, or a row another recorder wrote): complete it rather than overwrite it.
-        const result = await mutateEntity(table, filePk(file.fileId), FILE_ROW, (row) => {
-          const missing = Object.entries(fileToRow(file)).filter(([name, value]) => value !== undefined && row[name] === undefined);
-          return missing.length ? { ...row, ...Object.fromEntries(missing) } : NO_CHANGE;
+        if (await insertIfAbsent(table, filePk(file.fileId), FILE_ROW, row)) return rowToFile(row);
+        // Already there (a retry, or another recorder's row): complete it rather than overwrite it.
+        const result = await mutateEntity(table, filePk(file.fileId), FILE_ROW, (stored) => {
+          const missing = Object.entries(row).filter(([name, value]) => value !== undefined && stored[name] === undefined);
+          return missing.length ? { ...stored, ...Object.fromEntries(missing) } : NO_CHANGE;
         });
         if (result) return rowToFile(result.row);
         // Deleted in between: insert afresh.
@@ -67,22 +93,43 @@ export function createFileStore(table: LazyTable): FileStore {
 
     async getOwnedFile(fileId, ownerId) {
       const file = await readFile(fileId);
-      // A row without an owner (written by another recorder) belongs to nobody.
+      // A row without an owner belongs to nobody.
       return file && file.ownerId !== '' && file.ownerId === ownerId ? file : null;
     },
 
+    async recordFileUse(fileId, threadId) {
+      await insertIfAbsent(table, filePk(fileId), useRk(threadId), { fileId, threadId });
+    },
+
     async listFilesCreatedBefore(cutoff, options = {}) {
-      // '}' follows '|' in key order, so this range holds exactly the file partitions.
-      const filter = odata`PartitionKey gt ${'file|'} and PartitionKey lt ${'file}'} and RowKey eq ${FILE_ROW} and createdAt lt ${new Date(cutoff)}`;
+      const filter = `${FILE_PARTITIONS} and ${odata`RowKey eq ${FILE_ROW} and createdAt lt ${new Date(cutoff)}`}`;
       return (await queryEntities(table, filter, { limit: options.limit })).map((entity) => rowToFile(stripSystem(entity)));
     },
+
+    listFilesWithUses: async () => withUses(await queryEntities(table, FILE_PARTITIONS)),
 
     deleteFileRow: async (fileId) => (await deletePartition(table, filePk(fileId))) > 0,
   };
 }
 
+function withUses(entities: Entity[]): FileWithUses[] {
+  const files = new Map<string, FileRecord>();
+  const uses = new Map<string, string[]>();
+  for (const entity of entities) {
+    const row = stripSystem(entity);
+    const fileId = String(row.fileId);
+    if (entity.rowKey === FILE_ROW) files.set(fileId, rowToFile(row));
+    else uses.set(fileId, [...(uses.get(fileId) ?? []), String(row.threadId)]);
+  }
+  // Use rows without a file row (a use noted before, or without, the file's record) are ignored: not known to be ours.
+  return [...files.values()].map((file) => {
+    const threadIds = [...(file.threadId ? [file.threadId] : []), ...(uses.get(file.fileId) ?? [])];
+    return { ...file, threadIds: [...new Set(threadIds)].sort() };
+  });
+}
+
 /** Row mapping, exported for tests. Times are stored as Edm.DateTime so filters can compare them. */
-export function fileToRow(file: FileRecord): Row {
+export function fileToRow(file: NewFileRecord): Row {
   return {
     fileId: file.fileId,
     ownerId: file.ownerId,
@@ -98,8 +145,8 @@ export function fileToRow(file: FileRecord): Row {
 }
 
 export function rowToFile(row: Row): FileRecord {
-  // Rows written by other recorders may lack columns or name run outputs `run_output`.
-  const source: FileSource = row.source === 'generated' || row.source === 'run_output' ? 'generated' : 'upload';
+  // Columns a recorder did not know read as defaults (see NewFileRecord).
+  const source: FileSource = row.source === 'generated' ? 'generated' : 'upload';
   const purpose = readString(row, 'purpose');
   return {
     fileId: String(row.fileId),

@@ -1,17 +1,17 @@
 // Files. Upstream files carry no metadata, so a file is this deployment's only when
 //   - its name follows the assistants-as-code scheme with our DEPLOYMENT_ID (data files, purpose `assistants`), or
-//   - the file registry (file-registry.ts) records it: an upload through our API (purpose `assistants`), or an
-//     output our runs wrote (purpose `assistants_output`) — recorded by the worker, or by this sweep from the
-//     assistant messages of a thread it deletes.
+//   - the ledger's Files table (src/store/ledger/files.ts) records it: an `upload` through our API (purpose
+//     `assistants`), or a `generated` file our runs wrote (purpose `assistants_output`) — recorded by the worker,
+//     or by this sweep from the assistant messages of a thread it deletes.
 // Anything else is foreign, whatever its age. Ours goes when older than FILE_TTL and referenced by no kept
 // assistant (any assistant upstream that this sweep is not deleting: code-interpreter files) and no kept thread
 // (see kept-thread-files.ts). Reference checks cost requests, so they run only for old files of ours.
 // Runs after threads and assistants, whose deletion frees files.
 import type { FileObject } from 'openai/resources/files';
+import { fileToRow, rowToFile, type FileWithUses } from '../../store/ledger';
 import type { SweepContext } from '../context';
 import { deleteWithRetry } from '../delete-with-retry';
 import { codeInterpreterFileIds } from '../file-references';
-import type { FileRecord } from '../file-registry';
 import { forEachConcurrently } from '../concurrency';
 import { listAll } from '../list-all';
 import { decideFile, fileOwnership, type Verdict } from '../policies';
@@ -21,7 +21,7 @@ import { KeptThreadFiles } from './kept-thread-files';
 export async function sweepFiles(ctx: SweepContext): Promise<void> {
   const assistants = (await ctx.assistants()).filter((a) => !ctx.doomed.assistants.has(a.id));
   const attachedToAssistants = new Set(assistants.flatMap((a) => codeInterpreterFileIds(a.tool_resources)));
-  const registered = await ctx.files.listFiles();
+  const registered = await ctx.ledger.listFilesWithUses();
   const known = withHarvested(registered, ctx);
   const upstream = await listAll('files.list', () => ctx.client.files.list({}, NO_SDK_RETRIES), ctx.retry);
   const threads = new KeptThreadFiles(ctx);
@@ -35,7 +35,7 @@ export async function sweepFiles(ctx: SweepContext): Promise<void> {
       if (!ctx.mayDelete('files')) return;
       if (!ctx.dryRun) {
         const outcome = await deleteWithRetry(`files.delete ${file.id}`, () => ctx.client.files.delete(file.id, NO_SDK_RETRIES), ctx.retry);
-        if (record) await ctx.files.deleteFileRecord(file.id);
+        if (record) await ctx.ledger.deleteFileRow(file.id);
         ctx.logger.info('sweep: deleted file', { fileId: file.id, purpose: file.purpose, source: record?.source ?? 'data_file', outcome });
       }
       ctx.summary.deleted('files', file.id);
@@ -48,7 +48,7 @@ export async function sweepFiles(ctx: SweepContext): Promise<void> {
   await forgetVanishedFiles(ctx, registered, new Set(upstream.map((f) => f.id)));
 }
 
-async function decide(ctx: SweepContext, file: FileObject, record: FileRecord | undefined, referenced: () => Promise<boolean>): Promise<Verdict> {
+async function decide(ctx: SweepContext, file: FileObject, record: FileWithUses | undefined, referenced: () => Promise<boolean>): Promise<Verdict> {
   const facts = { ownership: fileOwnership(file, ctx.config.DEPLOYMENT_ID, record), createdAtMs: file.created_at * 1000 };
   const now = ctx.clock();
   const first = decideFile(facts, now, ctx.config.FILE_TTL);
@@ -58,30 +58,31 @@ async function decide(ctx: SweepContext, file: FileObject, record: FileRecord | 
   return second;
 }
 
-/** The registry plus run outputs found in threads deleted this sweep (a dry run did not write them). */
-function withHarvested(registered: FileRecord[], ctx: SweepContext): Map<string, FileRecord> {
+/** The ledger's files plus run outputs found in threads deleted this sweep (a dry run did not record them). */
+function withHarvested(registered: FileWithUses[], ctx: SweepContext): Map<string, FileWithUses> {
   const known = new Map(registered.map((r) => [r.fileId, r]));
   for (const h of ctx.harvested.values()) {
     const existing = known.get(h.fileId);
     const threadIds = h.threadId ? [h.threadId] : [];
     if (existing) known.set(h.fileId, { ...existing, threadIds: [...new Set([...existing.threadIds, ...threadIds])] });
-    else known.set(h.fileId, { fileId: h.fileId, source: h.source, ownerId: h.ownerId, threadIds, createdAt: h.createdAt });
+    // As the ledger would read the harvested record back (what matters here: source, owner, threads, age).
+    else known.set(h.fileId, { ...rowToFile(fileToRow(h)), threadIds });
   }
   return known;
 }
 
 /**
- * Registry rows of files no longer upstream (deleted elsewhere) are ledger rows: dropped once older than
+ * Ledger rows of files no longer upstream (deleted elsewhere): dropped once older than
  * FILE_TTL, so a file uploaded after the listing was taken is never forgotten.
  */
-async function forgetVanishedFiles(ctx: SweepContext, registered: FileRecord[], upstreamIds: ReadonlySet<string>): Promise<void> {
+async function forgetVanishedFiles(ctx: SweepContext, registered: FileWithUses[], upstreamIds: ReadonlySet<string>): Promise<void> {
   const cutoff = ctx.clock() - ctx.config.FILE_TTL;
   const vanished = registered.filter((r) => !upstreamIds.has(r.fileId) && r.createdAt < cutoff);
   await forEachConcurrently(vanished, ctx.concurrency, async (record) => {
     ctx.summary.examined('ledger');
     if (!ctx.mayDelete('ledger')) return;
     try {
-      if (!ctx.dryRun) await ctx.files.deleteFileRecord(record.fileId);
+      if (!ctx.dryRun) await ctx.ledger.deleteFileRow(record.fileId);
       ctx.summary.deleted('ledger', `file:${record.fileId}`);
     } catch (error) {
       ctx.summary.failed('ledger', `file:${record.fileId}`, error);

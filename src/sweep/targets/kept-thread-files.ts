@@ -1,4 +1,4 @@
-// Is a file still used by a thread we keep? Looked at: the threads the registry ties the file to, and
+// Is a file still used by a thread we keep? Looked at: the threads the ledger ties the file to, and
 // every live thread of the file's owner (an upload may have been attached anywhere, and attaching does
 // not have to be recorded). A thread is kept when the ledger has it, not deleted, and this sweep did not
 // delete it; its files are its code-interpreter resources and whatever its messages point at.

@@ -1,5 +1,5 @@
 // Ledger retention: runs created before LEDGER_RETENTION go with their tool calls and run events.
-// (Thread rows go with their threads; file registry rows with their files.) Each run is one deletion
+// (Thread rows go with their threads; Files rows with their files, in targets/files.ts.) Each run is one deletion
 // against the cap; both ledger queries read the same filter in key order, so the runs counted here
 // are the ones deleteRunsOlderThan removes.
 import type { SweepContext } from '../context';

@@ -6,11 +6,10 @@
 //   re-read and decide → mark deleted (the API answers 404 and no new run can claim it)
 //   → record the files its runs wrote (they are ours, and only this thread said so)
 //   → delete upstream (404 = already done) → purge its ledger rows.
-import type { ThreadRecord } from '../../store/ledger';
+import type { NewFileRecord, ThreadRecord } from '../../store/ledger';
 import type { SweepContext } from '../context';
 import { deleteWithRetry } from '../delete-with-retry';
 import { runOutputFileIds } from '../file-references';
-import type { NewFileRecord } from '../file-registry';
 import { forEachConcurrently } from '../concurrency';
 import { listAll } from '../list-all';
 import { decideThread } from '../policies';
@@ -63,14 +62,17 @@ async function harvestRunOutputs(ctx: SweepContext, thread: ThreadRecord): Promi
   }
   for (const message of messages) {
     for (const fileId of runOutputFileIds(message)) {
+      // Usually the worker recorded it already (with name and size); then this only fills in what it lacked.
       const record: NewFileRecord = {
         fileId,
-        source: 'run_output',
+        source: 'generated',
+        purpose: 'assistants_output',
         ownerId: thread.ownerId,
         threadId: thread.threadId,
+        runId: message.run_id ?? undefined,
         createdAt: message.created_at * 1000,
       };
-      if (!ctx.dryRun) await ctx.files.recordFile(record);
+      if (!ctx.dryRun) await ctx.ledger.recordFile(record);
       ctx.harvested.set(fileId, record);
     }
   }

@@ -1,4 +1,4 @@
-// The ledger's Files table on a real (in-memory) Azurite: ownership, idempotent recording, and what the sweeper reads.
+// The ledger's Files table on a real (in-memory) Azurite: ownership, idempotent recording, uses, and what the sweep reads.
 import { describe, expect, it } from 'vitest';
 import type { FileRecord } from '../../../src/store/ledger';
 import { newId, useLedger } from '../store/use-ledger';
@@ -71,5 +71,43 @@ describe('ledger files', () => {
     expect(await fx.ledger.deleteFileRow(old.fileId)).toBe(false);
     expect(await fx.ledger.getOwnedFile(old.fileId, 'alice')).toBeNull();
     expect(await fx.ledger.getOwnedFile(recent.fileId, 'alice')).toEqual(recent);
+  });
+
+  it('records a file once, gathers the threads that use it, lists it for the sweep, and forgets it entirely', async () => {
+    const [t1, t2] = [newId('thread'), newId('thread')];
+    const file = upload({ source: 'generated', purpose: 'assistants_output', threadId: t1, createdAt: at(1) });
+    await fx.ledger.recordFile(file);
+    // Recording again (the sweep harvesting, another owner) keeps the first record.
+    await fx.ledger.recordFile({ ...file, source: 'upload', ownerId: 'mallory', threadId: t2, createdAt: at(2) });
+    await fx.ledger.recordFileUse(file.fileId, t2);
+    await fx.ledger.recordFileUse(file.fileId, t1);
+
+    const listed = (await fx.ledger.listFilesWithUses()).find((f) => f.fileId === file.fileId);
+    // Where it was written and every use, once each, in order.
+    expect(listed).toEqual({ ...file, threadIds: [t1, t2].sort() });
+
+    expect(await fx.ledger.deleteFileRow(file.fileId)).toBe(true);
+    expect((await fx.ledger.listFilesWithUses()).some((f) => f.fileId === file.fileId)).toBe(false);
+    // A use noted after the file is forgotten does not bring it back.
+    await fx.ledger.recordFileUse(file.fileId, t1);
+    expect((await fx.ledger.listFilesWithUses()).some((f) => f.fileId === file.fileId)).toBe(false);
+  });
+
+  it('ignores uses of a file it never recorded (not known to be ours)', async () => {
+    const id = fileId();
+    await fx.ledger.recordFileUse(id, newId('thread'));
+    expect((await fx.ledger.listFilesWithUses()).some((f) => f.fileId === id)).toBe(false);
+    expect(await fx.ledger.listFilesCreatedBefore(at(60), { limit: 1000 })).not.toContainEqual(expect.objectContaining({ fileId: id }));
+  });
+
+  it('records a run output known only by id (the sweep harvesting), then takes name and size from a fuller record', async () => {
+    const thread = newId('thread');
+    const bare = { fileId: fileId(), ownerId: 'alice', purpose: 'assistants_output', source: 'generated', threadId: thread, createdAt: t0 } as const;
+    const recorded = await fx.ledger.recordFile(bare);
+    expect(recorded).toMatchObject({ ...bare, filename: bare.fileId, bytes: 0, contentType: 'application/octet-stream' });
+
+    const full = await fx.ledger.recordFile({ ...bare, filename: 'chart.png', bytes: 99, contentType: 'image/png', runId: 'run_1' });
+    expect(full).toEqual({ ...bare, filename: 'chart.png', bytes: 99, contentType: 'image/png', runId: 'run_1' });
+    expect(await fx.ledger.getOwnedFile(bare.fileId, 'alice')).toEqual(full);
   });
 });

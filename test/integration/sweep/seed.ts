@@ -34,10 +34,10 @@ export async function ourThread(stack: Stack, ownerId: string, at: number): Prom
   return id;
 }
 
-/** An upload through "our API": upstream, plus its registry row. */
+/** An upload through "our API": upstream, plus its ledger Files row (as POST /files writes it). */
 export async function ourUpload(stack: Stack, ownerId: string, filename: string, at: number): Promise<string> {
   const id = await upload(stack.seed, filename);
-  await stack.registry.recordFile({ fileId: id, source: 'upload', ownerId, createdAt: at });
+  await stack.ledger.recordFile({ fileId: id, source: 'upload', purpose: 'assistants', ownerId, filename, bytes: 8, contentType: 'text/csv', createdAt: at });
   return id;
 }
 

@@ -1,4 +1,4 @@
-// The local stack for sweep tests: Azurite (ledger, file registry, lease) and the local Assistants server,
+// The local stack for sweep tests: Azurite (ledger, with its Files table and the lease) and the local Assistants server,
 // one of each per test file; the server is reset and the ledger tables renamed for every test.
 // The sweep's client goes through a recording fetch, so tests count the upstream requests (and can fail some).
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../../src/config';
 import { createLogger, type LogLevel } from '../../../src/logging';
 import { createLedger, type Ledger } from '../../../src/store/ledger';
 import { createStorageClients } from '../../../src/store/storage-clients';
-import { createFileRegistry, runSweep, type FileRegistry, type SweepDeps, type SweepSummary } from '../../../src/sweep';
+import { runSweep, type SweepDeps, type SweepSummary } from '../../../src/sweep';
 import { createUpstreamClient } from '../../../src/upstream';
 import { useAzurite } from '../../support/azurite';
 
@@ -27,7 +27,6 @@ export interface Stack {
   server: RunningAssistantsServer;
   config: Config;
   ledger: Ledger;
-  registry: FileRegistry;
   /** For seeding: bypasses the recording. */
   seed: OpenAI;
   /** What the sweep uses: the app's client factory over the recording fetch. */
@@ -73,7 +72,6 @@ export function useSweepStack(settings: Record<string, string> = {}): Stack {
     });
     const clients = createStorageClients(stack.config);
     stack.ledger = createLedger(stack.config, clients);
-    stack.registry = createFileRegistry(stack.config, clients);
     stack.seed = createUpstreamClient(stack.config);
     stack.client = createUpstreamClient(stack.config, { fetch: recordingFetch(stack) });
   });
@@ -90,7 +88,6 @@ export function useSweepStack(settings: Record<string, string> = {}): Stack {
     return runSweep({
       client: stack.client,
       ledger: stack.ledger,
-      fileRegistry: stack.registry,
       config: stack.config,
       definedAssistantKeys: ['default', 'sales'],
       // The sweep's clock is the server's, so upstream timestamps and ledger times agree.

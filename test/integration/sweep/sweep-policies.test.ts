@@ -29,8 +29,8 @@ describe('sweep on the local stack', () => {
     expect(await stack.ledger.listRuns(world.staleThreadId)).toEqual({ runs: [], hasMore: false });
     expect((await stack.ledger.getThread(world.activeThreadId))?.activeRunId).toBe('run_still_going');
     expect(await stack.ledger.listRunsCreatedBefore(Date.now(), {})).toHaveLength(0);
-    // Registry: records of deleted files are forgotten; kept uploads remain.
-    const registered = (await stack.registry.listFiles()).map((f) => f.fileId);
+    // Ledger Files: records of deleted files are forgotten; kept uploads remain.
+    const registered = (await stack.ledger.listFilesWithUses()).map((f) => f.fileId);
     expect(registered.filter((id) => world.gone.files.includes(id))).toEqual([]);
     expect(registered).toHaveLength(2);
   });
@@ -53,7 +53,7 @@ describe('sweep on the local stack', () => {
     expect(stack.calls.filter((c) => c.method !== 'GET')).toEqual([]);
     expect(await existing(stack.seed, world.gone)).toEqual(world.gone);
     expect((await stack.ledger.getThread(world.staleThreadId))?.deletedAt).toBeUndefined();
-    expect(await stack.registry.listFiles()).toHaveLength(3);
+    expect(await stack.ledger.listFilesWithUses()).toHaveLength(3);
     expect(lines.map((l) => JSON.parse(l) as { msg: string; dryRun: boolean }).find((l) => l.msg === 'sweep finished')).toMatchObject({ dryRun: true });
 
     const real = await stack.sweep();

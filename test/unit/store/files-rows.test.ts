@@ -1,4 +1,4 @@
-// Files table rows: records round-trip, and rows other recorders wrote (fewer columns, `run_output`) still read safely.
+// Files table rows: records round-trip, and rows recorders wrote with fewer columns (the sweep's harvest) still read safely.
 import { describe, expect, it } from 'vitest';
 import { fileToRow, rowToFile, type FileRecord } from '../../../src/store/ledger/files';
 
@@ -28,8 +28,8 @@ describe('file rows', () => {
     expect(rowToFile(row)).toEqual({ ...generated, threadId: undefined, runId: undefined, source: 'upload', purpose: 'assistants' });
   });
 
-  it('read a bare row (id, owner, run_output) as a generated file with safe defaults', () => {
-    expect(rowToFile({ fileId: 'file-x', ownerId: 'bob', source: 'run_output', createdAt: new Date(t0) })).toEqual({
+  it('read a bare row (id, owner, generated) as a generated file with safe defaults', () => {
+    expect(rowToFile({ fileId: 'file-x', ownerId: 'bob', source: 'generated', createdAt: new Date(t0) })).toEqual({
       fileId: 'file-x',
       ownerId: 'bob',
       purpose: 'assistants_output',
@@ -41,6 +41,11 @@ describe('file rows', () => {
       runId: undefined,
       source: 'generated',
     });
+  });
+
+  it('store no name, size or type for a record without them, so a fuller record can fill them in', () => {
+    const row = fileToRow({ fileId: 'file-x', ownerId: 'bob', purpose: 'assistants_output', source: 'generated', createdAt: t0 });
+    expect(Object.entries(row).filter(([, value]) => value !== undefined).map(([name]) => name).sort()).toEqual(['createdAt', 'fileId', 'ownerId', 'purpose', 'source']);
   });
 
   it('read a row without an owner as owned by nobody', () => {

@@ -79,7 +79,7 @@ describe('decideFile', () => {
   it('asks for references only for old files of ours, then decides on them', () => {
     expect(decideFile({ ownership: 'upload', createdAtMs: old }, NOW, ttl)).toEqual({ action: 'check_references' });
     expect(decideFile({ ownership: 'upload', createdAtMs: old, referenced: true }, NOW, ttl)).toEqual({ action: 'skip', reason: 'referenced' });
-    expect(decideFile({ ownership: 'run_output', createdAtMs: old, referenced: false }, NOW, ttl)).toEqual({ action: 'delete', reason: 'unreferenced' });
+    expect(decideFile({ ownership: 'generated', createdAtMs: old, referenced: false }, NOW, ttl)).toEqual({ action: 'delete', reason: 'unreferenced' });
   });
 });
 
@@ -91,9 +91,9 @@ describe('fileOwnership', () => {
   });
   it('recognises registered uploads and run outputs only with the matching purpose', () => {
     expect(fileOwnership({ filename: 'report.pdf', purpose: 'assistants' }, 'dep1', { source: 'upload' })).toBe('upload');
-    expect(fileOwnership({ filename: 'chart.png', purpose: 'assistants_output' }, 'dep1', { source: 'run_output' })).toBe('run_output');
+    expect(fileOwnership({ filename: 'chart.png', purpose: 'assistants_output' }, 'dep1', { source: 'generated' })).toBe('generated');
     expect(fileOwnership({ filename: 'report.pdf', purpose: 'batch' }, 'dep1', { source: 'upload' })).toBeUndefined();
-    expect(fileOwnership({ filename: 'x.png', purpose: 'assistants' }, 'dep1', { source: 'run_output' })).toBeUndefined();
+    expect(fileOwnership({ filename: 'x.png', purpose: 'assistants' }, 'dep1', { source: 'generated' })).toBeUndefined();
   });
   it('treats an unregistered, unnamed file as foreign', () => {
     expect(fileOwnership({ filename: 'report.pdf', purpose: 'assistants' }, 'dep1', undefined)).toBeUndefined();
