@@ -5,6 +5,7 @@ import { getConfig } from './runtime';
 import './functions/http-api';
 import './functions/run-worker';
 import './functions/run-poison';
+import './functions/sweeper';
 
 getConfig();
 // SSE live updates stream their responses.

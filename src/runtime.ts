@@ -10,6 +10,7 @@ import { createRunQueue, type RunQueue } from './store/run-queue';
 import { createUpstreamClient } from './upstream';
 import { createToolRegistry } from './tools';
 import type { ToolRegistry } from './tools';
+import type { SweepDeps } from './sweep';
 import { createAssistantResolver, loadAssistantDefinitions, type AssistantDefinition, type AssistantResolver } from './assistants';
 
 /** The deploy package's root: dist/main.js sits one level below it, beside assistants/ and data/. */
@@ -60,5 +61,19 @@ async function buildRuntime(): Promise<Runtime> {
     tools,
     definitions,
     assistants: createAssistantResolver({ client: upstream, deploymentId: cfg.DEPLOYMENT_ID, definitions, ttlMs: 5 * 60_000 }),
+  };
+}
+
+/** What one sweep (timer or maintenance route) needs, from the process runtime. */
+export function sweepDeps(runtime: Runtime, logger: Logger, holder: string, dryRun?: boolean): SweepDeps {
+  return {
+    client: runtime.upstream,
+    ledger: runtime.ledger,
+    config: runtime.config,
+    definedAssistantKeys: runtime.definitions.map((definition) => definition.key),
+    now: () => new Date(),
+    logger,
+    holder,
+    ...(dryRun === undefined ? {} : { dryRun }),
   };
 }
