@@ -61,20 +61,11 @@ export interface SweepContext {
   mayDelete(kind: SweepKind): boolean;
 }
 
-export interface ContextInput {
-  client: OpenAI;
-  ledger: SweepLedger;
-  config: SweepConfig;
-  definedKeys: ReadonlySet<string>;
-  clock: () => number;
-  logger: Logger;
-  dryRun: boolean;
-  concurrency: number;
-  retry: RetryOptions;
-  summary: SummaryBuilder;
+/** The context's fixed parts, plus what it derives the rest from. */
+export type ContextInput = Pick<SweepContext, 'client' | 'ledger' | 'config' | 'definedKeys' | 'clock' | 'logger' | 'dryRun' | 'concurrency' | 'retry' | 'summary'> & {
   budget: DeletionBudget;
   lease: { readonly lost: boolean };
-}
+};
 
 export function createSweepContext(input: ContextInput): SweepContext {
   const { budget, lease, summary, ...rest } = input;

@@ -61,20 +61,9 @@ export interface RunRecord {
   statusHistory: RunStatusChange[];
 }
 
-export interface NewRun {
-  threadId: string;
-  runId: string;
-  ownerId: string;
-  assistantKey: string;
-  assistantId?: string;
-  upstreamRunId?: string;
-  messageId?: string;
-  status: RunStatus;
-  createdAt: number;
-  expiresAt?: number;
-  routedTo?: string;
-  additionalInstructions?: string;
-}
+/** What recording a run takes: its identity and starting state (the rest is filled in as it goes). */
+export type NewRun = Pick<RunRecord, 'threadId' | 'runId' | 'ownerId' | 'assistantKey' | 'status' | 'createdAt'> &
+  Partial<Pick<RunRecord, 'assistantId' | 'upstreamRunId' | 'messageId' | 'expiresAt' | 'routedTo' | 'additionalInstructions'>>;
 
 export interface RunPatch {
   status?: RunStatus;

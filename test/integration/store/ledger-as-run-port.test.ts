@@ -3,7 +3,8 @@
 import type { RequiredActionFunctionToolCall } from 'openai/resources/beta/threads/runs/runs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logging';
-import type { RunDeps, ToolOutcomeView, ToolRunnerPort } from '../../../src/runs/ports';
+import type { RunDeps, ToolRunnerPort } from '../../../src/runs/ports';
+import type { ToolOutcome } from '../../../src/tools';
 import { resolveToolCalls } from '../../../src/runs/resolve-tool-calls';
 import { createRunQueue } from '../../../src/store/run-queue';
 import { createUpstreamClient } from '../../../src/upstream';
@@ -15,7 +16,7 @@ function countingTools(options: { idempotent: boolean }) {
   const tools: ToolRunnerPort = {
     has: (name) => name === 'send_email',
     isIdempotent: () => options.idempotent,
-    async execute(call): Promise<ToolOutcomeView> {
+    async execute(call): Promise<ToolOutcome> {
       executions.push(call.id);
       await new Promise((resolve) => setTimeout(resolve, 300));
       return { status: 'succeeded', output: `{"sent":"${call.id}"}`, durationMs: 300 };
