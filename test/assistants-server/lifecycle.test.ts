@@ -5,6 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { collapseDeltas, sendEmailTool } from './fixtures';
 import { useAssistantsServer } from './support/harness';
 
+/** The service's event order from queued to a completed reply (deltas collapsed to one). */
+const RUN_TO_REPLY_EVENTS = [
+  'thread.run.queued',
+  'thread.run.in_progress',
+  'thread.run.step.created',
+  'thread.run.step.in_progress',
+  'thread.message.created',
+  'thread.message.in_progress',
+  'thread.message.delta',
+  'thread.message.completed',
+  'thread.run.step.completed',
+  'thread.run.completed',
+];
+
 const h = useAssistantsServer();
 
 const styles: [string, () => OpenAI][] = [
@@ -109,19 +123,7 @@ describe.each(styles)('%s URL style', (_name, client) => {
     const finished = await second.finalRun();
     const [message] = await second.finalMessages();
     expect(finished.status).toBe('completed');
-    expect(collapseDeltas(secondEvents)).toEqual([
-      'thread.run.step.completed',
-      'thread.run.queued',
-      'thread.run.in_progress',
-      'thread.run.step.created',
-      'thread.run.step.in_progress',
-      'thread.message.created',
-      'thread.message.in_progress',
-      'thread.message.delta',
-      'thread.message.completed',
-      'thread.run.step.completed',
-      'thread.run.completed',
-    ]);
+    expect(collapseDeltas(secondEvents)).toEqual(['thread.run.step.completed', ...RUN_TO_REPLY_EVENTS]);
     expect(secondEvents.filter((e) => e === 'thread.message.delta').length).toBeGreaterThanOrEqual(1);
     expect(streamedText).toBe('send_email returned: ok');
     expect(message!.content).toMatchObject([{ type: 'text', text: { value: 'send_email returned: ok', annotations: [] } }]);
@@ -137,19 +139,7 @@ describe.each(styles)('%s URL style', (_name, client) => {
     const run = await stream.finalRun();
     expect(run.status).toBe('completed');
     expect(events[0]).toBe('thread.created');
-    expect(collapseDeltas(events).slice(1)).toEqual([
-      'thread.run.created',
-      'thread.run.queued',
-      'thread.run.in_progress',
-      'thread.run.step.created',
-      'thread.run.step.in_progress',
-      'thread.message.created',
-      'thread.message.in_progress',
-      'thread.message.delta',
-      'thread.message.completed',
-      'thread.run.step.completed',
-      'thread.run.completed',
-    ]);
+    expect(collapseDeltas(events).slice(1)).toEqual(['thread.run.created', ...RUN_TO_REPLY_EVENTS]);
     expect(events.filter((e) => e === 'thread.message.delta').length).toBeGreaterThan(1);
     const messages = await c.beta.threads.messages.list(run.thread_id);
     expect(messages.data[0]!.content[0]).toEqual({ type: 'text', text: { value: `Echo: ${text}`, annotations: [] } });
