@@ -2,26 +2,20 @@
 // completion pick the assistant by intent; `other` is answered directly without a run.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../support/stack';
 import { scenario, textOf, type MessageView, type RunView } from './support';
 
-let stack: Stack;
-const s = scenario(() => stack, 'copilot-user');
+const stack = useStack();
+const s = scenario(stack, 'copilot-user');
 const msft = (JSON.parse(readFileSync(path.resolve(__dirname, '../../src/tools/stock-prices.fixture.json'), 'utf8')) as { prices: Record<string, number> }).prices.MSFT!;
 
 /** Upstream runs on the thread, straight from the Assistants service. */
 async function upstreamRuns(threadId: string): Promise<number> {
-  const response = await fetch(`${stack.assistants.url}/v1/threads/${threadId}/runs?limit=100`, { headers: { authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' } });
+  const response = await fetch(`${stack().assistants.url}/v1/threads/${threadId}/runs?limit=100`, { headers: { authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' } });
   return ((await response.json()) as { data: unknown[] }).data.length;
 }
 
-beforeAll(async () => {
-  stack = await startStack();
-}, 120_000);
-afterAll(async () => {
-  await stack?.close();
-});
 
 describe('scenario: Copilot router (auto)', () => {
   let autoThread: string;
@@ -90,7 +84,7 @@ describe('scenario: Copilot router (auto)', () => {
     expect(accepted.status).toBe(202);
     expect(accepted.body!.run.status).toBe('completed');
     const runId = accepted.body!.run.id as string;
-    const events = await (await fetch(`${stack.api}/threads/${autoThread}/runs/${runId}/events`, { headers: { 'x-user-id': 'copilot-user' } })).text();
+    const events = await (await fetch(`${stack().api}/threads/${autoThread}/runs/${runId}/events`, { headers: { 'x-user-id': 'copilot-user' } })).text();
     expect(events).toContain('event: message.completed');
     expect(events).toContain('You are welcome!');
     expect(events).toContain('event: done');

@@ -1,29 +1,22 @@
 // Training notebook "Failed Banks": the analyst charts the FDIC failed banks list with the code
 // interpreter; the chart comes back as an image in the reply and can be downloaded.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../support/stack';
 import { CHART_PNG_BASE64, expectPng, imagesOf, scenario, textOf } from './support';
 
-let stack: Stack;
-const s = scenario(() => stack, 'analyst');
-
-beforeAll(async () => {
-  stack = await startStack();
-}, 120_000);
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack();
+const s = scenario(stack, 'analyst');
 
 describe('scenario: Failed Banks analyst (failed-banks)', () => {
   it('has the FDIC failed banks file attached to the code interpreter', async () => {
     const headers = { authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' };
-    const assistants = (await (await fetch(`${stack.assistants.url}/v1/assistants?limit=100`, { headers })).json()) as {
+    const assistants = (await (await fetch(`${stack().assistants.url}/v1/assistants?limit=100`, { headers })).json()) as {
       data: Array<{ metadata: Record<string, string>; tool_resources: { code_interpreter?: { file_ids: string[] } } }>;
     };
     const analyst = assistants.data.find((a) => a.metadata.app_key === 'failed-banks');
     const fileIds = analyst?.tool_resources.code_interpreter?.file_ids ?? [];
     expect(fileIds).toHaveLength(1);
-    const file = (await (await fetch(`${stack.assistants.url}/v1/files/${fileIds[0]}`, { headers })).json()) as { filename: string };
+    const file = (await (await fetch(`${stack().assistants.url}/v1/files/${fileIds[0]}`, { headers })).json()) as { filename: string };
     expect(file.filename).toMatch(/~banking__failed_banks\.csv$/);
   });
 
@@ -52,7 +45,7 @@ describe('scenario: Failed Banks analyst (failed-banks)', () => {
     expect(textOf(reply)).toContain('failed banks by state');
     const images = imagesOf(reply);
     expect(images).toHaveLength(1);
-    expect(images[0]!.url).toBe(`${stack.api}/files/${images[0]!.file_id}/content`);
+    expect(images[0]!.url).toBe(`${stack().api}/files/${images[0]!.file_id}/content`);
 
     const download = await s.downloadImage(images[0]!.url, images[0]!.file_id);
     expectPng(download.bytes);

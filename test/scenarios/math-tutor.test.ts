@@ -1,17 +1,10 @@
 // Training notebook "Math Tutor": the tutor writes and runs code, then answers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../support/stack';
 import { scenario, textOf } from './support';
 
-let stack: Stack;
-const s = scenario(() => stack, 'student');
-
-beforeAll(async () => {
-  stack = await startStack();
-}, 120_000);
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack();
+const s = scenario(stack, 'student');
 
 describe('scenario: Math Tutor (math-tutor)', () => {
   it('solves an equation with the code interpreter and answers with the steps', async () => {

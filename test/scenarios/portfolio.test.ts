@@ -2,13 +2,13 @@
 // (parallel get_stock_price calls), charts the gains and losses, and emails an HTML report.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../support/stack';
 import { CHART_PNG_BASE64, expectPng, imagesOf, scenario, textOf } from './support';
 
 const ROOT = path.resolve(__dirname, '../..');
-let stack: Stack;
-const s = scenario(() => stack, 'investor');
+const stack = useStack();
+const s = scenario(stack, 'investor');
 
 /** data/finance/portfolio.csv: Symbol, Average_Cost, QTY. */
 const holdings = readFileSync(path.join(ROOT, 'data/finance/portfolio.csv'), 'utf8')
@@ -38,17 +38,11 @@ function htmlReport(): string {
   ].join('\n');
 }
 
-beforeAll(async () => {
-  stack = await startStack();
-}, 120_000);
-afterAll(async () => {
-  await stack?.close();
-});
 
 describe('scenario: Portfolio Management (portfolio)', () => {
   it('prices each holding in parallel, charts gain/loss and emails one HTML report', async () => {
     expect(holdings.map((h) => h.symbol)).toEqual(['MSFT', 'AAPL', 'AMZN', 'TSLA', 'NFLX', 'NVDA']);
-    await fetch(`${stack.mail.url}/_admin/mail`, { method: 'DELETE' });
+    await fetch(`${stack().mail.url}/_admin/mail`, { method: 'DELETE' });
     const threadId = await s.newThread('portfolio');
     const report = htmlReport();
     await s.script(threadId, [

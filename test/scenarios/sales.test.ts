@@ -1,19 +1,12 @@
 // Training notebook "Sales assistant": each user keeps one persistent thread with the sales
 // assistant, and later questions continue it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../support/stack';
 import { scenario, textOf } from './support';
 
-let stack: Stack;
-const sam = scenario(() => stack, 'sam');
-const bob = scenario(() => stack, 'bob');
-
-beforeAll(async () => {
-  stack = await startStack();
-}, 120_000);
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack();
+const sam = scenario(stack, 'sam');
+const bob = scenario(stack, 'bob');
 
 describe('scenario: Sales assistant (sales)', () => {
   it('gives each user one persistent thread', async () => {

@@ -1,21 +1,15 @@
 // Training notebook "Trading agent": the agent looks the price up with get_stock_price and quotes it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../support/stack';
 import { scenario, textOf } from './support';
 
-let stack: Stack;
-const s = scenario(() => stack, 'trader');
+const stack = useStack();
+const s = scenario(stack, 'trader');
 /** The offline price source the stack runs with (STOCK_PRICE_PROVIDER=fixture, the local default). */
 const fixture = JSON.parse(readFileSync(path.resolve(__dirname, '../../src/tools/stock-prices.fixture.json'), 'utf8')) as { prices: Record<string, number> };
 
-beforeAll(async () => {
-  stack = await startStack();
-}, 120_000);
-afterAll(async () => {
-  await stack?.close();
-});
 
 describe('scenario: Trading agent (trading)', () => {
   it('gets the current price with get_stock_price and answers with it', async () => {

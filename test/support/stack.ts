@@ -1,5 +1,6 @@
 // The whole local stack for integration tests: in-memory Azurite, the local Assistants API
 // server, the mail sink, and the app (dist/main.js) in our local Functions host as a child process.
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,6 +81,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const stop of started.reverse()) await stop().catch(() => undefined);
     throw error;
   }
+}
+
+/** One stack for a test file: started before its tests, closed after them. Read it through the getter. */
+export function useStack(options: StackOptions = {}): () => Stack {
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    stack = await startStack(options);
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+  return () => {
+    if (!stack) throw new Error('the stack is not started yet');
+    return stack;
+  };
 }
 
 /** A folder with the app's host.json, queue settings overridden (tests need fewer, faster retries). */
