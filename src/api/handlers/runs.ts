@@ -75,7 +75,7 @@ export function runRoutes(getDeps: GetDeps) {
       const deps = await getDeps();
       const run = await getOwnedRun(deps.ledger, user.userId, params.threadId, params.runId);
       const resumeAfter = Number(lastEventId({ headers, query }) ?? 0);
-      return sse((signal) => runEvents(deps, run.threadId, run.runId, Number.isFinite(resumeAfter) ? resumeAfter : 0, signal), { maxDurationMs: EVENT_STREAM_MAX_MS, retryMs: 1000 });
+      return sse((signal) => runEvents(deps, run.threadId, run.runId, resumeAfter, signal), { maxDurationMs: EVENT_STREAM_MAX_MS, retryMs: 1000 });
     }),
   ];
 }

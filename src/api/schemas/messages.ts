@@ -41,7 +41,7 @@ export const PostMessageQuery = z.object({
     .meta({ description: 'Seconds to wait for the run to finish before answering 202; clamped to MAX_WAIT_SECONDS (default 60).' }),
 });
 
-export const ListMessagesQuery = OrderedPageQuery.extend({ run_id: RunId.optional().meta({ description: 'Only messages of this run.' }) });
+export const ListMessagesQuery = OrderedPageQuery.extend({ run_id: RunId.optional().meta({ description: "Only the messages this run wrote (the assistant's replies); the user message that started a run carries its run_id too." }) });
 
 const TextRange = { text: z.string(), start_index: z.number().int(), end_index: z.number().int() };
 

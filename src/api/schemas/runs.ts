@@ -95,8 +95,10 @@ export const ToolOutputsBody = z
   .meta({ id: 'ToolOutputsRequest' });
 
 /** SSE resumption: the header a browser's EventSource sends, or a query parameter for clients that cannot set headers. */
-export const RunEventsQuery = z.object({ last_event_id: Cursor.optional().meta({ description: 'Resume after this event id (same as the Last-Event-ID header).' }) });
-export const RunEventsHeaders = z.object({ 'last-event-id': Cursor.optional().meta({ description: 'Resume after this event id.' }) });
+/** Event ids are the run's event sequence numbers. */
+const EventId = z.string().regex(/^\d{1,12}$/, 'an event id (a whole number) from this stream');
+export const RunEventsQuery = z.object({ last_event_id: EventId.optional().meta({ description: 'Resume after this event id (same as the Last-Event-ID header).' }) });
+export const RunEventsHeaders = z.object({ 'last-event-id': EventId.optional().meta({ description: 'Resume after this event id.' }) });
 
 export type RunResource = z.input<typeof Run>;
 export type RunListResource = z.input<typeof RunList>;

@@ -151,6 +151,8 @@ const tables: RouteTable[] = [
     cases: [
       { name: 'bad last_event_id', call: { path: '/threads/thread_abc123/runs/run_abc123/events?last_event_id=a%0Ab', headers: {} }, status: 400, code: 'validation_failed', mentions: ['query.last_event_id'] },
       { name: 'bad Last-Event-ID header', call: { headers: { 'last-event-id': long(129, '1') } }, status: 400, code: 'validation_failed', mentions: ['headers.last-event-id'] },
+      // Ids are sequence numbers: anything else would silently replay the stream from the start.
+      { name: 'non-numeric Last-Event-ID header', call: { headers: { 'last-event-id': 'abc' } }, status: 400, code: 'validation_failed', mentions: ['headers.last-event-id'] },
     ],
   },
   {
