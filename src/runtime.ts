@@ -7,7 +7,7 @@ import { createLogger, type Logger } from './logging';
 import { createStorageClients, type StorageClients } from './store/storage-clients';
 import { createLedger, type Ledger } from './store/ledger';
 import { createRunQueue, type RunQueue } from './store/run-queue';
-import { createUpstreamClient } from './upstream';
+import { createChatClient, createUpstreamClient } from './upstream';
 import { createToolRegistry } from './tools';
 import type { ToolRegistry } from './tools';
 import type { SweepDeps } from './sweep';
@@ -23,6 +23,8 @@ export interface Runtime {
   ledger: Ledger;
   queue: RunQueue;
   upstream: OpenAI;
+  /** Chat completions (copilot router); the upstream client except with Foundry. */
+  chat: OpenAI;
   tools: ToolRegistry;
   definitions: AssistantDefinition[];
   assistants: AssistantResolver;
@@ -58,6 +60,7 @@ async function buildRuntime(): Promise<Runtime> {
     ledger: createLedger(cfg, storage),
     queue: createRunQueue(cfg, storage),
     upstream,
+    chat: cfg.provider === 'foundry' ? createChatClient(cfg) : upstream,
     tools,
     definitions,
     assistants: createAssistantResolver({ client: upstream, deploymentId: cfg.DEPLOYMENT_ID, definitions, ttlMs: 5 * 60_000 }),

@@ -72,7 +72,7 @@ export async function startAssistantsServer(options: AssistantsServerOptions = {
       if (!resolved) throw invalidUrl(method, url.pathname);
       headers = styleHeaders(resolved.style);
       authenticate(resolved.style, req.headers);
-      checkApiVersion(resolved.style, url.searchParams);
+      if (!resolved.unversioned) checkApiVersion(resolved.style, url.searchParams);
       if (!match) throw invalidUrl(method, url.pathname);
       if (match.params.run_id) stats.touchRun(match.params.run_id);
       Object.assign(headers, rates.hit());

@@ -31,9 +31,11 @@ const LOCAL_DEV_KEY = 'local-dev-key';
  */
 const REQUEST_OPTIONS = { timeout: 60_000, maxRetries: 2 } as const;
 
+// organization/project pinned to null so the SDK does not pick OPENAI_ORG_ID/OPENAI_PROJECT_ID up from the environment.
+const commonOptions = (deps: UpstreamDeps) => ({ ...REQUEST_OPTIONS, organization: null, project: null, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+
 export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamDeps = {}): OpenAI {
-  // organization/project pinned to null so the SDK does not pick OPENAI_ORG_ID/OPENAI_PROJECT_ID up from the environment.
-  const common = { ...REQUEST_OPTIONS, organization: null, project: null, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+  const common = commonOptions(deps);
   switch (config.provider) {
     case 'local':
       return new OpenAI({ ...common, baseURL: `${trimSlash(config.LOCAL_ASSISTANTS_URL)}/v1`, apiKey: config.ASSISTANTS_API_KEY ?? LOCAL_DEV_KEY });
@@ -66,6 +68,17 @@ export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamDeps 
         apiKey: required(config.ASSISTANTS_API_KEY, 'ASSISTANTS_API_KEY'),
       });
   }
+}
+
+/**
+ * The client for chat completions (the copilot router). It is the Assistants client, except with Foundry:
+ * a project endpoint serves agents but no chat completions, which the same resource's Azure OpenAI v1 API
+ * (`<origin>/openai/v1`) answers, for the same Entra ID identity.
+ */
+export function createChatClient(config: UpstreamConfig, deps: UpstreamDeps = {}): OpenAI {
+  if (config.provider !== 'foundry') return createUpstreamClient(config, deps);
+  const origin = new URL(required(config.ASSISTANTS_ENDPOINT, 'ASSISTANTS_ENDPOINT')).origin;
+  return new OpenAI({ ...commonOptions(deps), baseURL: `${origin}/openai/v1`, apiKey: getBearerTokenProvider(credentialFor(config, deps), COGNITIVE_SERVICES_SCOPE) });
 }
 
 export interface UpstreamDescription {

@@ -7,12 +7,16 @@ export interface ResolvedPath {
   style: UrlStyle;
   /** The path after the style's prefix, e.g. /threads/thread_x/runs. */
   rest: string;
+  /** Azure OpenAI's v1 API (`/openai/v1/...`) takes no api-version. */
+  unversioned?: boolean;
 }
 
 /** OpenAI `/v1/...`, Azure OpenAI `/openai/...`, Foundry project endpoint `/api/projects/{project}/...`. */
 export function resolveStyle(pathname: string): ResolvedPath | null {
   let match = /^\/v1(\/.*)$/.exec(pathname);
   if (match) return { style: 'openai', rest: match[1]! };
+  match = /^\/openai\/v1(\/.*)$/.exec(pathname);
+  if (match) return { style: 'azure', rest: match[1]!, unversioned: true };
   match = /^\/openai(\/.*)$/.exec(pathname);
   if (match) return { style: 'azure', rest: match[1]! };
   match = /^\/api\/projects\/[^/]+(\/.*)$/.exec(pathname);

@@ -22,7 +22,7 @@ export function messageRoutes(getDeps: GetDeps) {
       const deps = await getDeps();
       const { run, messageId } = await startRun(
         { client: deps.upstream, ledger: deps.ledger, queue: deps.queue, assistants: deps.assistants, logger, deploymentId: deps.config.DEPLOYMENT_ID, defaultAssistant: deps.config.DEFAULT_ASSISTANT, now,
-          router: createCopilotRouter({ client: deps.upstream, model: deps.config.MODEL_DEPLOYMENT, definitions: deps.definitions }) },
+          router: createCopilotRouter({ client: deps.chat, model: deps.config.MODEL_DEPLOYMENT, definitions: deps.definitions }) },
         { userId: user.userId, userName: user.name, threadId: params.threadId, content: body.content, assistant: body.assistant, attachments: body.attachments, metadata: body.metadata },
       );
       const location = apiUrl(request, `/threads/${params.threadId}/runs/${run.runId}`);

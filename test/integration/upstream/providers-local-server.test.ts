@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenCredential } from '@azure/identity';
 import { startAssistantsServer, type RunningAssistantsServer } from '../../../local/assistants-server';
 import { loadConfig } from '../../../src/config';
-import { classifyUpstreamError, createUpstreamClient } from '../../../src/upstream';
+import { classifyUpstreamError, createChatClient, createUpstreamClient } from '../../../src/upstream';
 
 const credential: TokenCredential = { getToken: async () => ({ token: 'local-entra-token', expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const storage = { AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
@@ -57,5 +57,21 @@ describe('upstream clients against the local Assistants server', () => {
     const error = classifyUpstreamError(await client.beta.assistants.list({}, { maxRetries: 0 }).catch((e: unknown) => e));
     expect(error).toMatchObject({ code: 'upstream_error', status: 502, details: { upstreamStatus: 400 } });
     expect(error.message).toContain('api-version');
+  });
+
+  it('foundry: chat completions go to the resource\'s Azure OpenAI v1 API with a Cognitive Services token', async () => {
+    const scopes: string[] = [];
+    const paths: string[] = [];
+    const recording: TokenCredential = { getToken: async (scope) => (scopes.push(...[scope].flat()), { token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    const env = { ...storage, ASSISTANTS_PROVIDER: 'foundry', ASSISTANTS_ENDPOINT: `${server.url}/api/projects/local-project` };
+    const fetchRecording: typeof fetch = (input, init) => {
+      paths.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+      return fetch(input, init);
+    };
+    const chat = createChatClient(loadConfig(env), { credential: recording, fetch: fetchRecording });
+    const completion = await chat.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'ping' }] });
+    expect(completion.choices[0]!.message.content).toBe('Echo: ping');
+    expect(paths).toEqual(['/openai/v1/chat/completions']);
+    expect(scopes).toEqual(['https://cognitiveservices.azure.com/.default']);
   });
 });
