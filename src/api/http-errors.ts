@@ -7,19 +7,10 @@ import { z } from 'zod';
 import { AppError, badRequest, type ErrorCode } from '../errors';
 import { redact, type Logger } from '../logging';
 
-/** Codes of request-shape errors the HTTP layer raises beyond AppError's list. */
-export type ApiErrorCode = ErrorCode | 'invalid_json' | 'invalid_multipart';
+export type ApiErrorCode = ErrorCode;
 
 /** A malformed request body, caught by the HTTP layer before validation. */
-export class RequestBodyError extends Error {
-  constructor(
-    public readonly code: 'invalid_json' | 'invalid_multipart',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RequestBodyError';
-  }
-}
+export const requestBodyError = (code: 'invalid_json' | 'invalid_multipart', message: string) => new AppError(code, message, 400);
 
 export interface ErrorBodyShape {
   error: { code: ApiErrorCode; message: string };
@@ -77,10 +68,6 @@ export function errorResponse(thrown: unknown, logger: Logger): HttpResponseInit
     if (error.status >= 500) logger.warn('request failed', { code: error.code, status: error.status, error: describe(error) });
     else logger.info('request rejected', { code: error.code, status: error.status });
     return { status: error.status, headers, body: body(error.code, scrub(error.message)) };
-  }
-  if (error instanceof RequestBodyError) {
-    logger.info('request rejected', { code: error.code, status: 400 });
-    return { status: 400, headers, body: body(error.code, error.message) };
   }
   if (error instanceof z.core.$ZodError) {
     logger.info('request rejected', { code: 'validation_failed', status: 400 });

@@ -3,7 +3,7 @@
 // chunked upload without Content-Length cannot grow past the limit before parsing.
 import type { HttpRequest } from '@azure/functions';
 import { AppError } from '../errors';
-import { RequestBodyError } from './http-errors';
+import { requestBodyError } from './http-errors';
 import { mediaType, readBodyLimited, unsupportedMediaType } from './request-body';
 
 /** Room for boundaries and part headers on top of the largest file. */
@@ -24,7 +24,7 @@ export async function readMultipartForm(request: HttpRequest, limits: MultipartL
   try {
     form = await new Response(bytes, { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData();
   } catch {
-    throw new RequestBodyError('invalid_multipart', 'The request body is not valid multipart/form-data.');
+    throw requestBodyError('invalid_multipart', 'The request body is not valid multipart/form-data.');
   }
   const fields: Record<string, string | File> = {};
   for (const [name, value] of form.entries()) {

@@ -2,7 +2,7 @@
 // parsing, so an oversized or endless body never reaches memory in full.
 import type { HttpRequest } from '@azure/functions';
 import { AppError } from '../errors';
-import { RequestBodyError } from './http-errors';
+import { requestBodyError } from './http-errors';
 
 export const DEFAULT_JSON_BODY_LIMIT = 64 * 1024;
 
@@ -55,13 +55,13 @@ export async function readJsonBody(request: HttpRequest, limit: number): Promise
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new RequestBodyError('invalid_json', 'The request body is not valid UTF-8.');
+    throw requestBodyError('invalid_json', 'The request body is not valid UTF-8.');
   }
   try {
     return JSON.parse(text);
   } catch (error) {
     // Only the position: V8's message may quote the body back.
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    throw new RequestBodyError('invalid_json', `The request body is not valid JSON${position ? ` (error at position ${position})` : ''}.`);
+    throw requestBodyError('invalid_json', `The request body is not valid JSON${position ? ` (error at position ${position})` : ''}.`);
   }
 }
