@@ -1,6 +1,6 @@
 // Runs: one assistant turn. Server tools run in the worker; client tools surface as required_action.
 import { z } from 'zod';
-import { Cursor, MessageId, RunId, StepId, ThreadId, ToolCallId } from './ids';
+import { MessageId, RunId, StepId, ThreadId, ToolCallId } from './ids';
 import { OrderedPageQuery, PageQuery, UnixSeconds, listOf } from './common';
 import { Message } from './messages';
 
