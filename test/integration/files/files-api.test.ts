@@ -1,32 +1,24 @@
 // Files on the full local stack (Azurite, the local Assistants server, the app in the local Functions host):
 // uploads, owner-only reads and downloads, attachments, and files a run generates.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, eventually, startStack, type Stack } from '../../support/stack';
+import { describe, expect, it } from 'vitest';
+import { apiClient, eventually, useStack } from '../../support/stack';
 
 const MAX_UPLOAD_BYTES = 64 * 1024;
 /** A 1×1 PNG. */
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const CSV = 'Symbol,Average_Cost,QTY\nMSFT,310.5,3\n';
 
-let stack: Stack;
-const alice = () => apiClient(() => stack.api, 'alice');
-const bob = () => apiClient(() => stack.api, 'bob');
+const stack = useStack({ env: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) } });
+const alice = () => apiClient(() => stack().api, 'alice');
+const bob = () => apiClient(() => stack().api, 'bob');
 /** A JSON response body as the shared client reads it. */
 type Body = NonNullable<Awaited<ReturnType<ReturnType<typeof alice>['get']>>['body']>;
-
-beforeAll(async () => {
-  stack = await startStack({ env: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) } });
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.close();
-});
 
 async function upload(userId: string, content: string | Uint8Array, filename: string) {
   const form = new FormData();
   form.append('file', new Blob([content]), filename);
   form.append('purpose', 'assistants');
-  const response = await fetch(`${stack.api}/files`, { method: 'POST', headers: { 'x-user-id': userId }, body: form });
+  const response = await fetch(`${stack().api}/files`, { method: 'POST', headers: { 'x-user-id': userId }, body: form });
   return { status: response.status, body: (await response.json()) as Body };
 }
 
@@ -42,7 +34,7 @@ async function newThread(client = alice()): Promise<string> {
 }
 
 async function script(threadId: string, turns: unknown[]): Promise<void> {
-  const response = await fetch(`${stack.assistants.url}/_admin/script`, {
+  const response = await fetch(`${stack().assistants.url}/_admin/script`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ thread_id: threadId, turns }),
@@ -66,7 +58,7 @@ describe('uploads', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ object: 'file', filename: 'holdings.csv', bytes: CSV.length, purpose: 'assistants', content_type: 'text/csv' });
     expect(created.body.id).toMatch(/^file-/);
-    expect(created.body.download_url).toBe(`${stack.api}/files/${created.body.id}/content`);
+    expect(created.body.download_url).toBe(`${stack().api}/files/${created.body.id}/content`);
 
     const read = await alice().get(`/files/${created.body.id}`);
     expect(read.status).toBe(200);
@@ -126,7 +118,7 @@ describe('attachments and generated files', () => {
     const [question, reply] = messages.body!.data;
     expect(question.attachments).toEqual([{ file_id: file.body.id, tools: [{ type: 'code_interpreter' }] }]);
     const image = reply.content.find((part: { type: string }) => part.type === 'image_file')?.image_file;
-    expect(image?.url).toBe(`${stack.api}/files/${image?.file_id}/content`);
+    expect(image?.url).toBe(`${stack().api}/files/${image?.file_id}/content`);
 
     const content = await download('alice', image.url);
     expect(content.status).toBe(200);

@@ -1,13 +1,10 @@
 // The sweep as deployed: the admin-only maintenance route and the timer trigger, in the local host.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, eventually, startStack, type Stack } from '../../support/stack';
+import { describe, expect, it } from 'vitest';
+import { apiClient, eventually, useStack } from '../../support/stack';
 
 const MASTER_KEY = 'test-master-key';
 const FUNCTION_KEY = 'test-function-key';
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack({
+const stack = useStack({
     env: {
       FUNCTIONS_MASTER_KEY: MASTER_KEY,
       FUNCTIONS_DEFAULT_KEY: FUNCTION_KEY,
@@ -16,14 +13,10 @@ beforeAll(async () => {
       SWEEP_SCHEDULE: '*/3 * * * * *',
     },
   });
-}, 120_000);
 
-afterAll(async () => {
-  await stack?.close();
-});
 
 const sweep = (query: string, key?: string) =>
-  fetch(`${stack.api}/maintenance/sweep${query}`, { method: 'POST', headers: key ? { 'x-functions-key': key } : {} });
+  fetch(`${stack().api}/maintenance/sweep${query}`, { method: 'POST', headers: key ? { 'x-functions-key': key } : {} });
 
 describe('sweep functions', () => {
   it('the maintenance route needs the admin key', async () => {
@@ -37,7 +30,7 @@ describe('sweep functions', () => {
   });
 
   it('deletes a stale thread upstream and in the ledger', async () => {
-    const alice = apiClient(() => stack.api, 'alice');
+    const alice = apiClient(() => stack().api, 'alice');
     const keyed = { 'x-functions-key': FUNCTION_KEY };
     const created = await alice.post('/threads', {}, keyed);
     expect(created.status).toBe(201);
@@ -52,13 +45,13 @@ describe('sweep functions', () => {
     });
     expect(report.lease_acquired).toBe(true);
     expect((await alice.get(`/threads/${threadId}`, keyed)).status).toBe(404);
-    const upstream = await fetch(`${stack.assistants.url}/v1/threads/${threadId}`, { headers: { authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' } });
+    const upstream = await fetch(`${stack().assistants.url}/v1/threads/${threadId}`, { headers: { authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' } });
     expect(upstream.status).toBe(404);
   });
 
   it('the timer trigger runs the sweep on its schedule', async () => {
     // A line the timer function itself logged (the host prefixes each line with the function's name).
     const fromTimer = /\[sweeper\] \[[^\]]+\] .*sweep finished/;
-    await eventually(async () => (fromTimer.test(stack.host.logs()) ? true : undefined), { timeoutMs: 30_000 });
+    await eventually(async () => (fromTimer.test(stack().host.logs()) ? true : undefined), { timeoutMs: 30_000 });
   });
 });
