@@ -78,45 +78,38 @@ export function stripComments(text: string): string {
 const OPENERS = '([{';
 const CLOSERS = ')]}';
 
-/** Index just past the bracket closing the one at `open`. */
-export function matchingClose(text: string, open: number): number {
+/**
+ * The characters outside string literals from `from` on (a literal shows as its opening quote), with the
+ * bracket depth before and after each: the one scanner behind the helpers below.
+ */
+function* codeChars(text: string, from = 0): Generator<{ i: number; c: string; before: number; after: number }> {
   let depth = 0;
-  let i = open;
+  let i = from;
   while (i < text.length) {
     const c = text[i] ?? '';
-    if (c === "'") {
-      i = skipString(text, i);
-      continue;
-    }
+    const before = depth;
     if (OPENERS.includes(c)) depth++;
-    if (CLOSERS.includes(c)) {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-    i++;
+    else if (CLOSERS.includes(c)) depth--;
+    yield { i, c, before, after: depth };
+    i = c === "'" ? skipString(text, i) : i + 1;
   }
+}
+
+/** Index just past the bracket closing the one at `open`. */
+export function matchingClose(text: string, open: number): number {
+  for (const { i, c, after } of codeChars(text, open)) if (CLOSERS.includes(c) && after === 0) return i + 1;
   throw new Error(`unbalanced bracket at ${open}`);
 }
 
 /** Splits at separators that are outside brackets and strings (newlines count as separators when asked). */
 export function splitTopLevel(text: string, separators: string): string[] {
   const parts: string[] = [];
-  let depth = 0;
   let from = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i] ?? '';
-    if (c === "'") {
-      i = skipString(text, i);
-      continue;
-    }
-    if (OPENERS.includes(c)) depth++;
-    else if (CLOSERS.includes(c)) depth--;
-    else if (depth === 0 && separators.includes(c)) {
+  for (const { i, c, before } of codeChars(text)) {
+    if (before === 0 && separators.includes(c)) {
       parts.push(text.slice(from, i));
       from = i + 1;
     }
-    i++;
   }
   parts.push(text.slice(from));
   return parts.map((p) => p.trim()).filter(Boolean);
@@ -125,21 +118,10 @@ export function splitTopLevel(text: string, separators: string): string[] {
 /** Offsets of lines that start a top-level statement: column 0, outside any bracket. */
 function statementStarts(text: string): number[] {
   const starts: number[] = [];
-  let depth = 0;
-  let i = 0;
   let lineStart = true;
-  while (i < text.length) {
-    const c = text[i] ?? '';
-    if (lineStart && depth === 0 && /\S/.test(c)) starts.push(i);
-    lineStart = false;
-    if (c === "'") {
-      i = skipString(text, i);
-      continue;
-    }
-    if (OPENERS.includes(c)) depth++;
-    else if (CLOSERS.includes(c)) depth--;
-    else if (c === '\n') lineStart = true;
-    i++;
+  for (const { i, c, before } of codeChars(text)) {
+    if (lineStart && before === 0 && /\S/.test(c)) starts.push(i);
+    lineStart = c === '\n';
   }
   return starts;
 }

@@ -612,21 +612,6 @@ describe('thread surface', () => {
   }, 60_000);
 });
 
-describe('health', () => {
-  it('answers 200 with storage, upstream and email up', async () => {
-    const response = await request(`${stack.api}/health`);
-    expect(response.status).toBe(200);
-    expect(response.json).toEqual({
-      status: 'ok',
-      checks: {
-        storage: { status: 'up', latencyMs: expect.any(Number) },
-        upstream: { status: 'up', latencyMs: expect.any(Number) },
-        email: { status: 'up', latencyMs: expect.any(Number) },
-      },
-    });
-  }, 30_000);
-});
-
 describe('CORS (CORS_ALLOWED_ORIGINS=http://app.example)', () => {
   const preflight = (path: string, origin: string, method: string) =>
     request(`${stack.api}${path}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type,x-user-id' } });
