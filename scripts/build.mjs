@@ -1,6 +1,8 @@
-// Bundles the deployable app (src/) into dist/main.js, the Functions `main` entry.
+// Bundles the deployable app (src/) into dist/main.js, the Functions `main` entry, and assembles .deploy/,
+// the package azd uploads.
 // `@azure/functions-core` is provided at run time by the Functions worker (or our local host).
 import { build } from 'esbuild';
+import { assembleDeployPackage } from './deploy-package.mjs';
 
 await build({
   entryPoints: ['src/main.ts'],
@@ -16,4 +18,5 @@ await build({
   banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
 });
-console.log('built dist/main.js');
+assembleDeployPackage();
+console.log('built dist/main.js and the deploy package .deploy/');

@@ -1,0 +1,39 @@
+// The first `azd up` on a fresh subscription: what would fail minutes in is refused up front, and the
+// optional GitHub deploy workflow stays quiet in a copy nobody configured.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { yamlScalar } from './support/azd-wiring';
+import { declarations, find } from './support/bicep-text';
+import { loadInfraSources } from './support/infra-files';
+
+const root = path.resolve(__dirname, '../..');
+const sources = loadInfraSources();
+
+function allowedValues(decorators: string[]): string[] | undefined {
+  const allowed = decorators.find((d) => d.startsWith('@allowed('));
+  return allowed ? [...allowed.matchAll(/'([^']+)'/g)].map((m) => m[1] as string) : undefined;
+}
+
+describe('location', () => {
+  const location = find(declarations(sources.text('infra/main.bicep')), 'param', 'location');
+
+  it('is limited to regions that offer Flex Consumption, so azd offers only those', () => {
+    const regions = allowedValues(location?.decorators ?? []);
+    expect(regions).toBeDefined();
+    expect(regions).toEqual(expect.arrayContaining(['eastus', 'eastus2', 'westeurope', 'swedencentral', 'australiaeast']));
+    // Canary and restricted regions are not for a first deploy.
+    expect(regions!.filter((r) => /euap|stage/.test(r))).toEqual([]);
+    expect(new Set(regions).size).toBe(regions!.length);
+  });
+});
+
+describe('the azd GitHub workflow', () => {
+  const workflow = readFileSync(path.join(root, '.github/workflows/azure-dev.yml'), 'utf8');
+
+  it('deploys on a push only where `azd pipeline config` set the variables, and always on dispatch', () => {
+    const condition = yamlScalar(workflow, ['jobs', 'deploy', 'if']);
+    expect(condition).toContain("github.event_name == 'workflow_dispatch'");
+    expect(condition).toContain("vars.AZURE_ENV_NAME != ''");
+  });
+});
