@@ -64,7 +64,8 @@ resource communicationService 'Microsoft.Communication/communicationServices@202
   name: communicationServiceName
 }
 
-// Least privilege for sending mail with Entra ID (what ACS documents in place of Contributor).
+// Least privilege for sending mail with Entra ID: the three actions ACS documents for a custom sending role
+// (in place of Contributor). Without CommunicationServices/Write the send is refused with 403.
 resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (useAcs) {
   name: guid(resourceGroup().id, 'acs-email-sender')
   properties: {
@@ -75,6 +76,7 @@ resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = 
       {
         actions: [
           'Microsoft.Communication/CommunicationServices/Read'
+          'Microsoft.Communication/CommunicationServices/Write'
           'Microsoft.Communication/EmailServices/write'
         ]
         notActions: []

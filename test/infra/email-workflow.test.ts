@@ -55,7 +55,10 @@ describe('ACS workflow', () => {
     expect(property(assignment?.value ?? '{}', 'scope')).toBe('communicationService');
     expect(propertyPath(assignment?.value ?? '{}', 'properties', 'principalId')).toBe('workflow.identity.principalId');
     expect(propertyPath(assignment?.value ?? '{}', 'properties', 'roleDefinitionId')).toBe('emailSenderRole.id');
-    expect(find(decls, 'resource', 'emailSenderRole')?.value).toContain("'Microsoft.Communication/EmailServices/write'");
+    const role = find(decls, 'resource', 'emailSenderRole')?.value ?? '';
+    const actions = [...(propertyPath(role, 'properties', 'permissions') ?? '').matchAll(/'(Microsoft\.Communication\/[^']+)'/g)].map((m) => m[1]);
+    // What ACS documents for a custom role that sends email with Entra ID.
+    expect(actions.sort()).toEqual(['Microsoft.Communication/CommunicationServices/Read', 'Microsoft.Communication/CommunicationServices/Write', 'Microsoft.Communication/EmailServices/write']);
   });
 });
 
