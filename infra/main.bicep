@@ -77,10 +77,14 @@ param assistantsApiVersion string = '2024-05-01-preview'
 @description('Region of the Foundry resource, where the model has quota. Empty: location.')
 param aiLocation string = ''
 
-@description('Model to deploy on the created Foundry resource.')
-param modelName string = 'gpt-4o'
+// A GA model with the Responses API and tools. Checked 2026-12-01 against Microsoft's Foundry model
+// retirement schedule (docs/deploy.md, "Choosing the model"): gpt-5.1 2025-11-13 is GA until 2027-05-15
+// and the listed replacement of gpt-4o, whose versions retired on 2026-10-01.
+@description('Model to deploy on the created Foundry resource (azd env set AZURE_MODEL_NAME).')
+param modelName string = 'gpt-5.1'
 
-param modelVersion string = '2024-11-20'
+@description('Version of that model (azd env set AZURE_MODEL_VERSION).')
+param modelVersion string = '2025-11-13'
 
 @description('Deployment SKU: GlobalStandard, Standard, DataZoneStandard ...')
 param modelSkuName string = 'GlobalStandard'

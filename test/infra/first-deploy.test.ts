@@ -37,3 +37,21 @@ describe('the azd GitHub workflow', () => {
     expect(condition).toContain("vars.AZURE_ENV_NAME != ''");
   });
 });
+
+describe('the default model', () => {
+  const parameters = JSON.parse(sources.text('infra/main.parameters.json')) as { parameters: Record<string, { value: string }> };
+  const fallback = (name: string) => /=([^}]*)\}$/.exec(parameters.parameters[name]?.value ?? '')?.[1];
+  const guide = readFileSync(path.join(root, 'docs/deploy.md'), 'utf8');
+
+  it('is the one docs/deploy.md names, with its source and the date it was checked', () => {
+    const model = fallback('modelName');
+    const version = fallback('modelVersion');
+    expect(model).toBeTruthy();
+    expect(version).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(guide).toContain(`| \`${model}\`, \`${version}\`,`);
+    const section = guide.slice(guide.indexOf('### Choosing the model'), guide.indexOf('### What is uploaded'));
+    expect(section).toContain(`\`${model}\` version \`${version}\``);
+    expect(section).toMatch(/checked on \d{4}-\d{2}-\d{2}/);
+    expect(section).toContain('azd env set AZURE_MODEL_NAME');
+  });
+});

@@ -4,6 +4,7 @@ import { ledgerTableNames } from '../../src/store/ledger';
 // CORS and optional App Service Authentication, optional VNet integration.
 import { describe, expect, it } from 'vitest';
 import { declarations, find, property, propertyPath, stringLiteral } from './support/bicep-text';
+import { azdVariableOf } from './support/azd-wiring';
 import { loadInfraSources } from './support/infra-files';
 
 const sources = loadInfraSources();
@@ -81,7 +82,13 @@ describe('keyless services', () => {
     expect(propertyPath(account, 'properties', 'allowProjectManagement')).toBe('true');
     expect(find(ai, 'resource', 'project')?.type).toBe('Microsoft.CognitiveServices/accounts/projects');
     expect(propertyPath(find(ai, 'resource', 'modelDeployment')?.value ?? '{}', 'properties', 'model', 'name')).toBe('modelName');
-    expect(find(main, 'param', 'modelName')?.value).toBe("'gpt-4o'");
+    // Wiring, not a pinned version: the chosen model reaches the deployment, and azd can choose another.
+    expect(propertyPath(find(ai, 'resource', 'modelDeployment')?.value ?? '{}', 'properties', 'model', 'version')).toBe('modelVersion');
+    const aiParams = propertyPath(find(main, 'module', 'ai')?.value ?? '{}', 'params') ?? '{}';
+    expect(property(aiParams, 'modelName')).toBe('modelName');
+    expect(property(aiParams, 'modelVersion')).toBe('modelVersion');
+    expect(azdVariableOf(sources.text('infra/main.parameters.json'), 'modelName')).toBe('AZURE_MODEL_NAME');
+    expect(azdVariableOf(sources.text('infra/main.parameters.json'), 'modelVersion')).toBe('AZURE_MODEL_VERSION');
   });
 
   it('an existing endpoint replaces the created model', () => {
