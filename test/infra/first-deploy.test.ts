@@ -55,3 +55,19 @@ describe('the default model', () => {
     expect(section).toContain('azd env set AZURE_MODEL_NAME');
   });
 });
+
+describe("the project's CI workflow", () => {
+  const ci = readFileSync(path.join(root, '.github/workflows/ci.yml'), 'utf8');
+
+  it('builds the Bicep and fails on lint warnings', () => {
+    expect(ci).toContain('az bicep build --file infra/main.bicep');
+    const lint = ci.slice(ci.indexOf('Bicep lint'), ci.indexOf('npm run lint'));
+    expect(lint).toMatch(/warning\|error/);
+    expect(lint).toContain('exit $status');
+  });
+
+  it('previews `azd provision` only where credentials are configured', () => {
+    expect(yamlScalar(ci, ['jobs', 'provision-preview', 'if'])).toBe("vars.AZURE_CLIENT_ID != '' && vars.AZURE_ENV_NAME != ''");
+    expect(ci).toContain('azd provision --preview --no-prompt');
+  });
+});
