@@ -1,16 +1,25 @@
 // `npm run assistants:sync`: makes the upstream assistants match assistants/*.json for this
 // deployment (DEPLOYMENT_ID), uploading data/ files only when their content changed.
 // Prints one line per assistant; exits non-zero on any failure.
+// `--auth-wait 10m` (default) bounds how long 401/403 answers are waited out: right after `azd provision`
+// the deployer's new roles may not have reached the model endpoint yet.
 import path from 'node:path';
-import { loadConfig } from '../src/config';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig, parseDurationMs } from '../src/config';
 import { createLogger, redact } from '../src/logging';
 import { createToolRegistry } from '../src/tools';
 import { createUpstreamClient, describeUpstream } from '../src/upstream';
 import { formatSyncReport, loadAssistantDefinitions, syncAssistants } from '../src/assistants';
+import { retryUntilAuthorized } from '../src/assistants/retry-until-authorized';
 
 const ROOT = path.resolve(__dirname, '..');
 
+const ROLE_WAIT_INTERVAL_MS = 15_000;
+
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { 'auth-wait': { type: 'string', default: '10m' } } });
+  const authWaitMs = parseDurationMs(values['auth-wait']);
   const config = loadConfig();
   // Info lines would repeat the report; warnings (removed, duplicates) and errors still show.
   const logger = createLogger({ level: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn', fields: { job: 'assistants-sync', deploymentId: config.DEPLOYMENT_ID } });
@@ -21,15 +30,27 @@ async function main(): Promise<void> {
   }
   const upstream = describeUpstream(config);
   console.log(`Syncing ${definitions.length} assistants for deployment "${config.DEPLOYMENT_ID}" to ${upstream.provider} (${upstream.host})`);
-  const report = await syncAssistants({
-    client: createUpstreamClient(config),
-    definitions,
-    dataDir: path.join(ROOT, 'data'),
-    deploymentId: config.DEPLOYMENT_ID,
-    functionTools: (names) => registry.functionTools(names),
-    defaultModel: config.MODEL_DEPLOYMENT,
-    logger,
-  });
+  const client = createUpstreamClient(config);
+  const report = await retryUntilAuthorized(
+    () =>
+      syncAssistants({
+        client,
+        definitions,
+        dataDir: path.join(ROOT, 'data'),
+        deploymentId: config.DEPLOYMENT_ID,
+        functionTools: (names) => registry.functionTools(names),
+        defaultModel: config.MODEL_DEPLOYMENT,
+        logger,
+      }),
+    {
+      budgetMs: authWaitMs,
+      intervalMs: Math.min(ROLE_WAIT_INTERVAL_MS, authWaitMs / 4),
+      now: Date.now,
+      sleep: (ms) => sleep(ms),
+      onWait: (status, waitedMs) =>
+        console.log(`Upstream answered ${status}; waiting for role assignments to propagate (${Math.round(waitedMs / 1000)} s of ${Math.round(authWaitMs / 1000)} s)`),
+    },
+  );
   for (const line of formatSyncReport(report)) console.log(line);
 }
 

@@ -1,6 +1,7 @@
 // `npm run assistants:sync` (scripts/assistants-sync.ts) as a child process against the local Assistants server.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, request, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -22,9 +23,9 @@ afterAll(async () => {
 });
 
 /** Runs the CLI with only the settings given (none of the developer's environment leaks in). */
-async function cli(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(env: Record<string, string>, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(TSX, ['scripts/assistants-sync.ts'], {
+    const { stdout, stderr } = await run(TSX, ['scripts/assistants-sync.ts', ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ASSISTANTS_PROVIDER: 'local', ...env },
       timeout: 60_000,
@@ -65,5 +66,60 @@ describe('assistants:sync CLI', () => {
     const result = await cli({ LOCAL_ASSISTANTS_URL: `http://127.0.0.1:${await closedPort()}`, DEPLOYMENT_ID: 'cli-down' });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/assistants:sync failed: /);
+  });
+});
+
+/**
+ * Stands in for a model endpoint whose role assignment has not propagated yet: it answers the first
+ * `denied` requests 403 with the service's body shape, then forwards to the local server.
+ */
+async function deniedAtFirst(target: string, denied: number): Promise<{ url: string; deniedCount(): number; close(): Promise<void> }> {
+  let seen = 0;
+  const upstream = new URL(target);
+  const proxy: Server = createHttpServer((req, res) => {
+    if (seen++ < denied) {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'PermissionDenied', message: 'The principal lacks the required data action Microsoft.CognitiveServices/accounts/OpenAI/assistants/write.' } }));
+      return;
+    }
+    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deniedCount: () => Math.min(seen, denied),
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+  };
+}
+
+describe('assistants:sync right after provisioning', () => {
+  it('waits out 403s while roles propagate, then syncs', async () => {
+    const proxy = await deniedAtFirst(server.url, 3);
+    try {
+      const result = await cli({ LOCAL_ASSISTANTS_URL: proxy.url, DEPLOYMENT_ID: `cli-${randomUUID().slice(0, 8)}` }, ['--auth-wait', '4s']);
+      expect(result.stderr).not.toMatch(/failed/);
+      expect(result.code).toBe(0);
+      expect(proxy.deniedCount()).toBe(3);
+      expect(result.stdout.match(/^Upstream answered 403; waiting for role assignments to propagate/gm)).toHaveLength(3);
+      expect(result.stdout).toMatch(/^summary: 6 created/m);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('gives up with the 403 once the wait is spent', async () => {
+    const proxy = await deniedAtFirst(server.url, Number.MAX_SAFE_INTEGER);
+    try {
+      const result = await cli({ LOCAL_ASSISTANTS_URL: proxy.url, DEPLOYMENT_ID: 'cli-denied' }, ['--auth-wait', '2s']);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/assistants:sync failed: .*403/);
+    } finally {
+      await proxy.close();
+    }
   });
 });
