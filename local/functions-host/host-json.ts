@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { RpcLogLevel } from './core-types';
+import type { RpcLogLevel } from './worker/core-types';
 import { parseLogLevel } from './logs';
 
 export interface QueuesOptions {

@@ -1,25 +1,25 @@
 // The local Functions host in one process: app settings, host.json, the app loaded with `@azure/functions-core`
 // provided, worker-style startup (appStart hooks, capabilities), then the HTTP server, queue listeners and
 // timers; stop() drains in-flight invocations (bounded) and runs appTerminate hooks.
-import type { Server } from 'node:http';
 import Module from 'node:module';
 import path from 'node:path';
-import { createAdminHandler } from './admin';
-import { keysFromSettings } from './auth';
-import { createCoreApi } from './core-api';
-import type { AppStartContext, HookContext } from './core-types';
+import { createAdminHandler } from './http/admin';
+import { keysFromSettings } from './http/auth';
+import { createCoreApi } from './worker/core-api';
+import type { AppStartContext, HookContext } from './worker/core-types';
 import { readHostJson } from './host-json';
-import { createRequestListener, listenOnLoopback } from './http-server';
-import { InFlight } from './in-flight';
-import { createInvoker } from './invoke';
+import { closeServer, listen } from '../shared/http';
+import { createRequestListener } from './http/server';
+import { InFlight } from './worker/in-flight';
+import { createInvoker } from './worker/invoke';
 import { createHostLog, type LogWriter } from './logs';
-import { provideCoreModule } from './module-intercept';
-import { QueueServices } from './queue-connection';
-import { QueueOutputs } from './queue-output';
-import { AppRegistry } from './registry';
+import { provideCoreModule } from './worker/module-intercept';
+import { QueueServices } from './queues/connection';
+import { QueueOutputs } from './queues/output';
+import { AppRegistry } from './worker/registry';
 import { applySettings, readLocalSettings } from './settings';
 import { buildTriggers, type FunctionSummary } from './triggers';
-import { getWorkerCapabilities } from './worker-capabilities';
+import { getWorkerCapabilities } from './worker/capabilities';
 
 export interface HostOptions {
   /** The app's entry file (CommonJS), e.g. dist/main.js. */
@@ -85,7 +85,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const keys = keysFromSettings(settings);
   const { server, port } = await startupStepAsync(`Cannot listen on 127.0.0.1:${options.port}`, () =>
-    listenOnLoopback(
+    listen(
       createRequestListener({
         routes: triggers.routes,
         keys,
@@ -94,7 +94,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         admin: createAdminHandler({ keys, invokers: triggers.manual, httpFunctions: triggers.httpFunctions }),
         onError: (message) => log.host('error', message),
       }),
-      options.port,
+      { port: options.port },
     ),
   );
   for (const { listener } of triggers.queues) listener.start();
@@ -109,7 +109,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     stop: () =>
       (stopping ??= (async () => {
         log.host('information', 'Stopping the functions host...');
-        closeServer(server);
+        // Running requests finish; their connections are closed once the drain is over.
+        void closeServer(server);
         triggers.timers.forEach((timer) => timer.stop());
         await Promise.all(triggers.queues.map(({ listener }) => listener.stop()));
         const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
@@ -123,11 +124,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         server.closeAllConnections();
       })()),
   };
-}
-
-function closeServer(server: Server): void {
-  server.close();
-  server.closeIdleConnections();
 }
 
 function startupStep<T>(what: string, step: () => T): T {

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAuthorized, presentedKey } from '../../local/functions-host/auth';
+import { isAuthorized, presentedKey } from '../../local/functions-host/http/auth';
 import { parseHostJson, parseTimeSpan, readHostJson } from '../../local/functions-host/host-json';
 import { createHostLog, formatLogLine } from '../../local/functions-host/logs';
-import { decodeMessage, encodeMessage } from '../../local/functions-host/queue-codec';
-import { toQueueContents } from '../../local/functions-host/queue-output';
+import { decodeMessage, encodeMessage } from '../../local/functions-host/queues/codec';
+import { toQueueContents } from '../../local/functions-host/queues/output';
 import { applySettings, readLocalSettings } from '../../local/functions-host/settings';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'functions-host-config-'));

@@ -2,7 +2,7 @@
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseHostJson, type QueuesOptions } from '../../local/functions-host/host-json';
-import { QueueListener, type QueueMessage } from '../../local/functions-host/queue-listener';
+import { QueueListener, type QueueMessage } from '../../local/functions-host/queues/listener';
 import { useAzurite } from '../support/azurite';
 import { waitFor } from './helpers';
 

@@ -1,13 +1,13 @@
 // A storageQueue-triggered function: its listener, and the invocation the Functions host builds for each
 // message (the message as input, JSON parsed by the library; Id/DequeueCount/... as trigger metadata).
 import { randomUUID } from 'node:crypto';
-import type { RpcBindingInfo, RpcTypedData } from './core-types';
-import type { QueuesOptions } from './host-json';
-import type { Invoker } from './invoke';
-import { validateQueueName, type QueueServices } from './queue-connection';
-import { QueueListener, type QueueMessage } from './queue-listener';
-import type { AppRegistry, RegisteredFunction } from './registry';
-import { resolveBindingExpression, type SettingsSource } from './settings';
+import type { RpcBindingInfo, RpcTypedData } from '../worker/core-types';
+import type { QueuesOptions } from '../host-json';
+import type { Invoker } from '../worker/invoke';
+import { validateQueueName, type QueueServices } from './connection';
+import { QueueListener, type QueueMessage } from './listener';
+import type { AppRegistry, RegisteredFunction } from '../worker/registry';
+import { resolveBindingExpression, type SettingsSource } from '../settings';
 
 const json = (value: unknown): RpcTypedData => ({ json: JSON.stringify(value) });
 

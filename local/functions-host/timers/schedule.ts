@@ -2,7 +2,7 @@
 // ({second} {minute} {hour} {day} {month} {day-of-week}; five-field minute schedules also accepted) evaluated
 // by cron-parser, or a TimeSpan (`hh:mm:ss`) meaning a constant interval. Occurrences are strictly after `after`.
 import { CronExpressionParser } from 'cron-parser';
-import { parseTimeSpan } from './host-json';
+import { parseTimeSpan } from '../host-json';
 
 export interface Schedule {
   readonly expression: string;

@@ -5,9 +5,9 @@
 // makes it visible again after `visibilityTimeout`, or moves it to `<queue>-poison` once its dequeueCount
 // reaches `maxDequeueCount` (also when it is received with a higher count, e.g. after a crash).
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
-import type { RpcLogLevel } from './core-types';
-import type { QueuesOptions } from './host-json';
-import { decodeMessage } from './queue-codec';
+import type { RpcLogLevel } from '../worker/core-types';
+import type { QueuesOptions } from '../host-json';
+import { decodeMessage } from './codec';
 
 export interface QueueMessage {
   id: string;

@@ -2,8 +2,8 @@
 // does (202 Accepted, the invocation runs in the background). Needs the master key when keys are configured.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isAuthorized, presentedKey, type HostKeys } from './auth';
-import type { AdminHandler } from './http-server';
-import { readBody } from './http-server';
+import type { AdminHandler } from './server';
+import { readBody } from '../../shared/http';
 
 export type ManualInvoke = (input: string) => Promise<void>;
 

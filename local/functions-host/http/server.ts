@@ -2,13 +2,13 @@
 // methods, auth levels), invokes them through the app's programming model and writes their responses,
 // forwarding through the library's own HTTP server when the app enabled HTTP streaming.
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../../shared/http';
 import { isAuthorized, presentedKey, type AuthLevel, type HostKeys } from './auth';
-import { forwardToWorker } from './http-forward';
-import { findHttpOutput, httpTriggerMetadata, toRpcHttpRequest, writeRpcHttpResponse } from './http-rpc';
-import type { Invoker } from './invoke';
-import type { RegisteredFunction } from './registry';
+import { forwardToWorker } from './forward';
+import { findHttpOutput, httpTriggerMetadata, toRpcHttpRequest, writeRpcHttpResponse } from './rpc';
+import type { Invoker } from '../worker/invoke';
+import type { RegisteredFunction } from '../worker/registry';
 import type { RouteTable } from './routes';
 
 export interface HttpRoute {
@@ -92,22 +92,4 @@ async function handle(options: HttpHostOptions, req: IncomingMessage, res: Serve
     return;
   }
   writeRpcHttpResponse(req, res, findHttpOutput(fn, outcome.response));
-}
-
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-export async function listenOnLoopback(listener: http.RequestListener, port: number): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer(listener);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return { server, port: (server.address() as AddressInfo).port };
 }
