@@ -1,9 +1,11 @@
 // Polls one storage queue with the Functions host's semantics (host.json extensions.queues):
 // batches of `batchSize`, a new batch once in-flight messages drop to `newBatchThreshold`, exponential
 // backoff from 100 ms to `maxPollingInterval` while the queue is empty, an immediate re-poll after a hit.
-// A message stays invisible while its handler runs (lease renewed at half-time); success deletes it; failure
-// makes it visible again after `visibilityTimeout`, or moves it to `<queue>-poison` once its dequeueCount
-// reaches `maxDequeueCount` (also when it is received with a higher count, e.g. after a crash).
+// A message stays invisible while its handler runs (10-minute lease renewed at half-time); success deletes it;
+// failure makes it visible again after `visibilityTimeout`, or moves it to `<queue>-poison` once its
+// dequeueCount reaches `maxDequeueCount` (also when it is received with a higher count, e.g. after a crash).
+// A queue whose name ends in `-poison` has no poison queue: a failure leaves the message invisible for the rest
+// of its lease, and past maxDequeueCount it is skipped (left in the queue, never invoked again).
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 import type { RpcLogLevel } from '../worker/core-types';
 import type { QueuesOptions } from '../host-json';
@@ -24,7 +26,8 @@ export interface QueueMessage {
 
 export interface QueueListenerOptions {
   queue: QueueClient;
-  poisonQueue: QueueClient;
+  /** Where failing messages go; absent for a queue that is itself a poison queue (name ends in `-poison`). */
+  poisonQueue?: QueueClient;
   options: QueuesOptions;
   /** Runs the function for one message; a rejection counts as a failed attempt. */
   process(message: QueueMessage): Promise<void>;
@@ -131,6 +134,7 @@ export class QueueListener {
     const { maxDequeueCount, messageEncoding, visibilityTimeoutMs } = this.#o.options;
     const receipt = { popReceipt: item.popReceipt };
     try {
+      // QueueProcessor.BeginProcessingMessageAsync: a message seen more often than allowed is never invoked again.
       if (item.dequeueCount > maxDequeueCount) return await this.#poison(item, receipt.popReceipt, `Message has reached MaxDequeueCount of ${maxDequeueCount}.`);
       const content = decodeMessage(item.messageText, messageEncoding);
       if (!content) {
@@ -148,43 +152,123 @@ export class QueueListener {
           content,
         }),
       );
-      if (succeeded) await this.#o.queue.deleteMessage(item.messageId, receipt.popReceipt);
-      else if (item.dequeueCount >= maxDequeueCount) await this.#poison(item, receipt.popReceipt, `Message has reached MaxDequeueCount of ${maxDequeueCount}.`);
-      else await this.#o.queue.updateMessage(item.messageId, receipt.popReceipt, undefined, Math.floor(visibilityTimeoutMs / 1000));
+      // QueueProcessor.CompleteProcessingMessageAsync.
+      if (succeeded) await this.#complete(item.messageId, 'delete', () => this.#o.queue.deleteMessage(item.messageId, receipt.popReceipt));
+      else if (!this.#o.poisonQueue) {
+        // No poison queue (this one is a poison queue): leave the message invisible for the rest of its lease,
+        // so a failing message does not loop fast.
+      } else if (item.dequeueCount >= maxDequeueCount) await this.#poison(item, receipt.popReceipt, `Message has reached MaxDequeueCount of ${maxDequeueCount}.`);
+      else {
+        await this.#complete(item.messageId, 'release', () =>
+          this.#o.queue.updateMessage(item.messageId, receipt.popReceipt, undefined, Math.floor(visibilityTimeoutMs / 1000)),
+        );
+      }
     } catch (error) {
       this.#o.log('warning', `Completing message '${item.messageId}' on queue '${this.name}' failed: ${(error as Error).message}`);
     }
   }
 
-  /** Runs `work` while renewing the message's invisibility; resolves whether it succeeded. */
+  /** Deletes or releases a message; losing it meanwhile (deleted, pop receipt changed) is expected, not a failure. */
+  async #complete(messageId: string, what: 'delete' | 'release', step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      const lost = ownershipLost(error);
+      if (!lost) throw error;
+      this.#o.log('debug', `Unable to ${what} queue message '${messageId}' on queue '${this.name}': ${lost}.`);
+    }
+  }
+
+  /**
+   * Runs `work` while keeping the message invisible, as the extension's UpdateQueueMessageVisibilityCommand does:
+   * renewed to the full lease every half lease; a renewal that fails transiently (5xx, network) is retried
+   * sooner; once the message is gone or its pop receipt changed, renewal stops (ownership is lost for good)
+   * and the invocation carries on. Resolves whether `work` succeeded.
+   */
   async #withLease(messageId: string, receipt: { popReceipt: string }, work: () => Promise<void>): Promise<boolean> {
+    const normalMs = (this.#lease * 1000) / 2;
+    // LinearSpeedupStrategy(normal, 1 minute): interval / (failures + 1), not below the minimum.
+    const minimumMs = Math.min(MIN_RENEWAL_INTERVAL_MS, normalMs / 4);
+    let failures = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
     let renewing: Promise<void> = Promise.resolve();
-    const timer = setInterval(() => {
-      renewing = renewing.then(async () => {
-        try {
-          const renewed = await this.#o.queue.updateMessage(messageId, receipt.popReceipt, undefined, this.#lease);
-          if (renewed.popReceipt) receipt.popReceipt = renewed.popReceipt;
-        } catch (error) {
-          this.#o.log('warning', `Renewing message '${messageId}' on queue '${this.name}' failed: ${(error as Error).message}`);
+    const schedule = (ms: number) => {
+      if (!done) timer = setTimeout(() => (renewing = renew()), ms);
+    };
+    const renew = async () => {
+      try {
+        const renewed = await this.#o.queue.updateMessage(messageId, receipt.popReceipt, undefined, this.#lease);
+        if (renewed.popReceipt) receipt.popReceipt = renewed.popReceipt;
+        failures = 0;
+        schedule(normalMs);
+      } catch (error) {
+        const lost = ownershipLost(error);
+        if (lost) {
+          this.#o.log('warning', `Renewing message '${messageId}' on queue '${this.name}' stopped: ${lost}. The invocation continues; the message is no longer held.`);
+          return;
         }
-      });
-    }, (this.#lease * 1000) / 2);
+        if (!isTransient(error)) {
+          this.#o.log('error', `Renewing message '${messageId}' on queue '${this.name}' failed and stopped: ${(error as Error).message}`);
+          return;
+        }
+        failures++;
+        this.#o.log('warning', `Renewing message '${messageId}' on queue '${this.name}' failed (retrying): ${(error as Error).message}`);
+        schedule(Math.max(normalMs / (failures + 1), minimumMs));
+      }
+    };
+    schedule(normalMs);
     try {
       await work();
       return true;
     } catch {
       return false;
     } finally {
-      clearInterval(timer);
+      done = true;
+      clearTimeout(timer);
       await renewing;
     }
   }
 
-  /** Copies the message text unchanged to the poison queue, then deletes the original. */
+  /**
+   * Copies the message text unchanged to the poison queue, then deletes the original. A queue without a
+   * poison queue (its name ends in `-poison`) skips the message instead: it stays in the queue, invisible for
+   * its lease, and is never invoked again (QueueProcessor.HandlePoisonMessageAsync does nothing then).
+   */
   async #poison(item: DequeuedMessageItem, popReceipt: string, why: string): Promise<void> {
-    this.#o.log('warning', `${why} Moving message to queue '${this.#o.poisonQueue.name}'.`);
-    await this.#o.poisonQueue.createIfNotExists();
-    await this.#o.poisonQueue.sendMessage(item.messageText);
-    await this.#o.queue.deleteMessage(item.messageId, popReceipt);
+    const poisonQueue = this.#o.poisonQueue;
+    if (!poisonQueue) {
+      this.#o.log('warning', `${why} Queue '${this.name}' has no poison queue: message '${item.messageId}' is left in the queue and not processed.`);
+      return;
+    }
+    this.#o.log('warning', `${why} Moving message to queue '${poisonQueue.name}'.`);
+    await poisonQueue.createIfNotExists();
+    await poisonQueue.sendMessage(item.messageText);
+    await this.#complete(item.messageId, 'delete', () => this.#o.queue.deleteMessage(item.messageId, popReceipt));
   }
+}
+
+const MIN_RENEWAL_INTERVAL_MS = 60_000;
+
+/** Why a storage error means the message is no longer ours (the extension's IsBadRequestPopReceiptMismatch etc.), or undefined. */
+export function ownershipLost(error: unknown): string | undefined {
+  const { statusCode, code } = storageError(error);
+  if (statusCode === 400 && code === 'PopReceiptMismatch') return 'the pop receipt did not match (the message was updated elsewhere)';
+  if (statusCode === 404) return `the message or the queue was not found${code ? ` (${code})` : ''}`;
+  if (statusCode === 409 && (code === 'QueueBeingDeleted' || code === 'QueueDisabled')) return `the queue is being deleted or is disabled (${code})`;
+  return undefined;
+}
+
+/** Server-side (5xx) or network failures, worth retrying. */
+export function isTransient(error: unknown): boolean {
+  const { statusCode } = storageError(error);
+  return statusCode === undefined || statusCode >= 500;
+}
+
+function storageError(error: unknown): { statusCode?: number; code?: string } {
+  const e = error as { statusCode?: unknown; code?: unknown; details?: { errorCode?: unknown } } | null;
+  const statusCode = typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  const detail = e?.details?.errorCode;
+  const code = typeof detail === 'string' ? detail : typeof e?.code === 'string' ? e.code : undefined;
+  return { statusCode, code };
 }
