@@ -8,7 +8,9 @@ import { keysFromSettings } from './http/auth';
 import { createCoreApi } from './worker/core-api';
 import type { AppStartContext, HookContext } from './worker/core-types';
 import { readHostJson } from './host-json';
-import { closeServer, listen } from '../shared/http';
+import http from 'node:http';
+import { answerClientErrors, closeServer, listen } from '../shared/http';
+import { httpLimitsFromSettings } from './http/limits';
 import { createRequestListener } from './http/server';
 import { InFlight } from './worker/in-flight';
 import { createInvoker } from './worker/invoke';
@@ -41,6 +43,9 @@ export interface RunningHost {
   functions: FunctionSummary[];
   stop(): Promise<void>;
 }
+
+/** Kestrel's MaxRequestHeadersTotalSize. */
+export const MAX_REQUEST_HEADER_BYTES = 32 * 1024;
 
 /** Startup failures the CLI reports as a message (no stack) before exiting 1. */
 export class HostStartupError extends Error {
@@ -76,7 +81,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const services = new QueueServices();
   const listenersByQueue = new Map<string, { notify(): void }>();
   const outputs = new QueueOutputs(services, settings, hostJson.queues.messageEncoding, (queue) => listenersByQueue.get(queue.url)?.notify());
-  const invoker = createInvoker({ registry, inFlight, deliverOutputs: outputs.deliver });
+  const invoker = createInvoker({ registry, inFlight, deliverOutputs: outputs.deliver, functionTimeoutMs: hostJson.functionTimeoutMs });
   const track = (work: Promise<void>) => inFlight.track(work);
   const triggers = startupStep('The functions host cannot index the app', () => buildTriggers({ registry, hostJson, settings, services, outputs, invoker, track }));
   for (const { listener } of triggers.queues) listenersByQueue.set(listener.url, listener);
@@ -84,19 +89,20 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   await startupStepAsync('Storage queues are not reachable', () => Promise.all(triggers.queues.map(({ listener }) => listener.ensureQueue())));
 
   const keys = keysFromSettings(settings);
-  const { server, port } = await startupStepAsync(`Cannot listen on 127.0.0.1:${options.port}`, () =>
-    listen(
-      createRequestListener({
-        routes: triggers.routes,
-        keys,
-        invoker,
-        workerHttpUri: capabilities.HttpUri ? new URL(capabilities.HttpUri) : undefined,
-        admin: createAdminHandler({ keys, invokers: triggers.manual, httpFunctions: triggers.httpFunctions }),
-        onError: (message) => log.host('error', message),
-      }),
-      { port: options.port },
-    ),
-  );
+  const limits = startupStep('Invalid configuration', () => httpLimitsFromSettings(settings));
+  const listener = createRequestListener({
+    routes: triggers.routes,
+    keys,
+    invoker,
+    workerHttpUri: capabilities.HttpUri ? new URL(capabilities.HttpUri) : undefined,
+    admin: createAdminHandler({ keys, invokers: triggers.manual, httpFunctions: triggers.httpFunctions, maxBodyBytes: limits.maxRequestBodyBytes }),
+    limits,
+    onError: (message) => log.host('error', message),
+  });
+  // Kestrel's header limit (32 KB in all); above it, and for requests the parser rejects, 431/400 in the envelope.
+  const httpServer = http.createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES }, listener);
+  answerClientErrors(httpServer);
+  const { server, port } = await startupStepAsync(`Cannot listen on 127.0.0.1:${options.port}`, () => listen(httpServer, { port: options.port }));
   for (const { listener } of triggers.queues) listener.start();
   for (const timer of triggers.timers) timer.start();
 
