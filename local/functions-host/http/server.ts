@@ -1,6 +1,8 @@
 // The host's HTTP front door on 127.0.0.1: routes requests to HTTP-triggered functions (route templates,
 // methods, auth levels), invokes them through the app's programming model and writes their responses,
-// forwarding through the library's own HTTP server when the app enabled HTTP streaming.
+// forwarding through the library's own HTTP server when the app enabled HTTP streaming. The platform's limits
+// apply on the way (limits.ts: body size, response timeout); what the host answers itself (no route, no key,
+// body too large, response cut) is JSON in the `{"error":{"code","message"}}` envelope.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody, sendError, sendJson } from '../../shared/http';
