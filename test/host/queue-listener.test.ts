@@ -170,4 +170,41 @@ describe('queue listener leases', () => {
     expect(lines.filter((l) => l.includes('Renewing message'))).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('warning: Completing') || l.startsWith('error'))).toEqual([]);
   }, 40_000);
+
+  it('retries a renewal that fails transiently (5xx) sooner and keeps the message', async () => {
+    const queue = await freshQueue();
+    const { lines, log } = capture();
+    let renewals = 0;
+    const flaky = new Proxy(queue, {
+      get(target, property, receiver) {
+        if (property === 'updateMessage') {
+          return (...args: Parameters<QueueClient['updateMessage']>) => {
+            // The first renewal meets a storage outage.
+            if (++renewals === 1) return Promise.reject(Object.assign(new Error('Service Unavailable'), { statusCode: 503 }));
+            return target.updateMessage(...args);
+          };
+        }
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    let runs = 0;
+    const listener = new QueueListener({
+      queue: flaky,
+      options: { ...parseHostJson({}).queues, maxPollingIntervalMs: 500, messageEncoding: 'none' },
+      leaseSeconds: 2,
+      log,
+      process: async () => {
+        runs++;
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+      },
+    });
+    listeners.push(listener);
+    listener.start();
+    await queue.sendMessage('outage during renewal');
+    await waitFor(async () => runs === 1 && (await queue.getProperties()).approximateMessagesCount === 0, 'the message to be deleted', 20_000);
+    expect(runs).toBe(1);
+    expect(lines.filter((l) => l.includes('failed (retrying)'))).toHaveLength(1);
+    // Normal renewals every 1 s; the retry after the failure came at 0.5 s, so at least three attempts in 3 s.
+    expect(renewals).toBeGreaterThanOrEqual(3);
+  }, 40_000);
 });
