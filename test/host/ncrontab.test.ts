@@ -114,4 +114,11 @@ describe('NCRONTAB occurrences', () => {
     expect(next('* * * * * *', '2026-11-23T20:00:00.500')).toEqual(['2026-11-23T20:00:01']);
     expect(next('0 0 * * * *', '2026-11-23T20:00:00')).toEqual(['2026-11-23T21:00:00']);
   });
+
+  it('evaluates on the wall clock of WEBSITE_TIME_ZONE, across daylight saving time', () => {
+    const berlin = (from: string, count: number) => nextOccurrences(parseSchedule('0 0 9 * * *', { timeZone: 'Europe/Berlin' }), new Date(from), count).map((d) => d.toISOString());
+    // Clocks go forward on 2026-03-29: 09:00 is 08:00Z before and 07:00Z after.
+    expect(berlin('2026-03-28T00:00:00Z', 2)).toEqual(['2026-03-28T08:00:00.000Z', '2026-03-29T07:00:00.000Z']);
+    expect(() => parseSchedule('0 0 9 * * *', { timeZone: 'Not/AZone' })).toThrow(/WEBSITE_TIME_ZONE/);
+  });
 });

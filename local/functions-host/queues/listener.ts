@@ -157,6 +157,7 @@ export class QueueListener {
       else if (!this.#o.poisonQueue) {
         // No poison queue (this one is a poison queue): leave the message invisible for the rest of its lease,
         // so a failing message does not loop fast.
+        this.#o.log('information', `Message '${item.messageId}' failed on queue '${this.name}', which has no poison queue: it stays invisible for the rest of its lease.`);
       } else if (item.dequeueCount >= maxDequeueCount) await this.#poison(item, receipt.popReceipt, `Message has reached MaxDequeueCount of ${maxDequeueCount}.`);
       else {
         await this.#complete(item.messageId, 'release', () =>
