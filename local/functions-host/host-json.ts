@@ -1,9 +1,9 @@
-// host.json: the parts the local host honours (HTTP route prefix, queue polling semantics, log levels),
+// host.json: the parts the local host honours (HTTP route prefix, functionTimeout, queue polling semantics, log levels),
 // with the real host's defaults when a value is absent.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { RpcLogLevel } from './core-types';
+import type { RpcLogLevel } from './worker/core-types';
 import { parseLogLevel } from './logs';
 
 export interface QueuesOptions {
@@ -19,6 +19,8 @@ export interface QueuesOptions {
 
 export interface HostJson {
   routePrefix: string;
+  /** `functionTimeout`; undefined when unbounded (`-1`). Default 30 minutes, as on a dedicated/Premium plan and in Core Tools. */
+  functionTimeoutMs: number | undefined;
   queues: QueuesOptions;
   logLevels: Record<string, RpcLogLevel>;
 }
@@ -50,7 +52,13 @@ const logLevel = z.string().transform((text, ctx) => {
   }
 });
 
+/** The host's default functionTimeout outside the Consumption plan (which uses 5 minutes). */
+export const DEFAULT_FUNCTION_TIMEOUT_MS = 30 * 60_000;
+
+const functionTimeout = z.union([z.literal('-1'), z.literal(-1), z.null(), timeSpan.refine((ms) => ms >= 1000, 'at least 00:00:01 (or -1 for no limit)')]);
+
 const hostJsonSchema = z.object({
+  functionTimeout: functionTimeout.optional(),
   logging: z.object({ logLevel: z.record(z.string(), logLevel).optional() }).loose().optional(),
   extensions: z
     .object({
@@ -81,6 +89,7 @@ export function parseHostJson(raw: unknown): HostJson {
   const batchSize = queues.batchSize ?? 16;
   return {
     routePrefix: (parsed.data.extensions?.http?.routePrefix ?? 'api').replace(/^\/+|\/+$/g, ''),
+    functionTimeoutMs: toFunctionTimeout(parsed.data.functionTimeout),
     queues: {
       batchSize,
       newBatchThreshold: queues.newBatchThreshold ?? Math.floor(batchSize / 2),
@@ -91,6 +100,11 @@ export function parseHostJson(raw: unknown): HostJson {
     },
     logLevels: parsed.data.logging?.logLevel ?? {},
   };
+}
+
+function toFunctionTimeout(value: number | string | null | undefined): number | undefined {
+  if (value === undefined) return DEFAULT_FUNCTION_TIMEOUT_MS;
+  return typeof value === 'number' && value > 0 ? value : undefined;
 }
 
 /** Reads `<scriptRoot>/host.json`; a missing file means every default. */

@@ -1,25 +1,27 @@
 // The local Functions host in one process: app settings, host.json, the app loaded with `@azure/functions-core`
 // provided, worker-style startup (appStart hooks, capabilities), then the HTTP server, queue listeners and
 // timers; stop() drains in-flight invocations (bounded) and runs appTerminate hooks.
-import type { Server } from 'node:http';
 import Module from 'node:module';
 import path from 'node:path';
-import { createAdminHandler } from './admin';
-import { keysFromSettings } from './auth';
-import { createCoreApi } from './core-api';
-import type { AppStartContext, HookContext } from './core-types';
+import { createAdminHandler } from './http/admin';
+import { keysFromSettings } from './http/auth';
+import { createCoreApi } from './worker/core-api';
+import type { AppStartContext, HookContext } from './worker/core-types';
 import { readHostJson } from './host-json';
-import { createRequestListener, listenOnLoopback } from './http-server';
-import { InFlight } from './in-flight';
-import { createInvoker } from './invoke';
+import http from 'node:http';
+import { answerClientErrors, closeServer, listen } from '../shared/http';
+import { httpLimitsFromSettings } from './http/limits';
+import { createRequestListener } from './http/server';
+import { InFlight } from './worker/in-flight';
+import { createInvoker } from './worker/invoke';
 import { createHostLog, type LogWriter } from './logs';
-import { provideCoreModule } from './module-intercept';
-import { QueueServices } from './queue-connection';
-import { QueueOutputs } from './queue-output';
-import { AppRegistry } from './registry';
+import { provideCoreModule } from './worker/module-intercept';
+import { QueueServices } from './queues/connection';
+import { QueueOutputs } from './queues/output';
+import { AppRegistry } from './worker/registry';
 import { applySettings, readLocalSettings } from './settings';
 import { buildTriggers, type FunctionSummary } from './triggers';
-import { getWorkerCapabilities } from './worker-capabilities';
+import { getWorkerCapabilities } from './worker/capabilities';
 
 export interface HostOptions {
   /** The app's entry file (CommonJS), e.g. dist/main.js. */
@@ -41,6 +43,9 @@ export interface RunningHost {
   functions: FunctionSummary[];
   stop(): Promise<void>;
 }
+
+/** Kestrel's MaxRequestHeadersTotalSize. */
+export const MAX_REQUEST_HEADER_BYTES = 32 * 1024;
 
 /** Startup failures the CLI reports as a message (no stack) before exiting 1. */
 export class HostStartupError extends Error {
@@ -76,7 +81,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const services = new QueueServices();
   const listenersByQueue = new Map<string, { notify(): void }>();
   const outputs = new QueueOutputs(services, settings, hostJson.queues.messageEncoding, (queue) => listenersByQueue.get(queue.url)?.notify());
-  const invoker = createInvoker({ registry, inFlight, deliverOutputs: outputs.deliver });
+  const invoker = createInvoker({ registry, inFlight, deliverOutputs: outputs.deliver, functionTimeoutMs: hostJson.functionTimeoutMs });
   const track = (work: Promise<void>) => inFlight.track(work);
   const triggers = startupStep('The functions host cannot index the app', () => buildTriggers({ registry, hostJson, settings, services, outputs, invoker, track }));
   for (const { listener } of triggers.queues) listenersByQueue.set(listener.url, listener);
@@ -84,19 +89,20 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   await startupStepAsync('Storage queues are not reachable', () => Promise.all(triggers.queues.map(({ listener }) => listener.ensureQueue())));
 
   const keys = keysFromSettings(settings);
-  const { server, port } = await startupStepAsync(`Cannot listen on 127.0.0.1:${options.port}`, () =>
-    listenOnLoopback(
-      createRequestListener({
-        routes: triggers.routes,
-        keys,
-        invoker,
-        workerHttpUri: capabilities.HttpUri ? new URL(capabilities.HttpUri) : undefined,
-        admin: createAdminHandler({ keys, invokers: triggers.manual, httpFunctions: triggers.httpFunctions }),
-        onError: (message) => log.host('error', message),
-      }),
-      options.port,
-    ),
-  );
+  const limits = startupStep('Invalid configuration', () => httpLimitsFromSettings(settings));
+  const listener = createRequestListener({
+    routes: triggers.routes,
+    keys,
+    invoker,
+    workerHttpUri: capabilities.HttpUri ? new URL(capabilities.HttpUri) : undefined,
+    admin: createAdminHandler({ keys, invokers: triggers.manual, httpFunctions: triggers.httpFunctions, maxBodyBytes: limits.maxRequestBodyBytes }),
+    limits,
+    onError: (message) => log.host('error', message),
+  });
+  // Kestrel's header limit (32 KB in all); above it, and for requests the parser rejects, 431/400 in the envelope.
+  const httpServer = http.createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES }, listener);
+  answerClientErrors(httpServer);
+  const { server, port } = await startupStepAsync(`Cannot listen on 127.0.0.1:${options.port}`, () => listen(httpServer, { port: options.port }));
   for (const { listener } of triggers.queues) listener.start();
   for (const timer of triggers.timers) timer.start();
 
@@ -109,7 +115,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     stop: () =>
       (stopping ??= (async () => {
         log.host('information', 'Stopping the functions host...');
-        closeServer(server);
+        // Running requests finish; their connections are closed once the drain is over.
+        void closeServer(server);
         triggers.timers.forEach((timer) => timer.stop());
         await Promise.all(triggers.queues.map(({ listener }) => listener.stop()));
         const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
@@ -123,11 +130,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         server.closeAllConnections();
       })()),
   };
-}
-
-function closeServer(server: Server): void {
-  server.close();
-  server.closeIdleConnections();
 }
 
 function startupStep<T>(what: string, step: () => T): T {

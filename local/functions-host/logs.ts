@@ -1,6 +1,6 @@
 // The host's log stream: one line per entry, prefixed like `[<ISO time>] [<function>] [<invocationId>] message`,
 // filtered by host.json `logging.logLevel` (keys `default`, `Host`, `Function`, `Function.<name>`; case-insensitive as in .NET).
-import type { RpcLogCategory, RpcLogLevel } from './core-types';
+import type { RpcLogCategory, RpcLogLevel } from './worker/core-types';
 
 export interface LogEntry {
   level: RpcLogLevel;

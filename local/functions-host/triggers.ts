@@ -1,20 +1,20 @@
 // Turns the app's registrations into the host's triggers: HTTP routes, queue listeners and timers, with every
 // %SETTING% expression, connection, route and schedule checked up front. Bindings the local host cannot
 // serve fail startup with the function's name rather than being silently ignored.
-import { parseAuthLevel } from './auth';
-import type { ManualInvoke } from './admin';
-import type { RpcBindingInfo } from './core-types';
+import { parseAuthLevel } from './http/auth';
+import type { ManualInvoke } from './http/admin';
+import type { RpcBindingInfo } from './worker/core-types';
 import type { HostJson } from './host-json';
-import type { HttpRoute } from './http-server';
-import type { Invoker } from './invoke';
-import type { QueueServices } from './queue-connection';
-import { isQueueOutput, type QueueOutputs } from './queue-output';
-import { createQueueTrigger, type QueueTrigger } from './queue-trigger';
-import type { AppRegistry, RegisteredFunction } from './registry';
-import { RouteTable } from './routes';
+import type { HttpRoute } from './http/server';
+import type { Invoker } from './worker/invoke';
+import type { QueueServices } from './queues/connection';
+import { isQueueOutput, type QueueOutputs } from './queues/output';
+import { createQueueTrigger, type QueueTrigger } from './queues/trigger';
+import type { AppRegistry, RegisteredFunction } from './worker/registry';
+import { RouteTable } from './http/routes';
 import { resolveBindingExpression, type SettingsSource } from './settings';
-import { parseSchedule } from './timer-schedule';
-import { TimerTrigger } from './timer-trigger';
+import { parseSchedule } from './timers/schedule';
+import { TimerTrigger } from './timers/trigger';
 
 export interface FunctionSummary {
   name: string;

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAuthorized, presentedKey } from '../../local/functions-host/auth';
+import { isAuthorized, presentedKey } from '../../local/functions-host/http/auth';
 import { parseHostJson, parseTimeSpan, readHostJson } from '../../local/functions-host/host-json';
 import { createHostLog, formatLogLine } from '../../local/functions-host/logs';
-import { decodeMessage, encodeMessage } from '../../local/functions-host/queue-codec';
-import { toQueueContents } from '../../local/functions-host/queue-output';
+import { decodeMessage, encodeMessage } from '../../local/functions-host/queues/codec';
+import { toQueueContents } from '../../local/functions-host/queues/output';
 import { applySettings, readLocalSettings } from '../../local/functions-host/settings';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'functions-host-config-'));
@@ -23,6 +23,7 @@ describe('host.json', () => {
   it("applies the real host's defaults", () => {
     expect(readHostJson(tmp)).toEqual({
       routePrefix: 'api',
+      functionTimeoutMs: 30 * 60_000,
       queues: { batchSize: 16, newBatchThreshold: 8, maxPollingIntervalMs: 60_000, visibilityTimeoutMs: 0, maxDequeueCount: 5, messageEncoding: 'base64' },
       logLevels: {},
     });
@@ -35,6 +36,14 @@ describe('host.json', () => {
     expect(readHostJson(tmp).queues).toMatchObject({ maxDequeueCount: 2, visibilityTimeoutMs: 3_000, messageEncoding: 'none' });
     expect(() => parseHostJson({ extensions: { queues: { batchSize: 64 } } })).toThrow(/extensions\.queues\.batchSize/);
     expect(() => parseHostJson({ extensions: { queues: { visibilityTimeout: 'soon' } } })).toThrow(/visibilityTimeout/);
+  });
+
+  it('reads functionTimeout: a TimeSpan of at least a second, or -1 / null for no limit', () => {
+    expect(parseHostJson({ functionTimeout: '00:10:00' }).functionTimeoutMs).toBe(600_000);
+    expect(parseHostJson({ functionTimeout: '-1' }).functionTimeoutMs).toBeUndefined();
+    expect(parseHostJson({ functionTimeout: null }).functionTimeoutMs).toBeUndefined();
+    expect(() => parseHostJson({ functionTimeout: '00:00:00.5' })).toThrow(/functionTimeout/);
+    expect(() => parseHostJson({ functionTimeout: 'ten minutes' })).toThrow(/functionTimeout/);
   });
 });
 

@@ -15,7 +15,8 @@ beforeAll(async () => {
   const storage = azurite.current.connectionString;
   queues = QueueServiceClient.fromConnectionString(storage);
   [host, plainHost] = await Promise.all([
-    startFixtureHost('host-app-queue', { AzureWebJobsStorage: storage, FixtureStorage: storage, FAIL_QUEUE: 'always-failing' }),
+    // A 3 s lease (instead of 10 minutes) so that a message left invisible after a failure comes back quickly.
+    startFixtureHost('host-app-queue', { AzureWebJobsStorage: storage, FixtureStorage: storage, FAIL_QUEUE: 'always-failing', LOCAL_HOST_QUEUE_LEASE_SECONDS: '3' }),
     startFixtureHost('host-app-queue-plain', { AzureWebJobsStorage: storage }),
   ]);
 });
@@ -67,6 +68,26 @@ describe('queue trigger retries', () => {
     expect((await queues.getQueueClient('always-failing').peekMessages()).peekedMessageItems).toEqual([]);
     expect(host.logs()).toContain('cannot handle {"job":"doomed"}');
   });
+});
+
+describe('a queue that is itself a poison queue', () => {
+  it('has no poison queue: a failure leaves the message invisible for its lease, and past maxDequeueCount it is skipped, never invoked again', async () => {
+    const doomed = queues.getQueueClient('doomed-poison');
+    const sent = await doomed.sendMessage(base64('{"job":"twice doomed"}'));
+    const attemptLine = /\[poison-handler-fails\] \[[0-9a-f-]{36}\] poison attempt dequeueCount=(\d+) at=(\d+)/;
+    // Received a third time (dequeueCount 3 > maxDequeueCount 2): skipped.
+    await waitFor(() => host.logs().includes(`Queue 'doomed-poison' has no poison queue: message '${sent.messageId}' is left in the queue`), 'the skip', 30_000);
+    const attempts = logMatches(host, attemptLine);
+    expect(attempts.map((m) => Number(m[1]))).toEqual([1, 2]);
+    // Not released after visibilityTimeout (2 s): it stayed invisible for the rest of its 3 s lease.
+    expect(Number(attempts[1]![2]) - Number(attempts[0]![2])).toBeGreaterThanOrEqual(2_900);
+    // Still in the queue, and nothing was moved anywhere.
+    const left = await waitFor(async () => (await doomed.peekMessages()).peekedMessageItems.at(0), 'the message to be visible again', 10_000);
+    expect(left.messageId).toBe(sent.messageId);
+    expect(left.dequeueCount).toBeGreaterThanOrEqual(3);
+    expect(await queues.getQueueClient('doomed-poison-poison').exists()).toBe(false);
+    expect(logMatches(host, attemptLine)).toHaveLength(2);
+  }, 45_000);
 });
 
 describe('queue trigger input and output bindings', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createCoreApi } from '../../local/functions-host/core-api';
+import { createCoreApi } from '../../local/functions-host/worker/core-api';
 import { createHostLog } from '../../local/functions-host/logs';
-import { AppRegistry } from '../../local/functions-host/registry';
+import { AppRegistry } from '../../local/functions-host/worker/registry';
 
 function setup() {
   const lines: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute, parseRouteTemplate, RouteTable } from '../../local/functions-host/routes';
+import { matchRoute, parseRouteTemplate, RouteTable } from '../../local/functions-host/http/routes';
 
 const match = (template: string, path: string) => matchRoute(parseRouteTemplate(template), path);
 

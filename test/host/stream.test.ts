@@ -51,3 +51,48 @@ describe('HTTP streaming', () => {
     expect(await res.text()).toBe('');
   });
 });
+
+describe('HTTP streaming within the platform limits', () => {
+  let tight: RunningFunctionsHost;
+  beforeAll(async () => {
+    tight = await startFixtureHost('host-app-stream', { FUNCTIONS_DEFAULT_KEY: '', FUNCTIONS_MASTER_KEY: '', FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '1024', LOCAL_HOST_HTTP_RESPONSE_TIMEOUT_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await tight?.close();
+  });
+
+  it('refuses bodies over FUNCTIONS_REQUEST_BODY_SIZE_LIMIT with 413, declared or streamed', async () => {
+    const declared = await fetch(`${tight.baseUrl}/echo/1`, { method: 'POST', body: 'x'.repeat(2048) });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({ error: { code: 'request_body_too_large' } });
+    const chunks = [new Uint8Array(800), new Uint8Array(800)];
+    const body = new ReadableStream({ pull: (c) => (chunks.length ? c.enqueue(chunks.shift()!) : c.close()) });
+    const streamed = await fetch(`${tight.baseUrl}/echo/2`, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await streamed.json()).toMatchObject({ error: { code: 'request_body_too_large' } });
+    const fits = await fetch(`${tight.baseUrl}/echo/3`, { method: 'POST', body: 'x'.repeat(1000) });
+    expect(fits.status).toBe(200);
+  });
+
+  it('cuts a started stream that stays silent for the response timeout (the load balancer’s idle cut)', async () => {
+    const res = await fetch(`${tight.baseUrl}/events`);
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    let cut = false;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        received += decoder.decode(value, { stream: true });
+      }
+    } catch {
+      cut = true;
+    }
+    // The first event arrived; then the connection was dropped before the handler sent its second one.
+    expect(received).toBe('data: one\n\n');
+    expect(cut).toBe(true);
+    await fetch(`${tight.baseUrl}/release`, { method: 'POST' });
+  });
+});

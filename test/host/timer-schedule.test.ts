@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InvocationRequest, Invoker } from '../../local/functions-host/invoke';
-import type { RegisteredFunction } from '../../local/functions-host/registry';
+import type { InvocationRequest, Invoker } from '../../local/functions-host/worker/invoke';
+import type { RegisteredFunction } from '../../local/functions-host/worker/registry';
 import { resolveBindingExpression } from '../../local/functions-host/settings';
-import { nextOccurrences, parseSchedule } from '../../local/functions-host/timer-schedule';
-import { TimerTrigger } from '../../local/functions-host/timer-trigger';
+import { nextOccurrences, parseSchedule } from '../../local/functions-host/timers/schedule';
+import { TimerTrigger } from '../../local/functions-host/timers/trigger';
 import { waitFor } from './helpers';
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());

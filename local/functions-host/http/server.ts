@@ -1,14 +1,17 @@
 // The host's HTTP front door on 127.0.0.1: routes requests to HTTP-triggered functions (route templates,
 // methods, auth levels), invokes them through the app's programming model and writes their responses,
-// forwarding through the library's own HTTP server when the app enabled HTTP streaming.
+// forwarding through the library's own HTTP server when the app enabled HTTP streaming. The platform's limits
+// apply on the way (limits.ts: body size, response timeout); what the host answers itself (no route, no key,
+// body too large, response cut) is JSON in the `{"error":{"code","message"}}` envelope.
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBody, sendError, sendJson } from '../../shared/http';
 import { isAuthorized, presentedKey, type AuthLevel, type HostKeys } from './auth';
-import { forwardToWorker } from './http-forward';
-import { findHttpOutput, httpTriggerMetadata, toRpcHttpRequest, writeRpcHttpResponse } from './http-rpc';
-import type { Invoker } from './invoke';
-import type { RegisteredFunction } from './registry';
+import { forwardToWorker } from './forward';
+import { declaredLength, guardResponseTime, refuseBody, responseTimedOut, type HttpLimits } from './limits';
+import { findHttpOutput, httpTriggerMetadata, toRpcHttpRequest, writeRpcHttpResponse } from './rpc';
+import type { Invoker } from '../worker/invoke';
+import type { RegisteredFunction } from '../worker/registry';
 import type { RouteTable } from './routes';
 
 export interface HttpRoute {
@@ -27,6 +30,7 @@ export interface HttpHostOptions {
   /** The library's HTTP server (capability `HttpUri`) when the app enabled HTTP streaming. */
   workerHttpUri?: URL;
   admin?: AdminHandler;
+  limits: HttpLimits;
   onError(message: string): void;
 }
 
@@ -51,23 +55,28 @@ async function handle(options: HttpHostOptions, req: IncomingMessage, res: Serve
   const match = options.routes.match(req.method ?? 'GET', url.pathname);
   if (!match) {
     req.resume();
-    res.statusCode = 404;
-    res.end();
+    // The real host answers an empty 404; this host answers in the error envelope the app uses.
+    sendError(res, 404, 'not_found', `No function answers ${req.method} ${url.pathname}.`);
     return;
   }
   if (!isAuthorized(match.value.authLevel, options.keys, presentedKey(url, req.headers))) {
     req.resume();
-    res.statusCode = 401;
-    res.end();
+    sendError(res, 401, 'unauthorized', 'This function needs a key (x-functions-key header or code query parameter).');
     return;
   }
+  const { maxRequestBodyBytes, responseTimeoutMs } = options.limits;
+  if ((declaredLength(req) ?? 0) > maxRequestBodyBytes) return refuseBody(req, res, maxRequestBodyBytes);
   const { fn, triggerName } = match.value;
   const invocationId = randomUUID();
   const reason = 'This function was programmatically called via the host APIs.';
   const triggerMetadata = httpTriggerMetadata(req, url, match.params);
 
   if (options.workerHttpUri) {
-    const forwarding = forwardToWorker(req, res, options.workerHttpUri, invocationId);
+    const forwarding = forwardToWorker(req, res, options.workerHttpUri, invocationId, { maxBodyBytes: maxRequestBodyBytes });
+    // The response clock starts once the request is in (an upload is not an idle connection).
+    const startClock = () => guardResponseTime(res, responseTimeoutMs, () => forwarding.abort(502, responseTimedOut(responseTimeoutMs)));
+    if (req.complete) startClock();
+    else req.once('end', startClock);
     let outcome;
     try {
       outcome = await options.invoker.invoke(fn, { invocationId, reason, triggerMetadata, inputData: [{ name: triggerName, data: { http: toRpcHttpRequest(req, url, match.params) } }] });
@@ -82,32 +91,26 @@ async function handle(options: HttpHostOptions, req: IncomingMessage, res: Serve
     return;
   }
 
-  const body = await readBody(req);
+  let body: Buffer;
+  try {
+    body = await readBody(req, { limit: maxRequestBodyBytes });
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return refuseBody(req, res, maxRequestBodyBytes);
+    throw error;
+  }
+  guardResponseTime(res, responseTimeoutMs, () => sendJson(res, 502, responseTimedOut(responseTimeoutMs), { connection: 'close' }));
   let outcome;
   try {
     outcome = await options.invoker.invoke(fn, { invocationId, reason, triggerMetadata, inputData: [{ name: triggerName, data: { http: toRpcHttpRequest(req, url, match.params, body) } }] });
   } catch {
-    res.statusCode = 500;
-    res.end();
+    // A failed (or timed-out, host.json functionTimeout) invocation: the host's empty 500.
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.end();
+    }
     return;
   }
+  // The response was already cut (502 after the response timeout): the function's answer is lost, as in Azure.
+  if (res.headersSent || res.destroyed) return;
   writeRpcHttpResponse(req, res, findHttpOutput(fn, outcome.response));
-}
-
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-export async function listenOnLoopback(listener: http.RequestListener, port: number): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer(listener);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return { server, port: (server.address() as AddressInfo).port };
 }

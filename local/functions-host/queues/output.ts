@@ -1,12 +1,12 @@
 // storageQueue output bindings (extraOutputs or the return value): after a successful invocation each value is
 // sent to its queue, encoded per host.json messageEncoding; an array sends one message per element.
 import type { QueueClient } from '@azure/storage-queue';
-import type { RpcBindingInfo, RpcInvocationResponse, RpcTypedData } from './core-types';
-import type { MessageEncoding } from './queue-codec';
-import { encodeMessage } from './queue-codec';
-import { validateQueueName, type QueueServices } from './queue-connection';
-import type { RegisteredFunction } from './registry';
-import { resolveBindingExpression, type SettingsSource } from './settings';
+import type { RpcBindingInfo, RpcInvocationResponse, RpcTypedData } from '../worker/core-types';
+import type { MessageEncoding } from './codec';
+import { encodeMessage } from './codec';
+import { validateQueueName, type QueueServices } from './connection';
+import type { RegisteredFunction } from '../worker/registry';
+import { resolveBindingExpression, type SettingsSource } from '../settings';
 
 export const isQueueOutput = (binding: RpcBindingInfo) => binding.direction === 'out' && binding.type?.toLowerCase() === 'queue';
 

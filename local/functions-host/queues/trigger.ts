@@ -1,13 +1,13 @@
 // A storageQueue-triggered function: its listener, and the invocation the Functions host builds for each
 // message (the message as input, JSON parsed by the library; Id/DequeueCount/... as trigger metadata).
 import { randomUUID } from 'node:crypto';
-import type { RpcBindingInfo, RpcTypedData } from './core-types';
-import type { QueuesOptions } from './host-json';
-import type { Invoker } from './invoke';
-import { validateQueueName, type QueueServices } from './queue-connection';
-import { QueueListener, type QueueMessage } from './queue-listener';
-import type { AppRegistry, RegisteredFunction } from './registry';
-import { resolveBindingExpression, type SettingsSource } from './settings';
+import type { RpcBindingInfo, RpcTypedData } from '../worker/core-types';
+import type { QueuesOptions } from '../host-json';
+import type { Invoker } from '../worker/invoke';
+import { validateQueueName, type QueueServices } from './connection';
+import { QueueListener, type QueueMessage } from './listener';
+import type { AppRegistry, RegisteredFunction } from '../worker/registry';
+import { resolveBindingExpression, type SettingsSource } from '../settings';
 
 const json = (value: unknown): RpcTypedData => ({ json: JSON.stringify(value) });
 
@@ -53,9 +53,10 @@ export function createQueueTrigger(deps: {
   const binary = binding.dataType === 'binary';
   const input = (content: Buffer): RpcTypedData => (binary ? { bytes: content } : { string: content.toString('utf8') });
 
+  const poisonName = poisonQueueName(queueName);
   const listener = new QueueListener({
     queue: service.getQueueClient(queueName),
-    poisonQueue: service.getQueueClient(`${queueName}-poison`),
+    poisonQueue: poisonName === undefined ? undefined : service.getQueueClient(poisonName),
     options: deps.queues,
     // How long a message stays hidden while its handler runs (renewed at half-time). After a crash the message
     // returns once this runs out: tests that kill the host shorten it with LOCAL_HOST_QUEUE_LEASE_SECONDS.
@@ -85,6 +86,18 @@ export function createQueueTrigger(deps: {
     },
   };
 }
+
+/**
+ * `<queue>-poison`, unless the queue is itself a poison queue or the name would be too long
+ * (QueueListenerFactory.CreatePoisonQueueReference): such queues have no poison queue.
+ */
+export function poisonQueueName(queueName: string): string | undefined {
+  if (queueName.endsWith(POISON_SUFFIX)) return undefined;
+  const name = `${queueName}${POISON_SUFFIX}`;
+  return name.length <= 63 ? name : undefined;
+}
+
+const POISON_SUFFIX = '-poison';
 
 function leaseSecondsFrom(settings: SettingsSource): number | undefined {
   const value = Number(settings['LOCAL_HOST_QUEUE_LEASE_SECONDS']);

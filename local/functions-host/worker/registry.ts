@@ -2,7 +2,7 @@
 // Mirrors the Node.js worker's AppContext: registration is only allowed until startup finishes.
 import type { FunctionCallback, FunctionMetadata, HookCallback, HookContext, HookData, LogHookContext, ProgrammingModel, RpcBindingInfo } from './core-types';
 import { Disposable } from './disposable';
-import type { HostLog, LogEntry } from './logs';
+import type { HostLog, LogEntry } from '../logs';
 
 export type HookName = 'appStart' | 'appTerminate' | 'preInvocation' | 'postInvocation' | 'log';
 const HOOK_NAMES: readonly HookName[] = ['appStart', 'appTerminate', 'preInvocation', 'postInvocation', 'log'];

@@ -37,19 +37,45 @@ export interface Invoker {
   invoke(fn: RegisteredFunction, request: InvocationRequest): Promise<InvocationOutcome>;
 }
 
-export function createInvoker(deps: { registry: AppRegistry; inFlight: InFlight; deliverOutputs: OutputDelivery }): Invoker {
+export interface InvokerDeps {
+  registry: AppRegistry;
+  inFlight: InFlight;
+  deliverOutputs: OutputDelivery;
+  /** host.json `functionTimeout`; undefined means no limit. */
+  functionTimeoutMs?: number;
+}
+
+/** The host's FunctionTimeoutException: the invocation ran past host.json `functionTimeout`. */
+export class FunctionTimeoutError extends Error {
+  override name = 'FunctionTimeoutException';
+}
+
+export function createInvoker(deps: InvokerDeps): Invoker {
   return {
     invoke: (fn, request) => deps.inFlight.track(run(deps, fn, request)),
   };
 }
 
-async function run(deps: { registry: AppRegistry; deliverOutputs: OutputDelivery }, fn: RegisteredFunction, request: InvocationRequest): Promise<InvocationOutcome> {
+async function run(deps: InvokerDeps, fn: RegisteredFunction, request: InvocationRequest): Promise<InvocationOutcome> {
   const { registry } = deps;
   const scope = { functionName: fn.name, invocationId: request.invocationId };
   const started = performance.now();
   registry.log({ level: 'information', category: 'system', message: `Executing 'Functions.${fn.name}' (Reason='${request.reason}', Id=${request.invocationId})`, ...scope });
+  let timedOut = false;
   try {
-    const outcome = await invokeThroughModel(registry, fn, request);
+    const work = invokeThroughModel(registry, fn, request);
+    const outcome = await withTimeout(work, deps.functionTimeoutMs, () => {
+      timedOut = true;
+      const limit = formatTimeSpan(deps.functionTimeoutMs!);
+      registry.log({ level: 'error', category: 'system', message: `Timeout value of ${limit} exceeded by function 'Functions.${fn.name}' (Id: '${request.invocationId}'). Initiating cancellation.`, ...scope });
+      // The real host restarts the worker process, which ends the handler. Here the app shares the host's
+      // process, so the handler runs on; whatever it returns later is discarded (no output bindings).
+      void work.then(
+        () => registry.log({ level: 'warning', category: 'system', message: `Functions.${fn.name} (Id: '${request.invocationId}') finished after its timeout; its result was discarded.`, ...scope }),
+        () => undefined,
+      );
+      return new FunctionTimeoutError(`Timeout value of ${limit} was exceeded by function: Functions.${fn.name}`);
+    });
     await deps.deliverOutputs(fn, outcome.response, request.invocationId);
     registry.log({ level: 'information', category: 'system', message: `Executed 'Functions.${fn.name}' (Succeeded, Id=${request.invocationId}, Duration=${elapsed(started)}ms)`, ...scope });
     return outcome;
@@ -60,8 +86,41 @@ async function run(deps: { registry: AppRegistry; deliverOutputs: OutputDelivery
       message: `Executed 'Functions.${fn.name}' (Failed, Id=${request.invocationId}, Duration=${elapsed(started)}ms)\nResult: Failure\nException: ${describeError(error)}`,
       ...scope,
     });
+    if (timedOut) {
+      registry.log({ level: 'warning', category: 'system', message: `A function timeout has occurred. Restarting worker process executing invocationId '${request.invocationId}'. (Local host: the handler keeps running in this process.)`, ...scope });
+    }
     throw error;
   }
+}
+
+/** `work`, or a rejection with `onTimeout()`'s error once `ms` passes first. */
+function withTimeout<T>(work: Promise<T>, ms: number | undefined, onTimeout: () => Error): Promise<T> {
+  // Beyond setTimeout's range (about 24.8 days) there is no practical limit.
+  if (ms === undefined || ms > 2_147_483_647) return work;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Milliseconds as a .NET TimeSpan (`hh:mm:ss`, `d.hh:mm:ss` past a day, `.fff` when not whole seconds). */
+export function formatTimeSpan(ms: number): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const days = Math.floor(ms / 86_400_000);
+  const hours = Math.floor(ms / 3_600_000) % 24;
+  const minutes = Math.floor(ms / 60_000) % 60;
+  const seconds = Math.floor(ms / 1000) % 60;
+  const fraction = ms % 1000 ? `.${String(ms % 1000).padStart(3, '0')}` : '';
+  return `${days ? `${days}.` : ''}${pad(hours)}:${pad(minutes)}:${pad(seconds)}${fraction}`;
 }
 
 async function invokeThroughModel(registry: AppRegistry, fn: RegisteredFunction, request: InvocationRequest): Promise<InvocationOutcome> {

@@ -1,8 +1,8 @@
 // HTTP ⇄ RPC shapes the Functions host exchanges with the Node.js worker when HTTP streaming is off:
 // RpcHttpData for the request (nullable dictionaries, raw body bytes) and for the response.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { RpcHttpCookie, RpcHttpData, RpcInvocationResponse, RpcNullableString, RpcTypedData } from './core-types';
-import type { RegisteredFunction } from './registry';
+import type { RpcHttpCookie, RpcHttpData, RpcInvocationResponse, RpcNullableString, RpcTypedData } from '../worker/core-types';
+import type { RegisteredFunction } from '../worker/registry';
 
 const nullable = (values: Record<string, string>): Record<string, RpcNullableString> =>
   Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { value }]));

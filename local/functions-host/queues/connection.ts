@@ -2,7 +2,7 @@
 // host also tries the `AzureWebJobs` prefix) holding a connection string; `UseDevelopmentStorage=true` is
 // the emulator's well-known account on 127.0.0.1:10001 (handled by @azure/storage-queue).
 import { QueueServiceClient } from '@azure/storage-queue';
-import type { SettingsSource } from './settings';
+import type { SettingsSource } from '../settings';
 
 export const DEFAULT_CONNECTION = 'AzureWebJobsStorage';
 const QUEUE_NAME = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/;

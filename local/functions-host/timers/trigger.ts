@@ -2,9 +2,9 @@
 // one invocation at a time like the host's singleton timer, and passes the timer object the host sends:
 // { Schedule: { AdjustForDST }, ScheduleStatus: { Last, Next, LastUpdated }, IsPastDue } (camel-cased by the library).
 import { randomUUID } from 'node:crypto';
-import type { Invoker } from './invoke';
-import type { RegisteredFunction } from './registry';
-import type { Schedule } from './timer-schedule';
+import type { Invoker } from '../worker/invoke';
+import type { RegisteredFunction } from '../worker/registry';
+import type { Schedule } from './schedule';
 
 /** setTimeout cannot wait longer than this; longer waits are chained. */
 const MAX_TIMEOUT_MS = 2_147_483_647;

@@ -3,6 +3,8 @@
 // writes the handler's response (headers first, body chunk by chunk) back on that connection, which is relayed
 // to the client as it arrives, so Server-Sent Events flush incrementally.
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { sendJson, type ErrorBody } from '../../shared/http';
+import { bodyTooLarge } from './limits';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
 export const INVOCATION_ID_HEADER = 'x-ms-invocation-id';
@@ -19,11 +21,14 @@ export interface Forwarding {
   readonly responded: boolean;
   /** Resolves true when the worker starts answering within `ms`. */
   waitForResponse(ms: number): Promise<boolean>;
-  /** Ends the exchange: a 500/`status` to the client if nothing was sent yet, otherwise a cut connection. */
-  abort(status?: number): void;
+  /**
+   * Ends the exchange: `status` (default 500; with `error` as its JSON body) to the client if nothing was sent
+   * yet, otherwise a cut connection.
+   */
+  abort(status?: number, error?: ErrorBody): void;
 }
 
-export function forwardToWorker(req: IncomingMessage, res: ServerResponse, workerUri: URL, invocationId: string): Forwarding {
+export function forwardToWorker(req: IncomingMessage, res: ServerResponse, workerUri: URL, invocationId: string, options: { maxBodyBytes?: number } = {}): Forwarding {
   const headers: IncomingHttpHeaders = {
     ...withoutHopByHop(req.headers),
     [INVOCATION_ID_HEADER]: invocationId,
@@ -77,9 +82,18 @@ export function forwardToWorker(req: IncomingMessage, res: ServerResponse, worke
     if (!res.writableFinished) upstream.destroy();
     finish();
   });
+  // A body without a declared length is counted as it streams; past the limit the exchange ends with 413.
+  let received = 0;
+  const { maxBodyBytes } = options;
+  if (maxBodyBytes !== undefined) {
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBodyBytes && !responded) forwarding.abort(413, bodyTooLarge(maxBodyBytes));
+    });
+  }
   req.pipe(upstream);
 
-  return {
+  const forwarding: Forwarding = {
     done,
     get responded() {
       return responded;
@@ -98,9 +112,12 @@ export function forwardToWorker(req: IncomingMessage, res: ServerResponse, worke
         responseListeners.add(notify);
       });
     },
-    abort(status = 500) {
+    abort(status = 500, error) {
       if (finished) return;
-      if (!res.headersSent) {
+      if (!res.headersSent && error) {
+        sendJson(res, status, error, { connection: 'close' });
+        req.resume();
+      } else if (!res.headersSent) {
         res.statusCode = status;
         res.end();
       } else res.destroy();
@@ -108,4 +125,5 @@ export function forwardToWorker(req: IncomingMessage, res: ServerResponse, worke
       finish();
     },
   };
+  return forwarding;
 }

@@ -3,7 +3,7 @@
 // Like Core Tools, nothing is enforced when no key is configured.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { SettingsSource } from './settings';
+import type { SettingsSource } from '../settings';
 
 export type AuthLevel = 'anonymous' | 'function' | 'admin';
 
