@@ -25,6 +25,7 @@ const clockSchema = z.strictObject({ advance_ms: z.number().int().min(0, INT) })
 const scriptSchema = z.strictObject({
   assistant_id: z.string().optional(),
   thread_id: z.string().optional(),
+  conversation_id: z.string().optional(),
   turns: z.array(scriptTurnSchema).optional(),
   chat: z.array(chatTurnSchema).optional(),
 });
@@ -59,10 +60,12 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       path: '/script',
       handler: async (ctx) => {
         const body = parseOrThrow(scriptSchema, await ctx.json());
-        if (body.assistant_id && body.thread_id) throw invalidRequest('Give assistant_id or thread_id, not both.', 'thread_id');
+        const scopes = [body.assistant_id, body.thread_id, body.conversation_id].filter((s) => s !== undefined).length;
+        if (scopes > 1) throw invalidRequest('Give one of assistant_id, thread_id or conversation_id.', body.thread_id ? 'thread_id' : 'conversation_id');
         const { scripts } = store.state;
         const turns = body.turns ?? [];
         if (body.thread_id) (scripts.byThread[body.thread_id] ??= []).push(...turns);
+        else if (body.conversation_id) (scripts.byConversation[body.conversation_id] ??= []).push(...turns);
         else if (body.assistant_id) (scripts.byAssistant[body.assistant_id] ??= []).push(...turns);
         else scripts.global.push(...turns);
         scripts.chat.push(...(body.chat ?? []));

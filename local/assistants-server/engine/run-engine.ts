@@ -6,8 +6,8 @@ import type { Clock } from './clock';
 import { DONE, type RunListener } from './events';
 import { estimateTokens, usageOf } from './usage';
 import { invalidRequest, pyList } from '../http/errors';
-import type { Model, TurnContext } from '../model/model';
-import { messageText } from '../model/model';
+import type { Model } from '../model/model';
+import { runPromptTokens, runTurnContext } from './run-context';
 import type { Turn } from '../model/turns';
 import { addFile } from '../resources/files/file-records';
 import { newId } from '../store/ids';
@@ -187,14 +187,14 @@ export class RunEngine {
     const live = () => stored.internal.generation === generation && stored.run.status === 'in_progress' && this.isLive(stored);
     try {
       for (;;) {
-        const context = this.context(stored);
-        const turn = await this.model.nextTurn(context);
+        const prompt = runPromptTokens(this.store.state, stored);
+        const turn = await this.model.nextTurn(runTurnContext(this.store.state, stored));
         if (!live()) return;
         if (turn.delayMs > 0) {
           await this.clock.sleep(turn.delayMs);
           if (!live()) return;
         }
-        const more = await this.apply(stored, turn, promptTokens(context), live);
+        const more = await this.apply(stored, turn, prompt, live);
         if (!more || !live()) return;
       }
     } catch (error) {
@@ -442,18 +442,6 @@ export class RunEngine {
     return [...this.store.state.runSteps(runId).values()];
   }
 
-  private context(stored: StoredRun): TurnContext {
-    const { state } = this.store;
-    const { run } = stored;
-    return {
-      run,
-      thread: state.threads.get(run.thread_id)!,
-      assistant: state.assistants.get(run.assistant_id),
-      messages: [...state.threadMessages(run.thread_id).values()].filter((m) => m.status !== 'in_progress'),
-      steps: this.steps(run.id),
-    };
-  }
-
   /** A run whose thread was deleted stops being worked on. */
   private isLive(stored: StoredRun): boolean {
     return this.store.state.runs.get(stored.run.thread_id)?.get(stored.run.id) === stored;
@@ -488,15 +476,6 @@ export class RunEngine {
     this.listeners.delete(runId);
     for (const listener of set ?? []) listener(DONE);
   }
-}
-
-/** Tokens the model reads: instructions, the thread's messages and this run's tool traffic. */
-function promptTokens(context: TurnContext): number {
-  const toolText = context.steps
-    .flatMap((s) => (s.step_details.type === 'tool_calls' ? s.step_details.tool_calls : []))
-    .map((c) => (c.type === 'function' ? c.function.arguments + (c.function.output ?? '') : c.type === 'code_interpreter' ? c.code_interpreter.input : ''))
-    .join('');
-  return estimateTokens(context.run.instructions + context.messages.map(messageText).join('') + toolText);
 }
 
 /** Splits text into pieces of about `size` characters, on word boundaries when it can. */

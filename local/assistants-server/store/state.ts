@@ -45,10 +45,11 @@ export interface Scripts {
   global: ScriptTurn[];
   byAssistant: Record<string, ScriptTurn[]>;
   byThread: Record<string, ScriptTurn[]>;
+  byConversation: Record<string, ScriptTurn[]>;
   chat: ChatTurn[];
 }
 
-export const emptyScripts = (): Scripts => ({ global: [], byAssistant: {}, byThread: {}, chat: [] });
+export const emptyScripts = (): Scripts => ({ global: [], byAssistant: {}, byThread: {}, byConversation: {}, chat: [] });
 
 export class State {
   assistants = new Map<string, Assistant>();
