@@ -1,6 +1,7 @@
 // /_admin: faults, stats, clock, scripts and reset. No credentials, never faulted.
 import { z } from 'zod';
 import type { Clock } from '../engine/clock';
+import type { ResponseEngine } from '../engine/response-engine';
 import type { RunEngine } from '../engine/run-engine';
 import type { Route } from '../http/context';
 import { invalidRequest } from '../http/errors';
@@ -16,6 +17,7 @@ export interface AdminDeps {
   store: Store;
   clock: Clock;
   engine: RunEngine;
+  responses: ResponseEngine;
   faults: Faults;
   stats: Stats;
   rates: RateWindow;
@@ -31,7 +33,7 @@ const scriptSchema = z.strictObject({
 });
 
 export function adminRoutes(deps: AdminDeps): Route[] {
-  const { store, clock, engine, faults, stats, rates } = deps;
+  const { store, clock, engine, responses, faults, stats, rates } = deps;
   const clockState = () => ({ now_ms: clock.nowMs(), offset_ms: clock.offset });
   return [
     { method: 'GET', path: '/health', handler: () => ({ json: { status: 'ok' } }) },
@@ -88,6 +90,7 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       path: '/reset',
       handler: () => {
         engine.reset();
+        responses.reset();
         clock.reset();
         store.reset();
         faults.reset();

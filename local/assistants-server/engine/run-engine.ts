@@ -10,6 +10,7 @@ import type { Model } from '../model/model';
 import { runPromptTokens, runTurnContext } from './run-context';
 import type { Turn } from '../model/turns';
 import { addFile } from '../resources/files/file-records';
+import { searchStores } from '../resources/vector-stores/search';
 import { newId } from '../store/ids';
 import type { StoredRun } from '../store/state';
 import type { Store } from '../store/store';
@@ -231,6 +232,14 @@ export class RunEngine {
         this.codeInterpreterStep(stored, turn.input, outputs, prompt);
         return true;
       }
+      case 'file_search': {
+        if (!run.tools.some((t) => t.type === 'file_search')) {
+          this.failTool(stored, 'file_search');
+          return false;
+        }
+        this.fileSearchStep(stored, turn.queries, prompt);
+        return true;
+      }
       case 'message': {
         const content: MessageContent[] = (stored.internal.outputImages ?? []).map((id) => ({ type: 'image_file', image_file: { file_id: id } }));
         if (turn.imagePngBase64) content.push({ type: 'image_file', image_file: { file_id: (await this.outputFile('image.png', turn.imagePngBase64)).id } });
@@ -299,6 +308,28 @@ export class RunEngine {
     this.emitStepDelta(step, [{ index: 0, id: call.id, type: 'code_interpreter', code_interpreter: { input, outputs: outputs.map((o, index) => ({ index, ...o })) } }]);
     step.step_details = { type: 'tool_calls', tool_calls: [call] };
     const completion = estimateTokens(input);
+    stored.internal.promptTokens += prompt;
+    stored.internal.completionTokens += completion;
+    this.completeStep(step, prompt, completion);
+    this.store.changed();
+  }
+
+  /** A completed file_search step: the thread's and assistant's vector stores ranked for the queries. */
+  private fileSearchStep(stored: StoredRun, queries: string[], prompt: number): void {
+    const { state } = this.store;
+    const { run } = stored;
+    const storeIds = [
+      ...(state.threads.get(run.thread_id)?.tool_resources?.file_search?.vector_store_ids ?? []),
+      ...(state.assistants.get(run.assistant_id)?.tool_resources?.file_search?.vector_store_ids ?? []),
+    ];
+    const hits = searchStores(state, [...new Set(storeIds)], queries, { maxResults: 20, scoreThreshold: 0 });
+    const ranking = { ranker: 'default_2024_08_21' as const, score_threshold: 0 };
+    const results = hits.map((h) => ({ file_id: h.file_id, file_name: h.filename, score: h.score }));
+    const call: ToolCall = { id: newId.toolCall(), type: 'file_search', file_search: { ranking_options: ranking, results } };
+    const step = this.newStep(stored, 'tool_calls', { type: 'tool_calls', tool_calls: [] });
+    this.emitStepDelta(step, [{ index: 0, id: call.id, type: 'file_search', file_search: {} }]);
+    step.step_details = { type: 'tool_calls', tool_calls: [call] };
+    const completion = estimateTokens(queries.join(' '));
     stored.internal.promptTokens += prompt;
     stored.internal.completionTokens += completion;
     this.completeStep(step, prompt, completion);
@@ -479,7 +510,7 @@ export class RunEngine {
 }
 
 /** Splits text into pieces of about `size` characters, on word boundaries when it can. */
-function chunks(text: string, size: number): string[] {
+export function chunks(text: string, size: number): string[] {
   if (text.length <= size) return [text];
   const out: string[] = [];
   let current = '';
