@@ -55,7 +55,12 @@ export function adminClient(url: string): Admin {
 
 export const AZURE_API_VERSION = '2024-05-01-preview';
 
-export function useAssistantsServer(options: AssistantsServerOptions = {}, spec: SpecName = 'assistants'): Harness {
+/** Which spec checks a suite's responses: one of them, or `both` (Responses-protocol paths → Responses spec, the rest → Assistants). */
+export type SuiteSpec = SpecName | 'both';
+
+const RESPONSES_PATH = /\/(responses|conversations|containers)(\/|$)|\/vector_stores\/[^/]+\/search$/;
+
+export function useAssistantsServer(options: AssistantsServerOptions = {}, spec: SuiteSpec = 'assistants'): Harness {
   const harness = {} as Harness;
   const recorder = createRecorder();
   beforeAll(async () => {
@@ -75,8 +80,10 @@ export function useAssistantsServer(options: AssistantsServerOptions = {}, spec:
   afterAll(async () => {
     await harness.server?.close();
     const records = await recorder.settled();
-    const checker = new ContractChecker(spec);
-    const findings = records.flatMap((r) => checker.check(r));
+    const assistants = spec === 'responses' ? null : new ContractChecker('assistants');
+    const responses = spec === 'assistants' ? null : new ContractChecker('responses');
+    const checkerFor = (url: string) => (spec === 'both' ? (RESPONSES_PATH.test(new URL(url).pathname) ? responses! : assistants!) : (assistants ?? responses!));
+    const findings = records.flatMap((r) => checkerFor(r.url).check(r));
     expect(findings, 'responses that do not match the spec').toEqual([]);
     expect(records.length, 'the suite recorded responses to check').toBeGreaterThan(0);
   });
