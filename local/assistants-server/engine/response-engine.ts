@@ -90,6 +90,14 @@ export class ResponseEngine {
     return response;
   }
 
+  /** A deleted response stops being worked on; whoever waits for it or streams it is let go. */
+  forget(stored: StoredResponse): void {
+    stored.internal.generation++;
+    this.finishListeners(stored.response.id);
+    for (const resolve of this.waiters.get(stored.response.id) ?? []) resolve();
+    this.waiters.delete(stored.response.id);
+  }
+
   /** Continues responses loaded from a snapshot. */
   resume(): void {
     for (const stored of this.store.state.responses.values()) {

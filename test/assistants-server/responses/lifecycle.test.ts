@@ -129,6 +129,20 @@ describe.each(h.styles)('%s URL style', (_name, client) => {
     expect((await errorOf(c.responses.retrieve(plain.id, { stream: true }))).status).toBe(400);
   });
 
+  it('deletes a background response while it runs, ending its stream', async () => {
+    const c = client();
+    const conversation = await c.conversations.create();
+    await h.admin.script({ conversation_id: conversation.id, turns: [{ message: 'never sent', delay_ms: 600_000 }] });
+    const started = await c.responses.create({ model: 'gpt-4o', input: 'slow', background: true, conversation: conversation.id });
+    const stream = await c.responses.retrieve(started.id, { stream: true });
+    await c.responses.delete(started.id);
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    expect(types[0]).toBe('response.created');
+    expect(types).not.toContain('response.completed');
+    expect((await errorOf(c.responses.retrieve(started.id))).status).toBe(404);
+  });
+
   it('cancels only background responses, idempotently', async () => {
     const c = client();
     const conversation = await c.conversations.create();

@@ -45,6 +45,7 @@ export const responseRoutes: Route[] = [
     handler: (ctx) => {
       const stored = findResponse(ctx.services, ctx.params.response_id!);
       ctx.services.store.state.responses.delete(stored.response.id);
+      ctx.services.responses.forget(stored);
       ctx.services.store.changed();
       return { json: { id: stored.response.id, object: 'response', deleted: true } };
     },
