@@ -2,7 +2,7 @@
 // chain or conversation is resolved, input becomes items, function outputs must answer known calls,
 // the context must fit (truncation), code interpreter gets its container and tools are echoed as the
 // service shows them.
-import { CONTEXT_WINDOW_TOKENS, chainItems } from '../../engine/response-engine';
+import { CONTEXT_WINDOW_TOKENS, chainItems } from '../../engine/response-context';
 import { estimateTokens } from '../../engine/usage';
 import type { Services } from '../../http/context';
 import { ApiError, invalidRequest } from '../../http/errors';
