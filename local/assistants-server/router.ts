@@ -9,6 +9,10 @@ import { messageRoutes } from './resources/messages/handlers';
 import { runStepRoutes } from './resources/run-steps/handlers';
 import { runRoutes } from './resources/runs/handlers';
 import { threadRoutes } from './resources/threads/handlers';
+import { containerRoutes } from './resources/containers/handlers';
+import { conversationRoutes } from './resources/conversations/handlers';
+import { responseRoutes } from './resources/responses/handlers';
+import { vectorStoreSearchRoutes } from './resources/vector-stores/search-handlers';
 import { vectorStoreFileRoutes } from './resources/vector-stores/file-handlers';
 import { vectorStoreRoutes } from './resources/vector-stores/handlers';
 
@@ -23,7 +27,11 @@ export const protocolRoutes: Route[] = [
   ...fileRoutes,
   ...vectorStoreRoutes,
   ...vectorStoreFileRoutes,
+  ...vectorStoreSearchRoutes,
   ...chatCompletionRoutes,
+  ...responseRoutes,
+  ...conversationRoutes,
+  ...containerRoutes,
 ];
 
 export interface RouteMatch {

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { adminRoutes } from './admin/handlers';
 import { Stats } from './admin/stats';
 import { Clock } from './engine/clock';
+import { ResponseEngine } from './engine/response-engine';
 import { RunEngine } from './engine/run-engine';
 import { authenticate, checkApiVersion, checkBetaHeader, resolveStyle } from './http/auth';
 import { readForm, readJson } from './http/body';
@@ -47,12 +48,14 @@ export async function startAssistantsServer(options: AssistantsServerOptions = {
   const model = createModel(options, store, clock);
   const engine = new RunEngine(store, clock, model);
   engine.resume();
-  const services: Services = { store, clock, engine, model, maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };
+  const responses = new ResponseEngine(store, clock, model, () => services);
+  const services: Services = { store, clock, engine, responses, model, maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };
+  responses.resume();
   const faults = new Faults();
   const stats = new Stats();
   const rates = new RateWindow();
   const protocol = new Router(protocolRoutes);
-  const admin = new Router(adminRoutes({ store, clock, engine, faults, stats, rates }));
+  const admin = new Router(adminRoutes({ store, clock, engine, responses, faults, stats, rates }));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
@@ -75,6 +78,7 @@ export async function startAssistantsServer(options: AssistantsServerOptions = {
       if (!resolved.unversioned) checkApiVersion(resolved.style, url.searchParams);
       if (!match) throw invalidUrl(method, url.pathname);
       if (match.params.run_id) stats.touchRun(match.params.run_id);
+      if (match.params.response_id) stats.touchRun(match.params.response_id);
       Object.assign(headers, rates.hit());
       const latency = faults.latencyMs();
       if (latency > 0) await sleep(latency);
@@ -115,6 +119,7 @@ export async function startAssistantsServer(options: AssistantsServerOptions = {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     async close() {
       engine.reset();
+      responses.reset();
       clock.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

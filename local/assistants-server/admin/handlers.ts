@@ -1,6 +1,7 @@
 // /_admin: faults, stats, clock, scripts and reset. No credentials, never faulted.
 import { z } from 'zod';
 import type { Clock } from '../engine/clock';
+import type { ResponseEngine } from '../engine/response-engine';
 import type { RunEngine } from '../engine/run-engine';
 import type { Route } from '../http/context';
 import { invalidRequest } from '../http/errors';
@@ -16,6 +17,7 @@ export interface AdminDeps {
   store: Store;
   clock: Clock;
   engine: RunEngine;
+  responses: ResponseEngine;
   faults: Faults;
   stats: Stats;
   rates: RateWindow;
@@ -25,12 +27,13 @@ const clockSchema = z.strictObject({ advance_ms: z.number().int().min(0, INT) })
 const scriptSchema = z.strictObject({
   assistant_id: z.string().optional(),
   thread_id: z.string().optional(),
+  conversation_id: z.string().optional(),
   turns: z.array(scriptTurnSchema).optional(),
   chat: z.array(chatTurnSchema).optional(),
 });
 
 export function adminRoutes(deps: AdminDeps): Route[] {
-  const { store, clock, engine, faults, stats, rates } = deps;
+  const { store, clock, engine, responses, faults, stats, rates } = deps;
   const clockState = () => ({ now_ms: clock.nowMs(), offset_ms: clock.offset });
   return [
     { method: 'GET', path: '/health', handler: () => ({ json: { status: 'ok' } }) },
@@ -59,10 +62,12 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       path: '/script',
       handler: async (ctx) => {
         const body = parseOrThrow(scriptSchema, await ctx.json());
-        if (body.assistant_id && body.thread_id) throw invalidRequest('Give assistant_id or thread_id, not both.', 'thread_id');
+        const scopes = [body.assistant_id, body.thread_id, body.conversation_id].filter((s) => s !== undefined).length;
+        if (scopes > 1) throw invalidRequest('Give one of assistant_id, thread_id or conversation_id.', body.thread_id ? 'thread_id' : 'conversation_id');
         const { scripts } = store.state;
         const turns = body.turns ?? [];
         if (body.thread_id) (scripts.byThread[body.thread_id] ??= []).push(...turns);
+        else if (body.conversation_id) (scripts.byConversation[body.conversation_id] ??= []).push(...turns);
         else if (body.assistant_id) (scripts.byAssistant[body.assistant_id] ??= []).push(...turns);
         else scripts.global.push(...turns);
         scripts.chat.push(...(body.chat ?? []));
@@ -85,6 +90,7 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       path: '/reset',
       handler: () => {
         engine.reset();
+        responses.reset();
         clock.reset();
         store.reset();
         faults.reset();

@@ -1,5 +1,5 @@
 // Request and run counters for GET /_admin/stats. Routes are keyed by template ("GET /threads/{thread_id}/runs/{run_id}"),
-// the same whichever URL style the request used.
+// the same whichever URL style the request used. by_run and by_response count the requests naming each run/response.
 import type { State } from '../store/state';
 
 export class Stats {
@@ -29,7 +29,11 @@ export class Stats {
         };
       }
     }
-    return { requests_total: this.requestsTotal, by_route: Object.fromEntries(this.byRoute), by_run: byRun };
+    const byResponse: Record<string, { calls: number; status: string; terminal_at_ms: number | null }> = {};
+    for (const { response, internal } of state.responses.values()) {
+      byResponse[response.id] = { calls: this.runCalls.get(response.id) ?? 0, status: response.status ?? 'in_progress', terminal_at_ms: internal.terminalAtMs };
+    }
+    return { requests_total: this.requestsTotal, by_route: Object.fromEntries(this.byRoute), by_run: byRun, by_response: byResponse };
   }
 
   reset(): void {

@@ -6,10 +6,11 @@ import type { Clock } from './clock';
 import { DONE, type RunListener } from './events';
 import { estimateTokens, usageOf } from './usage';
 import { invalidRequest, pyList } from '../http/errors';
-import type { Model, TurnContext } from '../model/model';
-import { messageText } from '../model/model';
+import type { Model } from '../model/model';
+import { runPromptTokens, runTurnContext } from './run-context';
 import type { Turn } from '../model/turns';
 import { addFile } from '../resources/files/file-records';
+import { searchStores } from '../resources/vector-stores/search';
 import { newId } from '../store/ids';
 import type { StoredRun } from '../store/state';
 import type { Store } from '../store/store';
@@ -187,14 +188,14 @@ export class RunEngine {
     const live = () => stored.internal.generation === generation && stored.run.status === 'in_progress' && this.isLive(stored);
     try {
       for (;;) {
-        const context = this.context(stored);
-        const turn = await this.model.nextTurn(context);
+        const prompt = runPromptTokens(this.store.state, stored);
+        const turn = await this.model.nextTurn(runTurnContext(this.store.state, stored));
         if (!live()) return;
         if (turn.delayMs > 0) {
           await this.clock.sleep(turn.delayMs);
           if (!live()) return;
         }
-        const more = await this.apply(stored, turn, promptTokens(context), live);
+        const more = await this.apply(stored, turn, prompt, live);
         if (!more || !live()) return;
       }
     } catch (error) {
@@ -229,6 +230,14 @@ export class RunEngine {
         }
         if (!live()) return false;
         this.codeInterpreterStep(stored, turn.input, outputs, prompt);
+        return true;
+      }
+      case 'file_search': {
+        if (!run.tools.some((t) => t.type === 'file_search')) {
+          this.failTool(stored, 'file_search');
+          return false;
+        }
+        this.fileSearchStep(stored, turn.queries, prompt);
         return true;
       }
       case 'message': {
@@ -299,6 +308,28 @@ export class RunEngine {
     this.emitStepDelta(step, [{ index: 0, id: call.id, type: 'code_interpreter', code_interpreter: { input, outputs: outputs.map((o, index) => ({ index, ...o })) } }]);
     step.step_details = { type: 'tool_calls', tool_calls: [call] };
     const completion = estimateTokens(input);
+    stored.internal.promptTokens += prompt;
+    stored.internal.completionTokens += completion;
+    this.completeStep(step, prompt, completion);
+    this.store.changed();
+  }
+
+  /** A completed file_search step: the thread's and assistant's vector stores ranked for the queries. */
+  private fileSearchStep(stored: StoredRun, queries: string[], prompt: number): void {
+    const { state } = this.store;
+    const { run } = stored;
+    const storeIds = [
+      ...(state.threads.get(run.thread_id)?.tool_resources?.file_search?.vector_store_ids ?? []),
+      ...(state.assistants.get(run.assistant_id)?.tool_resources?.file_search?.vector_store_ids ?? []),
+    ];
+    const hits = searchStores(state, [...new Set(storeIds)], queries, { maxResults: 20, scoreThreshold: 0 });
+    const ranking = { ranker: 'default_2024_08_21' as const, score_threshold: 0 };
+    const results = hits.map((h) => ({ file_id: h.file_id, file_name: h.filename, score: h.score }));
+    const call: ToolCall = { id: newId.toolCall(), type: 'file_search', file_search: { ranking_options: ranking, results } };
+    const step = this.newStep(stored, 'tool_calls', { type: 'tool_calls', tool_calls: [] });
+    this.emitStepDelta(step, [{ index: 0, id: call.id, type: 'file_search', file_search: {} }]);
+    step.step_details = { type: 'tool_calls', tool_calls: [call] };
+    const completion = estimateTokens(queries.join(' '));
     stored.internal.promptTokens += prompt;
     stored.internal.completionTokens += completion;
     this.completeStep(step, prompt, completion);
@@ -442,18 +473,6 @@ export class RunEngine {
     return [...this.store.state.runSteps(runId).values()];
   }
 
-  private context(stored: StoredRun): TurnContext {
-    const { state } = this.store;
-    const { run } = stored;
-    return {
-      run,
-      thread: state.threads.get(run.thread_id)!,
-      assistant: state.assistants.get(run.assistant_id),
-      messages: [...state.threadMessages(run.thread_id).values()].filter((m) => m.status !== 'in_progress'),
-      steps: this.steps(run.id),
-    };
-  }
-
   /** A run whose thread was deleted stops being worked on. */
   private isLive(stored: StoredRun): boolean {
     return this.store.state.runs.get(stored.run.thread_id)?.get(stored.run.id) === stored;
@@ -490,17 +509,8 @@ export class RunEngine {
   }
 }
 
-/** Tokens the model reads: instructions, the thread's messages and this run's tool traffic. */
-function promptTokens(context: TurnContext): number {
-  const toolText = context.steps
-    .flatMap((s) => (s.step_details.type === 'tool_calls' ? s.step_details.tool_calls : []))
-    .map((c) => (c.type === 'function' ? c.function.arguments + (c.function.output ?? '') : c.type === 'code_interpreter' ? c.code_interpreter.input : ''))
-    .join('');
-  return estimateTokens(context.run.instructions + context.messages.map(messageText).join('') + toolText);
-}
-
 /** Splits text into pieces of about `size` characters, on word boundaries when it can. */
-function chunks(text: string, size: number): string[] {
+export function chunks(text: string, size: number): string[] {
   if (text.length <= size) return [text];
   const out: string[] = [];
   let current = '';

@@ -7,11 +7,11 @@ export interface ResolvedPath {
   style: UrlStyle;
   /** The path after the style's prefix, e.g. /threads/thread_x/runs. */
   rest: string;
-  /** Azure OpenAI's v1 API (`/openai/v1/...`) takes no api-version. */
+  /** The v1 APIs (Azure `/openai/v1/...`, Foundry `/api/projects/{p}/openai/v1/...`) take no api-version. */
   unversioned?: boolean;
 }
 
-/** OpenAI `/v1/...`, Azure OpenAI `/openai/...`, Foundry project endpoint `/api/projects/{project}/...`. */
+/** OpenAI `/v1/...`, Azure OpenAI `/openai/[v1/]...`, Foundry project endpoint `/api/projects/{project}/[openai/v1/]...`. */
 export function resolveStyle(pathname: string): ResolvedPath | null {
   let match = /^\/v1(\/.*)$/.exec(pathname);
   if (match) return { style: 'openai', rest: match[1]! };
@@ -19,6 +19,8 @@ export function resolveStyle(pathname: string): ResolvedPath | null {
   if (match) return { style: 'azure', rest: match[1]!, unversioned: true };
   match = /^\/openai(\/.*)$/.exec(pathname);
   if (match) return { style: 'azure', rest: match[1]! };
+  match = /^\/api\/projects\/[^/]+\/openai\/v1(\/.*)$/.exec(pathname);
+  if (match) return { style: 'foundry', rest: match[1]!, unversioned: true };
   match = /^\/api\/projects\/[^/]+(\/.*)$/.exec(pathname);
   if (match) return { style: 'foundry', rest: match[1]! };
   return null;

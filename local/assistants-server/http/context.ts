@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../engine/clock';
 import type { EventChannel } from '../engine/events';
+import type { ResponseEngine } from '../engine/response-engine';
 import type { RunEngine } from '../engine/run-engine';
 import type { Model } from '../model/model';
 import type { Store } from '../store/store';
@@ -12,6 +13,8 @@ export interface Services {
   store: Store;
   clock: Clock;
   engine: RunEngine;
+  /** The Responses lifecycle (the second protocol front-end over the same model). */
+  responses: ResponseEngine;
   model: Model;
   maxFileBytes: number;
 }
@@ -26,7 +29,7 @@ export interface RequestContext {
   json(): Promise<Record<string, unknown>>;
   /** The multipart/form-data body. */
   form(): Promise<FormData>;
-  /** Attributes this request to a run in GET /_admin/stats (for runs the request creates). */
+  /** Attributes this request to a run or response in GET /_admin/stats (for ones the request creates). */
   touchRun(runId: string): void;
 }
 

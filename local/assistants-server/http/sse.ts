@@ -7,6 +7,7 @@ export function streamEvents(res: ServerResponse, channel: EventChannel, headers
   res.flushHeaders();
   channel.attach((event: RunEvent) => {
     if (res.writableEnded || res.destroyed) return;
+    if (event.end) return void res.end();
     const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
     res.write(`${event.event ? `event: ${event.event}\n` : ''}data: ${data}\n\n`);
     if (data === '[DONE]') res.end();

@@ -1,8 +1,9 @@
-// A model backed by any OpenAI-compatible chat completions endpoint: a run's instructions, thread
-// messages, this run's tool traffic and its function tools are sent; tool calls in the answer become
-// requires_action, text becomes the assistant's reply. Chat completions requests are forwarded as they are.
+// A model backed by any OpenAI-compatible chat completions endpoint, for both protocols: the turn's
+// instructions, transcript (messages, function calls and their outputs) and function tools are sent;
+// tool calls in the answer become function calls (requires_action / function_call items), text becomes
+// the reply. Chat completions requests are forwarded as they are.
 import type { ChatCompletion } from '../store/wire-types';
-import { messageText, type ChatRequest, type Model, type TurnContext } from './model';
+import type { ChatRequest, Model, TurnContext } from './model';
 import type { Turn } from './turns';
 
 export interface BridgeOptions {
@@ -21,16 +22,15 @@ export class ChatCompletionsBridge implements Model {
   }
 
   async nextTurn(context: TurnContext): Promise<Turn> {
-    const tools = context.run.tools.flatMap((t) =>
-      t.type === 'function'
-        ? [{ type: 'function' as const, function: { name: t.function.name, description: t.function.description, parameters: t.function.parameters } }]
-        : [],
-    );
+    const tools = context.functions.map((f) => ({
+      type: 'function' as const,
+      function: { name: f.name, ...(f.description ? { description: f.description } : {}), ...(f.parameters ? { parameters: f.parameters } : {}) },
+    }));
     const request: ChatRequest = {
-      model: this.options.model ?? context.run.model,
+      model: this.options.model ?? context.model,
       messages: toChatMessages(context),
-      ...(tools.length > 0 ? { tools, parallel_tool_calls: context.run.parallel_tool_calls } : {}),
-      ...(context.run.temperature != null ? { temperature: context.run.temperature } : {}),
+      ...(tools.length > 0 ? { tools, parallel_tool_calls: context.parallelToolCalls, tool_choice: chatToolChoice(context) } : {}),
+      ...(context.temperature != null ? { temperature: context.temperature } : {}),
     };
     const completion = await this.post(request);
     const message = completion.choices[0]?.message;
@@ -57,17 +57,25 @@ export class ChatCompletionsBridge implements Model {
   }
 }
 
-/** The conversation in chat form: system instructions, the thread's messages, then this run's tool calls and outputs. */
+/** The conversation in chat form: system instructions, then the transcript with answered function calls. */
 function toChatMessages(context: TurnContext): ChatRequest['messages'] {
   const out: ChatRequest['messages'] = [];
-  if (context.run.instructions) out.push({ role: 'system', content: context.run.instructions });
-  for (const message of context.messages) out.push({ role: message.role, content: messageText(message) });
-  for (const step of context.steps) {
-    if (step.step_details.type !== 'tool_calls' || step.status !== 'completed') continue;
-    const calls = step.step_details.tool_calls.flatMap((c) => (c.type === 'function' ? [c] : []));
+  if (context.instructions) out.push({ role: 'system', content: context.instructions });
+  for (const entry of context.transcript) {
+    if (entry.kind === 'text') {
+      out.push({ role: entry.role === 'developer' ? 'system' : entry.role, content: entry.text });
+      continue;
+    }
+    const calls = entry.calls.filter((c) => c.output !== null);
     if (calls.length === 0) continue;
-    out.push({ role: 'assistant', content: null, tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.function.name, arguments: c.function.arguments } })) });
-    for (const call of calls) out.push({ role: 'tool', tool_call_id: call.id, content: call.function.output ?? '' });
+    out.push({ role: 'assistant', content: null, tool_calls: calls.map((c) => ({ id: c.callId, type: 'function', function: { name: c.name, arguments: c.arguments } })) });
+    for (const call of calls) out.push({ role: 'tool', tool_call_id: call.callId, content: call.output ?? '' });
   }
   return out;
+}
+
+function chatToolChoice(context: TurnContext): unknown {
+  const choice = context.toolChoice;
+  if (typeof choice === 'string') return choice;
+  return 'function' in choice ? { type: 'function', function: { name: choice.function } } : 'auto';
 }

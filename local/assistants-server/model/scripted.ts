@@ -1,15 +1,17 @@
 // The deterministic default model.
-// Runs: queued script turns first (thread match beats assistant match beats global); with no script,
-//   - right after tool outputs were submitted: a reply quoting each output (`send_email returned: {...}`);
-//   - a user message with lines `/call <function_name> <JSON arguments>` naming functions among the
-//     run's tools: those tool calls (several lines → parallel calls);
+// Runs and responses alike: queued script turns first (thread, then conversation, then assistant, then
+// global); with no script,
+//   - right after function outputs arrived: a reply quoting each output (`send_email returned: {...}`);
+//   - a user message with lines `/call <function_name> <JSON arguments>` naming function tools of the
+//     turn: those tool calls (several lines → parallel calls; none with tool_choice none; a forced
+//     function, or the first one with tool_choice required, is called with `{}` when no line asks);
 //   - anything else: `Echo: <the user's text>`.
 // Chat completions: queued `chat` turns first (FIFO), otherwise `Echo: <last user message>`.
 import { estimateTokens, usageOf } from '../engine/usage';
 import { newId } from '../store/ids';
 import type { Scripts } from '../store/state';
 import type { ChatCompletion } from '../store/wire-types';
-import { messageText, type ChatRequest, type Model, type TurnContext } from './model';
+import { lastUserText, type ChatRequest, type Model, type TurnContext } from './model';
 import { fromScript, type ScriptTurn, type Turn } from './turns';
 
 const CALL_LINE = /^\/call\s+(\S+)\s*(.*)$/;
@@ -57,7 +59,13 @@ export class ScriptedModel implements Model {
 
   private takeScripted(context: TurnContext): ScriptTurn | undefined {
     const scripts = this.scripts();
-    const queues = [scripts.byThread[context.thread.id], scripts.byAssistant[context.run.assistant_id], scripts.global];
+    const { threadId, conversationId, assistantId } = context.scope;
+    const queues = [
+      threadId ? scripts.byThread[threadId] : undefined,
+      conversationId ? scripts.byConversation[conversationId] : undefined,
+      assistantId ? scripts.byAssistant[assistantId] : undefined,
+      scripts.global,
+    ];
     const queue = queues.find((q) => q && q.length > 0);
     const turn = queue?.shift();
     if (turn) this.onConsumed();
@@ -66,23 +74,30 @@ export class ScriptedModel implements Model {
 }
 
 function defaultTurn(context: TurnContext): Turn {
-  const { run, steps, messages } = context;
-  const last = steps.at(-1);
-  if (last?.step_details.type === 'tool_calls' && last.status === 'completed') {
-    const answered = last.step_details.tool_calls.flatMap((c) => (c.type === 'function' ? [`${c.function.name} returned: ${c.function.output ?? ''}`] : []));
-    if (answered.length > 0) return { kind: 'message', text: answered.join('\n'), delayMs: 0 };
+  if (context.justAnswered.length > 0) {
+    return { kind: 'message', text: context.justAnswered.map((c) => `${c.name} returned: ${c.output ?? ''}`).join('\n'), delayMs: 0 };
   }
-  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-  const text = lastUser ? messageText(lastUser) : '';
-  const functions = new Set(run.tools.flatMap((t) => (t.type === 'function' ? [t.function.name] : [])));
-  if (run.tool_choice !== 'none') {
-    const calls = text
-      .split(/\r?\n/)
-      .map((line) => CALL_LINE.exec(line.trim()))
-      .flatMap((m) => (m && functions.has(m[1]!) ? [{ name: m[1]!, arguments: m[2]?.trim() || '{}' }] : []));
-    if (calls.length > 0) return { kind: 'tool_calls', calls, delayMs: 0 };
-  }
+  const text = lastUserText(context.transcript);
+  const calls = requestedCalls(context, text);
+  if (calls.length > 0) return { kind: 'tool_calls', calls, delayMs: 0 };
   return { kind: 'message', text: `Echo: ${text}`, delayMs: 0 };
+}
+
+/** The `/call` lines naming the turn's functions, as tool_choice allows (a forced or required call is made with `{}` if none asks). */
+function requestedCalls(context: TurnContext, text: string): { name: string; arguments: string }[] {
+  const { toolChoice, functions } = context;
+  if (toolChoice === 'none') return [];
+  const names = new Set(functions.map((f) => f.name));
+  const calls = text
+    .split(/\r?\n/)
+    .map((line) => CALL_LINE.exec(line.trim()))
+    .flatMap((m) => (m && names.has(m[1]!) ? [{ name: m[1]!, arguments: m[2]?.trim() || '{}' }] : []));
+  if (typeof toolChoice === 'object' && 'function' in toolChoice) {
+    const forced = calls.filter((c) => c.name === toolChoice.function);
+    return forced.length > 0 ? forced : [{ name: toolChoice.function, arguments: '{}' }];
+  }
+  if (toolChoice === 'required' && calls.length === 0 && functions[0]) return [{ name: functions[0].name, arguments: '{}' }];
+  return calls;
 }
 
 /** Text of a chat message's content, whether a string or a list of parts. */

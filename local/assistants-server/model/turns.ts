@@ -33,6 +33,11 @@ export const scriptTurnSchema = z.union([
     code_interpreter: z.strictObject({ input: z.string(), logs: z.string().optional(), image_png_base64: base64.optional() }),
     delay_ms: delay,
   }),
+  z.strictObject({
+    /** The model searches the turn's vector stores (ranked chunks); the next reply cites the files found. */
+    file_search: z.strictObject({ queries: z.array(z.string().min(1)).min(1) }),
+    delay_ms: delay,
+  }),
 ]);
 
 export const chatTurnSchema = z.union([
@@ -52,7 +57,8 @@ export type Turn =
   | { kind: 'message'; text: string; imagePngBase64?: string; files?: { filename: string; contentBase64: string }[]; delayMs: number }
   | { kind: 'fail'; code: 'server_error' | 'rate_limit_exceeded' | 'invalid_prompt'; message: string; delayMs: number }
   | { kind: 'incomplete'; reason: 'max_completion_tokens' | 'max_prompt_tokens'; text?: string; delayMs: number }
-  | { kind: 'code_interpreter'; input: string; logs?: string; imagePngBase64?: string; delayMs: number };
+  | { kind: 'code_interpreter'; input: string; logs?: string; imagePngBase64?: string; delayMs: number }
+  | { kind: 'file_search'; queries: string[]; delayMs: number };
 
 export function fromScript(turn: ScriptTurn): Turn {
   const delayMs = turn.delay_ms ?? 0;
@@ -67,5 +73,6 @@ export function fromScript(turn: ScriptTurn): Turn {
       delayMs,
     };
   if ('fail' in turn) return { kind: 'fail', code: turn.fail.code, message: turn.fail.message, delayMs };
+  if ('file_search' in turn) return { kind: 'file_search', queries: turn.file_search.queries, delayMs };
   return { kind: 'code_interpreter', input: turn.code_interpreter.input, logs: turn.code_interpreter.logs, imagePngBase64: turn.code_interpreter.image_png_base64, delayMs };
 }

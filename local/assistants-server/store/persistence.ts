@@ -3,8 +3,8 @@
 import { mkdirSync, readFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { writeFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { State, emptyScripts, type Scripts, type StoredBatch, type StoredFile, type StoredRun } from './state';
-import type { Assistant, Message, RunStep, Thread, VectorStore, VectorStoreFile } from './wire-types';
+import { State, emptyScripts, type Scripts, type StoredBatch, type StoredContainerFile, type StoredFile, type StoredResponse, type StoredRun } from './state';
+import type { Assistant, Container, Conversation, ConversationItem, Message, RunStep, Thread, VectorStore, VectorStoreFile } from './wire-types';
 
 interface Snapshot {
   version: 1;
@@ -19,6 +19,12 @@ interface Snapshot {
   vectorStoreFiles: [string, VectorStoreFile[]][];
   fileBatches: StoredBatch[];
   scripts: Scripts;
+  /** Responses-protocol state (absent in snapshots written before it existed). */
+  responses?: StoredResponse[];
+  conversations?: Conversation[];
+  conversationItems?: [string, ConversationItem[]][];
+  containers?: Container[];
+  containerFiles?: [string, StoredContainerFile[]][];
 }
 
 const DEBOUNCE_MS = 100;
@@ -53,7 +59,13 @@ export class Persistence {
     state.vectorStoreFiles = new Map(snap.vectorStoreFiles.map(([k, v]) => [k, byId(v)]));
     state.fileBatches = new Map(snap.fileBatches.map((b) => [b.batch.id, b]));
     state.scripts = { ...emptyScripts(), ...snap.scripts };
-    for (const id of state.files.keys()) {
+    state.responses = new Map((snap.responses ?? []).map((r) => [r.response.id, r]));
+    state.conversations = byId(snap.conversations ?? []);
+    state.conversationItems = new Map((snap.conversationItems ?? []).map(([k, v]) => [k, new Map(v.map((i) => [i.id!, i]))]));
+    state.containers = byId(snap.containers ?? []);
+    state.containerFiles = new Map((snap.containerFiles ?? []).map(([k, v]) => [k, new Map(v.map((f) => [f.file.id, f]))]));
+    const containerFileIds = [...state.containerFiles.values()].flatMap((files) => [...files.keys()]);
+    for (const id of [...state.files.keys(), ...containerFileIds]) {
       const file = path.join(this.filesDir, id);
       if (existsSync(file)) state.fileContents.set(id, readFileSync(file));
     }
@@ -110,6 +122,11 @@ export class Persistence {
       vectorStoreFiles: entries(state.vectorStoreFiles),
       fileBatches: [...state.fileBatches.values()],
       scripts: state.scripts,
+      responses: [...state.responses.values()],
+      conversations: [...state.conversations.values()],
+      conversationItems: [...state.conversationItems].map(([k, v]) => [k, [...v.values()]]),
+      containers: [...state.containers.values()],
+      containerFiles: entries(state.containerFiles),
     };
     const tmp = `${this.snapshotPath}.tmp`;
     await writeFile(tmp, JSON.stringify(snap));

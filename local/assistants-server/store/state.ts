@@ -1,6 +1,12 @@
 // In-memory state of every resource. Maps keep insertion order, which is the creation order lists page over.
 import type {
   Assistant,
+  Container,
+  ContainerFile,
+  Conversation,
+  ConversationItem,
+  Response,
+  ResponseItem,
   FileObject,
   Message,
   Run,
@@ -41,14 +47,55 @@ export interface StoredBatch {
   fileIds: string[];
 }
 
+/** A streamed Responses event: `type` and `sequence_number` plus its payload. */
+export interface ResponseEventRecord {
+  type: string;
+  sequence_number: number;
+  [key: string]: unknown;
+}
+
+/** Engine bookkeeping of a response that is not part of the wire object. */
+export interface ResponseInternal {
+  generation: number;
+  /** Every event of the response so far (background streams resume from them). */
+  events: ResponseEventRecord[];
+  /** The request's `include` values (outputs of tool calls are shown only when included). */
+  include: string[];
+  /** The container code interpreter works in, if the response has that tool. */
+  containerId: string | null;
+  /** Images and files made by code interpreter, cited by the response's next message. */
+  pendingCitations: { containerId: string; fileId: string; filename: string }[];
+  /** Files found by file search, cited by the response's next message. */
+  pendingFileCitations: { fileId: string; filename: string }[];
+  /** Function calls answered by this request's input (for the model's `... returned:` reply). */
+  answeredCallIds: string[];
+  /** Transcript tokens the model reads. */
+  inputTokens: number;
+  outputTokens: number;
+  terminalAtMs: number | null;
+}
+
+export interface StoredResponse {
+  response: Response;
+  /** This request's input items, with ids, in order. */
+  inputItems: ResponseItem[];
+  internal: ResponseInternal;
+}
+
+export interface StoredContainerFile {
+  file: ContainerFile;
+  contentType: string;
+}
+
 export interface Scripts {
   global: ScriptTurn[];
   byAssistant: Record<string, ScriptTurn[]>;
   byThread: Record<string, ScriptTurn[]>;
+  byConversation: Record<string, ScriptTurn[]>;
   chat: ChatTurn[];
 }
 
-export const emptyScripts = (): Scripts => ({ global: [], byAssistant: {}, byThread: {}, chat: [] });
+export const emptyScripts = (): Scripts => ({ global: [], byAssistant: {}, byThread: {}, byConversation: {}, chat: [] });
 
 export class State {
   assistants = new Map<string, Assistant>();
@@ -66,6 +113,22 @@ export class State {
   vectorStoreFiles = new Map<string, Map<string, VectorStoreFile>>();
   fileBatches = new Map<string, StoredBatch>();
   scripts: Scripts = emptyScripts();
+  /** Stored responses (store: true). */
+  responses = new Map<string, StoredResponse>();
+  conversations = new Map<string, Conversation>();
+  /** conversation id → its items, in order. */
+  conversationItems = new Map<string, Map<string, ConversationItem>>();
+  containers = new Map<string, Container>();
+  /** container id → its files. */
+  containerFiles = new Map<string, Map<string, StoredContainerFile>>();
+
+  itemsOf(conversationId: string): Map<string, ConversationItem> {
+    return getOrCreate(this.conversationItems, conversationId);
+  }
+
+  filesOfContainer(containerId: string): Map<string, StoredContainerFile> {
+    return getOrCreate(this.containerFiles, containerId);
+  }
 
   threadMessages(threadId: string): Map<string, Message> {
     return getOrCreate(this.messages, threadId);

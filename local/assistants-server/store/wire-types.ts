@@ -22,3 +22,22 @@ export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['queued', 'in_progress
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['cancelled', 'failed', 'completed', 'incomplete', 'expired'];
 export const isActive = (status: RunStatus) => ACTIVE_RUN_STATUSES.includes(status);
 export const isTerminal = (status: RunStatus) => TERMINAL_RUN_STATUSES.includes(status);
+
+// ---- Responses, Conversations, Containers ----
+/** `output_text` is computed by the SDK; the service does not send it. */
+export type Response = Omit<OpenAI.Responses.Response, 'output_text'>;
+export type ResponseStatus = OpenAI.Responses.ResponseStatus;
+export type ResponseItem = OpenAI.Responses.ResponseItem;
+export type ResponseOutputItem = OpenAI.Responses.ResponseOutputItem;
+export type ResponseOutputMessage = OpenAI.Responses.ResponseOutputMessage;
+export type ResponseOutputText = OpenAI.Responses.ResponseOutputText;
+export type ResponseFunctionToolCall = OpenAI.Responses.ResponseFunctionToolCall;
+export type ResponseCodeInterpreterToolCall = OpenAI.Responses.ResponseCodeInterpreterToolCall;
+export type ResponseFileSearchToolCall = OpenAI.Responses.ResponseFileSearchToolCall;
+export type ResponseTool = OpenAI.Responses.Tool;
+export type ResponseUsage = OpenAI.Responses.ResponseUsage;
+export type Conversation = OpenAI.Conversations.Conversation;
+export type ConversationItem = OpenAI.Conversations.ConversationItem;
+export type Container = OpenAI.Containers.ContainerRetrieveResponse;
+export type ContainerFile = OpenAI.Containers.Files.FileRetrieveResponse;
+export type VectorStoreSearchResult = OpenAI.VectorStores.VectorStoreSearchResponse;

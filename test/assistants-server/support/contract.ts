@@ -3,6 +3,10 @@
 // OpenAPI spec (a copy lives next to this file). OpenAPI 3.0 `nullable` is converted to JSON-Schema
 // nulls first, and objects are closed (`unevaluatedProperties: false`) so a field the spec does not
 // know fails too. SSE streams are validated event by event (runs, steps, messages, threads).
+// `new ContractChecker('responses')` checks against the Responses spec instead (responses.openapi.json, a
+// copy of ../shared/spec): its allOf compositions are closed at the composing schema (the parts are
+// checked open, so one part's properties are not "unknown" to another), and its streams are checked
+// per event `type` against ResponseStreamEvent, with strictly increasing sequence_number.
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
@@ -24,15 +28,20 @@ export interface Finding {
   problem: string;
 }
 
-const SPEC_PATH = path.join(__dirname, 'assistants-v2.openapi.json');
+const SPEC_PATHS = {
+  assistants: path.join(__dirname, 'assistants-v2.openapi.json'),
+  responses: path.join(__dirname, 'responses.openapi.json'),
+} as const;
+export type SpecName = keyof typeof SPEC_PATHS;
+const OPEN = '__open';
 /** Keys whose values are maps of names to schemas: the names are data, never keywords. */
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'schemas', 'dependentSchemas']);
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** OpenAPI 3.0 → JSON Schema 2020-12: `nullable` becomes a null alternative; vendor keys go. */
-export function toJsonSchema(node: Json, closeObjects: boolean): Json {
-  if (Array.isArray(node)) return node.map((n) => toJsonSchema(n, closeObjects));
+export function toJsonSchema(node: Json, closeObjects: boolean, allOfAware = false): Json {
+  if (Array.isArray(node)) return node.map((n) => toJsonSchema(n, closeObjects, allOfAware));
   if (!isObject(node)) return node;
   let nullable = node.nullable === true;
   const out: JsonObject = {};
@@ -41,14 +50,18 @@ export function toJsonSchema(node: Json, closeObjects: boolean): Json {
     if (key === '$recursiveRef') {
       out.$ref = '#/components/schemas/CompoundFilter';
     } else if (SCHEMA_MAPS.has(key) && isObject(value)) {
-      out[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, toJsonSchema(schema, closeObjects)]));
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, toJsonSchema(schema, closeObjects, allOfAware)]));
     } else if (key === 'allOf' && Array.isArray(value) && value.some((v) => isObject(v) && Object.keys(v).length === 1 && v.nullable === true)) {
       // `allOf: [X, {nullable: true}]` is 3.0's way to write "X or null".
       nullable = true;
-      out.allOf = value.filter((v) => !(isObject(v) && v.nullable === true && Object.keys(v).length === 1)).map((v) => toJsonSchema(v, closeObjects));
+      out.allOf = value.filter((v) => !(isObject(v) && v.nullable === true && Object.keys(v).length === 1)).map((v) => toJsonSchema(v, closeObjects, allOfAware));
     } else {
-      out[key] = toJsonSchema(value, closeObjects);
+      out[key] = toJsonSchema(value, closeObjects, allOfAware);
     }
+  }
+  if (allOfAware && Array.isArray(out.allOf)) {
+    out.allOf = out.allOf.map(opened);
+    if (closeObjects && out.additionalProperties === undefined) out.unevaluatedProperties = false;
   }
   if (closeObjects && isObject(out.properties) && out.additionalProperties === undefined) out.unevaluatedProperties = false;
   if (!nullable) return out;
@@ -56,6 +69,15 @@ export function toJsonSchema(node: Json, closeObjects: boolean): Json {
   if (typeof out.type === 'string') out.type = [out.type, 'null'];
   if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
   return out;
+}
+
+/** The same schema without its own closing (refs point at open variants), for use as one part of an allOf. */
+function opened(node: Json): Json {
+  if (!isObject(node)) return node;
+  const { unevaluatedProperties: _closed, ...rest } = node;
+  if (typeof rest.$ref === 'string' && rest.$ref.startsWith('#/components/schemas/') && !rest.$ref.endsWith(OPEN)) rest.$ref = `${rest.$ref}${OPEN}`;
+  for (const key of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(rest[key])) rest[key] = (rest[key] as Json[]).map(opened);
+  return rest;
 }
 
 interface Operation {
@@ -100,14 +122,27 @@ export class ContractChecker {
   private readonly ajv: Ajv2020;
   private readonly operations: Operation[];
   private readonly compiled = new Map<string, ValidateFunction>();
+  /** Responses stream event type → its component schema (Responses spec only). */
+  private readonly streamEvents = new Map<string, string>();
   readonly checkedOperations = new Set<string>();
 
-  constructor() {
-    const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as JsonObject;
+  constructor(private readonly specName: SpecName = 'assistants') {
+    const spec = JSON.parse(readFileSync(SPEC_PATHS[specName], 'utf8')) as JsonObject;
+    const responses = specName === 'responses';
     this.ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(this.ajv);
     this.ajv.addFormat('unixtime', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 });
-    const components = toJsonSchema(spec.components as Json, true) as JsonObject;
+    const components = toJsonSchema(spec.components as Json, true, responses) as JsonObject;
+    if (responses) {
+      const schemas = components.schemas as JsonObject;
+      for (const [name, schema] of Object.entries(schemas)) schemas[`${name}${OPEN}`] = opened(schema);
+      for (const ref of ((schemas.ResponseStreamEvent as JsonObject).anyOf as JsonObject[]) ?? []) {
+        const name = String(ref.$ref).split('/').at(-1)!;
+        const typeSchema = ((schemas[name] as JsonObject).properties as JsonObject | undefined)?.type as JsonObject | undefined;
+        const type = (typeSchema?.enum as string[] | undefined)?.[0] ?? (typeSchema?.const as string | undefined);
+        if (type) this.streamEvents.set(type, name);
+      }
+    }
     this.listErrata(components);
     this.ajv.addSchema({ $id: 'spec', components, ...DELTA_SCHEMAS_DEFS }, 'spec');
     this.operations = [];
@@ -117,7 +152,13 @@ export class ContractChecker {
         const content = ((op.responses as JsonObject)?.['200'] as JsonObject | undefined)?.content as JsonObject | undefined;
         const schema = (content?.['application/json'] as JsonObject | undefined)?.schema;
         const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-        this.operations.push({ method: method.toUpperCase(), pattern, template, operationId: op.operationId, schema: schema === undefined ? undefined : (toJsonSchema(schema, true) as Json) });
+        this.operations.push({
+          method: method.toUpperCase(),
+          pattern,
+          template,
+          operationId: op.operationId,
+          schema: schema === undefined ? undefined : (toJsonSchema(schema, true, responses) as Json),
+        });
       }
     }
   }
@@ -129,7 +170,7 @@ export class ContractChecker {
    */
   private listErrata(components: JsonObject): void {
     for (const [name, schema] of Object.entries(components.schemas as JsonObject)) {
-      if (!/^List.*Response$/.test(name) || !isObject(schema) || !isObject(schema.properties)) continue;
+      if (!/^List.*Response$|ItemList$|^Container(File)?ListResource$/.test(name) || !isObject(schema) || !isObject(schema.properties)) continue;
       for (const key of ['first_id', 'last_id']) if (schema.properties[key]) schema.properties[key] = { type: ['string', 'null'] };
     }
   }
@@ -139,7 +180,7 @@ export class ContractChecker {
     const url = new URL(record.url);
     const request = `${record.method} ${record.url} → ${record.status}`;
     if (url.pathname.startsWith('/_admin/')) return [];
-    const rest = url.pathname.replace(/^\/v1(?=\/)|^\/openai(?=\/)|^\/api\/projects\/[^/]+(?=\/)/, '');
+    const rest = url.pathname.replace(/^\/api\/projects\/[^/]+\/openai\/v1(?=\/)|^\/openai\/v1(?=\/)|^\/v1(?=\/)|^\/openai(?=\/)|^\/api\/projects\/[^/]+(?=\/)/, '');
     if (record.body === null) return [{ request, problem: 'the response body could not be read' }];
     if (record.status >= 400) return this.validate(request, 'components/schemas/ErrorResponse', parseJson(record.body));
     const op = this.operations.find((o) => o.method === record.method && o.pattern.test(rest));
@@ -148,8 +189,10 @@ export class ContractChecker {
       return [{ request, problem: 'no operation in the spec matches this successful request' }];
     }
     this.checkedOperations.add(op.operationId);
-    if (op.operationId === 'downloadFile') return [];
-    if (record.contentType.startsWith('text/event-stream')) return this.checkStream(request, record.body);
+    if (op.operationId === 'downloadFile' || op.operationId === 'RetrieveContainerFileContent') return [];
+    if (record.contentType.startsWith('text/event-stream')) return this.specName === 'responses' ? this.checkResponseStream(request, record.body) : this.checkStream(request, record.body);
+    // Operations whose 200 the spec leaves undescribed (DELETE /responses/{id}, DELETE /containers/...).
+    if (op.schema === undefined) return record.contentType.startsWith('application/json') ? [] : [{ request, problem: `content-type ${record.contentType} is not application/json` }];
     if (!record.contentType.startsWith('application/json')) return [{ request, problem: `content-type ${record.contentType} is not application/json` }];
     const body = parseJson(record.body);
     const findings = this.validate(request, `operation:${op.operationId}`, body, op.schema);
@@ -170,6 +213,28 @@ export class ContractChecker {
       if (name) findings.push(...this.validate(`${request} [${event}]`, `components/schemas/${name}`, parseJson(data)));
       else if (DELTA_SCHEMAS[event]) findings.push(...this.validate(`${request} [${event}]`, `#/$defs/${event}`, parseJson(data)));
       else findings.push({ request, problem: `unknown event ${event}` });
+    }
+    return findings;
+  }
+
+  /** Responses streams: `event:` equals data.type, each event matches its schema, sequence numbers increase. */
+  private checkResponseStream(request: string, text: string): Finding[] {
+    const findings: Finding[] = [];
+    const events = parseSse(text);
+    if (events.length === 0) findings.push({ request, problem: 'empty event stream' });
+    let last = -1;
+    for (const { event, data } of events) {
+      const body = parseJson(data) as JsonObject;
+      const name = this.streamEvents.get(String(body.type));
+      if (event !== body.type) findings.push({ request, problem: `event: ${event} carries data of type ${String(body.type)}` });
+      if (!name) {
+        findings.push({ request, problem: `unknown event ${event}` });
+        continue;
+      }
+      const sequence = Number(body.sequence_number);
+      if (!(sequence > last)) findings.push({ request, problem: `[${event}] sequence_number ${sequence} does not follow ${last}` });
+      last = sequence;
+      findings.push(...this.validate(`${request} [${event}]`, `components/schemas/${name}`, body));
     }
     return findings;
   }

@@ -3,7 +3,7 @@
 import OpenAI, { AzureOpenAI } from 'openai';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startAssistantsServer, type AssistantsServerOptions, type RunningAssistantsServer } from '../../../local/assistants-server';
-import { ContractChecker, createRecorder } from './contract';
+import { ContractChecker, createRecorder, type SpecName } from './contract';
 
 export interface Harness {
   server: RunningAssistantsServer;
@@ -30,6 +30,7 @@ export interface Stats {
   requests_total: number;
   by_route: Record<string, number>;
   by_run: Record<string, { calls: number; status: string; terminal_at_ms: number | null; requires_action_at_ms: number | null }>;
+  by_response: Record<string, { calls: number; status: string; terminal_at_ms: number | null }>;
 }
 
 export function adminClient(url: string): Admin {
@@ -54,7 +55,12 @@ export function adminClient(url: string): Admin {
 
 export const AZURE_API_VERSION = '2024-05-01-preview';
 
-export function useAssistantsServer(options: AssistantsServerOptions = {}): Harness {
+/** Which spec checks a suite's responses: one of them, or `both` (Responses-protocol paths → Responses spec, the rest → Assistants). */
+export type SuiteSpec = SpecName | 'both';
+
+const RESPONSES_PATH = /\/(responses|conversations|containers)(\/|$)|\/vector_stores\/[^/]+\/search$/;
+
+export function useAssistantsServer(options: AssistantsServerOptions = {}, spec: SuiteSpec = 'assistants'): Harness {
   const harness = {} as Harness;
   const recorder = createRecorder();
   beforeAll(async () => {
@@ -74,8 +80,10 @@ export function useAssistantsServer(options: AssistantsServerOptions = {}): Harn
   afterAll(async () => {
     await harness.server?.close();
     const records = await recorder.settled();
-    const checker = new ContractChecker();
-    const findings = records.flatMap((r) => checker.check(r));
+    const assistants = spec === 'responses' ? null : new ContractChecker('assistants');
+    const responses = spec === 'assistants' ? null : new ContractChecker('responses');
+    const checkerFor = (url: string) => (spec === 'both' ? (RESPONSES_PATH.test(new URL(url).pathname) ? responses! : assistants!) : (assistants ?? responses!));
+    const findings = records.flatMap((r) => checkerFor(r.url).check(r));
     expect(findings, 'responses that do not match the spec').toEqual([]);
     expect(records.length, 'the suite recorded responses to check').toBeGreaterThan(0);
   });
