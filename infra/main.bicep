@@ -341,6 +341,8 @@ module api 'app/api.bicep' = {
     corsAllowedOrigins: corsAllowedOrigins
     platformCorsEnabled: platformCorsEnabled
     emailAllowedDomains: emailAllowedDomains
+    // Only the ACS workflow recognises repeats (ACS Email repeatable requests); Office 365 would send twice.
+    emailRepeatability: emailProvider == 'acs' ? 'acs' : 'none'
     emailUrlSecretUri: email.outputs.callbackUrlSecretUri
     authClientId: authClientId
   }

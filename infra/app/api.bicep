@@ -28,6 +28,9 @@ param corsAllowedOrigins string = ''
 @description('Let App Service answer CORS for corsAllowedOrigins instead of the app (src/api/cors.ts).')
 param platformCorsEnabled bool = false
 param emailAllowedDomains string = ''
+@description('acs: the send-email workflow passes Idempotency-Key/Repeatability-First-Sent to ACS Email (repeatable requests); none: it cannot recognise a repeat (office365).')
+@allowed(['acs', 'none'])
+param emailRepeatability string = 'none'
 @description('Key Vault secret URI (versionless) holding the send-email Logic App URL.')
 param emailUrlSecretUri string
 @description('Entra ID app registration client id for App Service Authentication. Empty: off.')
@@ -52,6 +55,7 @@ var appSettings = {
   CORS_ALLOWED_ORIGINS: corsAllowedOrigins
   EMAIL_LOGIC_APP_URL: '@Microsoft.KeyVault(SecretUri=${emailUrlSecretUri})'
   EMAIL_ALLOWED_DOMAINS: emailAllowedDomains
+  EMAIL_REPEATABILITY: emailRepeatability
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }

@@ -36,7 +36,7 @@ export async function resolveToolCalls(deps: RunDeps, run: RunRecordView, calls:
         pending.push(call.id);
         continue;
       }
-      outputs.push({ tool_call_id: call.id, output: await execute(deps, run, call, deadlineMs, logger) });
+      outputs.push({ tool_call_id: call.id, output: await execute(deps, run, call, deadlineMs, logger, claim.record.claimedAt) });
       continue;
     }
 
@@ -56,7 +56,7 @@ export async function resolveToolCalls(deps: RunDeps, run: RunRecordView, calls:
     if (!tookOver) return { kind: 'in_progress_elsewhere', toolCallId: call.id };
     if (deps.tools.isIdempotent(call.function.name)) {
       logger.warn('re-executing an idempotent tool whose worker died');
-      outputs.push({ tool_call_id: call.id, output: await execute(deps, run, call, deadlineMs, logger) });
+      outputs.push({ tool_call_id: call.id, output: await execute(deps, run, call, deadlineMs, logger, existing.claimedAt) });
     } else {
       // The effect may already have happened (e.g. the email went out): never risk doing it twice.
       const output = JSON.stringify({
@@ -72,10 +72,11 @@ export async function resolveToolCalls(deps: RunDeps, run: RunRecordView, calls:
   return pending.length ? { kind: 'awaiting_client', pending } : { kind: 'ready', outputs };
 }
 
-async function execute(deps: RunDeps, run: RunRecordView, call: RequiredActionFunctionToolCall, deadlineMs: number, logger: RunDeps['logger']): Promise<string> {
+/** `firstAttemptAt`: the call's first claim time, so repeatable requests carry one first-sent time across workers. */
+async function execute(deps: RunDeps, run: RunRecordView, call: RequiredActionFunctionToolCall, deadlineMs: number, logger: RunDeps['logger'], firstAttemptAt: number): Promise<string> {
   const outcome = await deps.tools.execute(
     { id: call.id, name: call.function.name, arguments: call.function.arguments },
-    { threadId: run.threadId, runId: run.runId, userId: run.ownerId, deadlineMs, logger },
+    { threadId: run.threadId, runId: run.runId, userId: run.ownerId, deadlineMs, logger, firstAttemptAt },
   );
   await deps.ledger.completeToolCall(run.runId, call.id, { status: outcome.status, output: outcome.output, durationMs: outcome.durationMs, completedAt: deps.now() });
   await deps.ledger.appendRunEvent(run.runId, { type: 'run.tool_output', data: { id: call.id, status: outcome.status, output: outcome.output }, at: deps.now() });

@@ -6,7 +6,7 @@ import { redact, redactValue, type Logger } from '../logging';
 import { toFunctionParameters } from './function-parameters';
 import { createSendEmailTool } from './send-email';
 import { createStockPriceTool } from './stock-price';
-import { ToolError } from './tool-error';
+import { ToolError, UnknownOutcomeError } from './tool-error';
 import type { RegisteredTool, ToolCall, ToolDeps, ToolExecutionContext, ToolOutcome, ToolRegistry, ToolStatus } from './types';
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -107,6 +107,7 @@ async function executeCall(
         signal: controller.signal,
         deadlineMs: started + budgetMs,
         logger,
+        firstAttemptAt: ctx.firstAttemptAt ?? started,
       }),
       controller.signal,
     );
@@ -115,6 +116,9 @@ async function executeCall(
     if (controller.signal.aborted) {
       const reason = controller.signal.reason instanceof ToolTimeout ? `timed out after ${budgetMs} ms` : 'was cancelled';
       return finish('timed_out', { error: `${tool.name} ${reason} and was abandoned; whether it took effect is unknown.`, timedOut: true }, 'warn');
+    }
+    if (error instanceof UnknownOutcomeError) {
+      return finish('unknown_outcome', { error: redact(error.message), outcome: 'unknown_outcome', ...(redactValue(error.details) as Record<string, unknown>) }, 'warn');
     }
     if (error instanceof ToolError) {
       return finish('failed', { error: redact(error.message), ...(redactValue(error.details) as Record<string, unknown>) }, 'warn');
