@@ -2,7 +2,8 @@
 // it sends; a reservation is a conditional increment (ETag-guarded read-modify-write on one Table row per counter),
 // so concurrent workers cannot both take the last unit. Calls that were refused for a cap do not count.
 import type { Config } from '../../config';
-import { insertIfAbsent, mutateEntity, NO_CHANGE, type LazyTable } from '../../store/ledger/table-ops';
+import { insertIfAbsent, lazyTable, mutateEntity, NO_CHANGE, type LazyTable } from '../../store/ledger/table-ops';
+import type { StorageClients } from '../../store/storage-clients';
 import { tableKey } from '../../store/ledger/keys';
 
 export interface QuotaRequest {
@@ -82,4 +83,9 @@ export function tableCounters(table: LazyTable): CounterStore {
       await mutateEntity(table, pk, rk, (row) => (Number(row.count ?? 0) <= 0 ? NO_CHANGE : { ...row, count: Number(row.count) - 1 }));
     },
   };
+}
+
+/** The deployed quota: counters in the `<LEDGER_TABLE_PREFIX>EmailQuota` table. */
+export function createStorageEmailQuota(config: Limits & Pick<Config, 'LEDGER_TABLE_PREFIX'>, storage: Pick<StorageClients, 'table'>): EmailQuota {
+  return createEmailQuota(config, tableCounters(lazyTable(storage.table(`${config.LEDGER_TABLE_PREFIX}EmailQuota`))));
 }
