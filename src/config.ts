@@ -56,7 +56,7 @@ export const settingsSchema = z.object({
 
   // Tools.
   EMAIL_LOGIC_APP_URL: url.optional().describe('send_email Logic App HTTP trigger URL.'),
-  EMAIL_ALLOWED_DOMAINS: csv.optional().describe('Recipient domains send_email may write to, comma-separated. Default: example.com locally, none in the cloud.'),
+  EMAIL_ALLOWED_DOMAINS: csv.optional().describe('Recipient domains send_email may write to, comma-separated: example.com is that domain only, *.example.com its subdomains. Default: example.com locally, none in the cloud.'),
   EMAIL_MAX_RECIPIENTS: int(1, 50).default(5).describe('Most recipients one send_email call may address.'),
   EMAIL_MAX_PER_RUN: int(0, 1_000).default(3).describe('Most send_email calls one run may make (0: none).'),
   EMAIL_MAX_PER_USER_PER_HOUR: int(0, 100_000).default(20).describe('Most send_email calls made for one user in one clock hour (UTC), across runs (0: none).'),

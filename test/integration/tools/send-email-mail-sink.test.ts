@@ -46,7 +46,7 @@ describe('send_email against the mail sink', () => {
     const sleeps: number[] = [];
     const capture = capturingLogger();
     const deps: ToolDeps = {
-      config: testConfig({ EMAIL_LOGIC_APP_URL: options.logicAppUrl ?? sink.logicAppUrl, EMAIL_ALLOWED_DOMAINS: 'example.com', EMAIL_MAX_PER_RUN: '100', EMAIL_MAX_PER_USER_PER_HOUR: '100', ...options.env }),
+      config: testConfig({ EMAIL_LOGIC_APP_URL: options.logicAppUrl ?? sink.logicAppUrl, EMAIL_ALLOWED_DOMAINS: 'example.com,mail.example.com', EMAIL_MAX_PER_RUN: '100', EMAIL_MAX_PER_USER_PER_HOUR: '100', ...options.env }),
       ...(options.realSleep
         ? {}
         : {

@@ -30,7 +30,7 @@ function setup(script: Array<Response | Error>, env: Record<string, string> = { 
   const { fetchImpl, requests } = scriptedFetch(script);
   const sleeps: number[] = [];
   const deps: ToolDeps = {
-    config: testConfig({ EMAIL_ALLOWED_DOMAINS: 'example.com,contoso.com', EMAIL_MAX_RECIPIENTS: '3', ...env }),
+    config: testConfig({ EMAIL_ALLOWED_DOMAINS: 'example.com,contoso.com,*.contoso.com', EMAIL_MAX_RECIPIENTS: '3', ...env }),
     fetch: fetchImpl,
     random: () => 0,
     sleep: async (ms) => {
