@@ -7,8 +7,10 @@ import { json } from '../../../src/api/results';
 import { MAX_TOOL_OUTPUT_CHARS } from '../../../src/store/ledger/limits';
 import { devConfig, errorOf, invoke, spyRoute, type Call } from './support';
 
-const config = devConfig();
-const user = { 'x-user-id': 'alice@example.com' };
+// The maintenance route needs the admin key, in dev mode too.
+const ADMIN_KEY = 'validation-admin-key';
+const config = devConfig({ ADMIN_KEY });
+const user = { 'x-user-id': 'alice@example.com', 'x-functions-key': ADMIN_KEY };
 const long = (n: number, ch = 'a') => ch.repeat(n);
 const metadataPairs = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
 const attachment = { file_id: 'file-abc123', tools: [{ type: 'file_search' }] };
@@ -219,7 +221,7 @@ describe('validated input reaches the handler typed', () => {
     await invoke(threads.route, { path: '/threads', headers: user }, config);
     expect(threads.handler.mock.calls[0]![0]).toMatchObject({ query: { limit: 20 } });
     const sweep = spyRoute(routeSpecs.runSweep);
-    await invoke(sweep.route, { path: '/maintenance/sweep?dry_run=false' }, config);
+    await invoke(sweep.route, { path: '/maintenance/sweep?dry_run=false', headers: user }, config);
     expect(sweep.handler.mock.calls[0]![0]).toMatchObject({ query: { dry_run: false } });
   });
 
