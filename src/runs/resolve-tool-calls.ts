@@ -2,6 +2,7 @@
 // (claim before executing; a retry reuses the stored output) and collects the frontend's
 // outputs for the calls it owns. Only when every call has an output can they be submitted.
 import type { RequiredActionFunctionToolCall } from 'openai/resources/beta/threads/runs/runs';
+import { MAX_TOOL_ARGUMENTS_CHARS, truncateText } from '../store/ledger/limits';
 import type { RunDeps, RunRecordView, ToolCallRecordView } from './ports';
 
 export type ToolResolution =
@@ -30,7 +31,8 @@ export async function resolveToolCalls(deps: RunDeps, run: RunRecordView, calls:
       claimedAt: deps.now(),
     });
     if (claim.claimed) {
-      await deps.ledger.appendRunEvent(run.runId, { type: 'run.tool_call', data: { id: call.id, name: call.function.name, arguments: call.function.arguments, owner }, at: deps.now() });
+      // Arguments beyond what the ledger records are cut here too (the registry refuses such calls).
+      await deps.ledger.appendRunEvent(run.runId, { type: 'run.tool_call', data: { id: call.id, name: call.function.name, arguments: truncateText(call.function.arguments, MAX_TOOL_ARGUMENTS_CHARS), owner }, at: deps.now() });
       if (owner === 'client') {
         await deps.ledger.completeToolCall(run.runId, call.id, { status: 'awaiting_client', output: '', completedAt: deps.now() });
         pending.push(call.id);

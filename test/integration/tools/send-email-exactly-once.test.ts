@@ -3,6 +3,7 @@
 // Office 365 workflow, so any resend shows up as a second email: the test fails if send_email retried blindly.
 // The caps are checked on the same stack (counted in Azurite, as in Azure).
 import { describe, expect, it } from 'vitest';
+import { MAX_TOOL_ARGUMENTS_CHARS } from '../../../src/store/ledger/limits';
 import { emailIdempotencyKey } from '../../../src/tools/email/idempotency';
 import { apiClient, eventually, useStack } from '../../support/stack';
 
@@ -63,5 +64,15 @@ describe('send_email exactly once through the worker', () => {
     // Another user is not affected.
     const other = await runToEnd(erin(), sendLine('Cap other user'));
     expect(JSON.parse(other.tool_calls[0].output)).toMatchObject({ ok: true });
+  });
+
+  it('a call whose arguments exceed what the ledger records is refused, and the run still completes', async () => {
+    await setFaults({});
+    const content = 'x'.repeat(MAX_TOOL_ARGUMENTS_CHARS + 1_000);
+    const run = await runToEnd(erin(), `/call send_email ${JSON.stringify({ to: 'ops@example.com', subject: 'Too big', content })}`);
+    expect(run.status).toBe('completed');
+    expect(run.tool_calls[0]).toMatchObject({ name: 'send_email', status: 'failed' });
+    expect(JSON.parse(run.tool_calls[0].output).error).toContain('too large');
+    expect((await mail()).filter((m) => m.subject === 'Too big')).toHaveLength(0);
   });
 });
