@@ -159,6 +159,7 @@ async function trigger(req: IncomingMessage, res: ServerResponse, url: URL, stat
     subject: parsed.data.subject,
     content: parsed.data.content,
     idempotencyKey: key ?? null,
+    firstSent: header(req, 'repeatability-first-sent') ?? null,
   });
   if (dedupe) state.repeats.record(key, body, { status: 202, runId: email.id });
   state.faults.stats.accepted++;

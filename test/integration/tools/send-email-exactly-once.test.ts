@@ -11,7 +11,7 @@ const stack = useStack({ env: { EMAIL_MAX_PER_RUN: '2', EMAIL_MAX_PER_USER_PER_H
 const erin = () => apiClient(() => stack().api, 'erin');
 const frank = () => apiClient(() => stack().api, 'frank');
 
-type Mail = { subject: string; idempotencyKey: string | null };
+type Mail = { subject: string; idempotencyKey: string | null; firstSent?: string | null };
 const mail = async (): Promise<Mail[]> => ((await (await fetch(`${stack().mail.url}/_admin/mail`)).json()) as { items: Mail[] }).items;
 const sinkStats = async () => ((await (await fetch(`${stack().mail.url}/_admin/faults`)).json()) as { stats: Record<string, number> }).stats;
 const setFaults = async (faults: object) => {
@@ -40,6 +40,9 @@ describe('send_email exactly once through the worker', () => {
     const sent = (await mail()).filter((m) => m.subject === subject);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.idempotencyKey).toBe(emailIdempotencyKey(run.tool_calls[0].id));
+    // The first-sent time is the ledger's claim of the call: an IMF-fixdate no later than now.
+    expect(sent[0]?.firstSent).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    expect(Date.parse(sent[0]!.firstSent!)).toBeLessThanOrEqual(Date.now());
     expect((await sinkStats()).requests).toBe(1);
     // The model hears that the outcome is unknown, not that it failed or that it should try again.
     expect(run.tool_calls[0]).toMatchObject({ name: 'send_email', status: 'failed' });
