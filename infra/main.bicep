@@ -111,7 +111,7 @@ param emailProvider string = 'acs'
 @description('Where Azure Communication Services stores email data at rest.')
 param emailDataLocation string = 'United States'
 
-@description('Client id of an Entra ID app registration; when set, App Service Authentication validates its tokens and fills the principal header. Empty: authentication off.')
+@description('Client id of an existing Entra ID app registration for the API. Empty: azd up creates one (app/api-auth.bicep). Either way App Service Authentication and the app validate its tokens; there is no unauthenticated deployment.')
 param authClientId string = ''
 
 var abbrs = loadJsonContent('./abbreviations.json')
@@ -356,6 +356,18 @@ module existingModelRbac 'app/rbac-model.bicep' = if (!createModel && !empty(exi
   }
 }
 
+// Authentication is part of every deployment: an empty authClientId creates the registration instead of turning
+// authentication off.
+module apiAuth 'app/api-auth.bicep' = if (empty(authClientId)) {
+  name: 'api-auth'
+  scope: rg
+  params: {
+    uniqueName: 'assistants-api-${resourceToken}'
+    displayName: 'Assistants API (${environmentName})'
+  }
+}
+var apiClientId = empty(authClientId) ? apiAuth!.outputs.clientId : authClientId
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -380,8 +392,10 @@ module api 'app/api.bicep' = {
     corsAllowedOrigins: corsAllowedOrigins
     platformCorsEnabled: platformCorsEnabled
     emailAllowedDomains: emailAllowedDomains
+    // Only the ACS workflow recognises repeats (ACS Email repeatable requests); Office 365 would send twice.
+    emailRepeatability: emailProvider == 'acs' ? 'acs' : 'none'
     emailUrlSecretUri: email.outputs.callbackUrlSecretUri
-    authClientId: authClientId
+    authClientId: apiClientId
   }
   // The host starts with the app; give it its storage and Key Vault roles first.
   dependsOn: [rbac]
@@ -396,6 +410,8 @@ output RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
+output AZURE_API_CLIENT_ID string = apiClientId
+output AZURE_API_SCOPE string = 'api://${apiClientId}/access_as_user'
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output EMAIL_LOGIC_APP_NAME string = email.outputs.name
 

@@ -13,10 +13,11 @@ export const SETTING_ALIASES: Record<string, string[]> = {
   ASSISTANTS_API_VERSION: ['OPENAI_VERSION'],
   MODEL_DEPLOYMENT: ['OPENAI_GPT_DEPLOYMENT'],
   EMAIL_LOGIC_APP_URL: ['EMAIL_URI'],
+  ADMIN_KEY: ['FUNCTIONS_MASTER_KEY'],
 };
 
 /** Settings that carry credentials or signatures: never logged, never echoed in errors. */
-export const SECRET_SETTINGS = new Set(['ASSISTANTS_API_KEY', 'EMAIL_LOGIC_APP_URL', 'STOCK_PRICE_API_KEY', 'AzureWebJobsStorage']);
+export const SECRET_SETTINGS = new Set(['ASSISTANTS_API_KEY', 'EMAIL_LOGIC_APP_URL', 'STOCK_PRICE_API_KEY', 'AzureWebJobsStorage', 'ADMIN_KEY']);
 
 const duration = z
   .string()
@@ -51,13 +52,22 @@ export const settingsSchema = z.object({
   // Identity of this deployment and its callers.
   DEPLOYMENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ -').default('local').describe("Tags this deployment's objects upstream so cleanup never touches others'."),
   DEFAULT_ASSISTANT: z.string().min(1).default('default').describe('Assistant key used when a request names none.'),
-  AUTH_MODE: z.enum(['dev', 'cloud']).optional().describe('dev: caller from x-user-id (local provider only); cloud: App Service Authentication principal. Default: dev with local, else cloud.'),
+  AUTH_MODE: z.enum(['dev', 'cloud']).optional().describe('dev: caller from x-user-id (local provider, local storage, never in Azure); cloud: Entra ID bearer tokens and the App Service Authentication principal. Default: dev with the local provider on local storage outside Azure, else cloud.'),
+  AUTH_ENTRA_TENANT_ID: z.string().regex(/^[A-Za-z0-9.-]{1,100}$/, 'a tenant id or domain').optional().describe('Cloud mode: Entra ID tenant whose bearer tokens the app validates itself (with AUTH_ENTRA_AUDIENCE).'),
+  AUTH_ENTRA_AUDIENCE: z.string().min(1).optional().describe("Cloud mode: the API app registration's client id; tokens must be issued for it (or api://<it>)."),
+  AUTH_ENTRA_METADATA_URL: url.optional().describe("Cloud mode: OpenID metadata of the token issuer. Default: https://login.microsoftonline.com/<AUTH_ENTRA_TENANT_ID>/v2.0/.well-known/openid-configuration."),
+  WEBSITE_AUTH_ENABLED: z.string().optional().describe('Set by App Service: True when App Service Authentication is on. Only then is x-ms-client-principal trusted. Never set it yourself.'),
+  WEBSITE_INSTANCE_ID: z.string().optional().describe('Set by App Service in Azure. When present, AUTH_MODE=dev is refused.'),
+  ADMIN_KEY: z.string().min(12, 'at least 12 characters').optional().describe('Key the maintenance route requires (x-functions-key or ?code=). In Azure the host checks its admin (master) key before the app; elsewhere the route refuses without this.'),
   CORS_ALLOWED_ORIGINS: csv.default([]).describe('Browser origins allowed by CORS, comma-separated; * for any.'),
 
   // Tools.
   EMAIL_LOGIC_APP_URL: url.optional().describe('send_email Logic App HTTP trigger URL.'),
-  EMAIL_ALLOWED_DOMAINS: csv.optional().describe('Recipient domains send_email may write to, comma-separated. Default: example.com locally, none in the cloud.'),
+  EMAIL_ALLOWED_DOMAINS: csv.optional().describe('Recipient domains send_email may write to, comma-separated: example.com is that domain only, *.example.com its subdomains. Default: example.com locally, none in the cloud.'),
   EMAIL_MAX_RECIPIENTS: int(1, 50).default(5).describe('Most recipients one send_email call may address.'),
+  EMAIL_MAX_PER_RUN: int(0, 1_000).default(3).describe('Most send_email calls one run may make (0: none).'),
+  EMAIL_MAX_PER_USER_PER_HOUR: int(0, 100_000).default(20).describe('Most send_email calls made for one user in one clock hour (UTC), across runs (0: none).'),
+  EMAIL_REPEATABILITY: z.enum(['none', 'acs']).default('none').describe('acs: the Logic App passes Idempotency-Key and Repeatability-First-Sent to ACS Email, which answers a repeat within 5 minutes with the first outcome, so send_email may repeat an ambiguous attempt; none: it never does.'),
   STOCK_PRICE_PROVIDER: z.enum(['fixture', 'http']).default('fixture').describe('get_stock_price source: the offline fixture, or an HTTP market-data provider.'),
   STOCK_PRICE_URL: url.optional().describe('HTTP market-data URL with a {symbol} placeholder (STOCK_PRICE_PROVIDER=http).'),
   STOCK_PRICE_API_KEY: z.string().min(1).optional().describe('Key for the HTTP market-data provider.'),
@@ -116,9 +126,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const s = parsed.data;
   // The training's .env names select azure-openai when no provider is named.
-  const provider: Provider = s.ASSISTANTS_PROVIDER ?? (env.OPENAI_URI ? 'azure-openai' : 'local');
-  const authMode = s.AUTH_MODE ?? (provider === 'local' ? 'dev' : 'cloud');
   const problems: string[] = [];
+  // The training's OPENAI_URI means azure-openai; an endpoint under its own name must say which service it is,
+  // rather than silently running the local provider (and with it dev identity) next to real resources.
+  const provider: Provider = s.ASSISTANTS_PROVIDER ?? (env.OPENAI_URI ? 'azure-openai' : 'local');
+  if (!s.ASSISTANTS_PROVIDER && !env.OPENAI_URI && s.ASSISTANTS_ENDPOINT) problems.push('ASSISTANTS_PROVIDER: required when ASSISTANTS_ENDPOINT is set (azure-openai, foundry or openai)');
+  const inAzure = Boolean(s.WEBSITE_INSTANCE_ID);
+  const authMode = s.AUTH_MODE ?? (provider === 'local' && !inAzure && usesLocalStorage(s) ? 'dev' : 'cloud');
+  if (authMode === 'dev' && inAzure) problems.push('AUTH_MODE: dev identity (x-user-id) is refused in Azure (WEBSITE_INSTANCE_ID is set)');
+  if (s.AUTH_ENTRA_TENANT_ID && !s.AUTH_ENTRA_AUDIENCE) problems.push('AUTH_ENTRA_AUDIENCE: required with AUTH_ENTRA_TENANT_ID');
+  if (s.AUTH_ENTRA_AUDIENCE && !s.AUTH_ENTRA_TENANT_ID) problems.push('AUTH_ENTRA_TENANT_ID: required with AUTH_ENTRA_AUDIENCE');
   if (provider !== 'local' && !s.ASSISTANTS_ENDPOINT && provider !== 'openai') problems.push(`ASSISTANTS_ENDPOINT: required for provider ${provider}`);
   if (provider === 'openai' && !s.ASSISTANTS_API_KEY) problems.push('ASSISTANTS_API_KEY: required for provider openai');
   if (authMode === 'dev' && provider !== 'local') problems.push('AUTH_MODE: dev identity (x-user-id) is only allowed with the local provider');
@@ -137,6 +154,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authMode,
     emailAllowedDomains: s.EMAIL_ALLOWED_DOMAINS ?? (provider === 'local' ? ['example.com'] : []),
   };
+}
+
+/** Azurite (or nothing configured, which means Azurite): the only storage dev identity may run against. */
+function usesLocalStorage(s: Settings): boolean {
+  if (s.AzureWebJobsStorage__queueServiceUri || s.AzureWebJobsStorage__tableServiceUri) return false;
+  const connection = s.AzureWebJobsStorage;
+  return connection === undefined || /UseDevelopmentStorage=true|devstoreaccount1|127\.0\.0\.1|localhost/i.test(connection);
 }
 
 function aliasUsed(key: string, env: Record<string, string | undefined>): string {

@@ -10,6 +10,7 @@ import { createRunQueue, type RunQueue } from './store/run-queue';
 import { createChatClient, createUpstreamClient } from './upstream';
 import { createToolRegistry } from './tools';
 import type { ToolRegistry } from './tools';
+import { createStorageEmailQuota } from './tools/email/send-quota';
 import type { SweepDeps } from './sweep';
 import { createAssistantResolver, loadAssistantDefinitions, type AssistantDefinition, type AssistantResolver } from './assistants';
 
@@ -51,7 +52,7 @@ async function buildRuntime(): Promise<Runtime> {
   const logger = createLogger({ level: cfg.LOG_LEVEL, fields: { deploymentId: cfg.DEPLOYMENT_ID } });
   const storage = createStorageClients(cfg);
   const upstream = createUpstreamClient(cfg);
-  const tools = createToolRegistry({ config: cfg });
+  const tools = createToolRegistry({ config: cfg, emailQuota: createStorageEmailQuota(cfg, storage) });
   const definitions = await loadAssistantDefinitions(path.join(APP_ROOT, 'assistants'), { knownTools: tools.names(), dataDir: path.join(APP_ROOT, 'data') });
   return {
     config: cfg,

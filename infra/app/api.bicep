@@ -28,10 +28,14 @@ param corsAllowedOrigins string = ''
 @description('Let App Service answer CORS for corsAllowedOrigins instead of the app (src/api/cors.ts).')
 param platformCorsEnabled bool = false
 param emailAllowedDomains string = ''
+@description('acs: the send-email workflow passes Idempotency-Key/Repeatability-First-Sent to ACS Email (repeatable requests); none: it cannot recognise a repeat (office365).')
+@allowed(['acs', 'none'])
+param emailRepeatability string = 'none'
 @description('Key Vault secret URI (versionless) holding the send-email Logic App URL.')
 param emailUrlSecretUri string
-@description('Entra ID app registration client id for App Service Authentication. Empty: off.')
-param authClientId string = ''
+@description('Client id of the API\'s Entra ID app registration. Required: App Service Authentication and the app validate its tokens.')
+@minLength(36)
+param authClientId string
 
 var serviceName = 'api'
 
@@ -49,9 +53,14 @@ var appSettings = {
   LEDGER_TABLE_PREFIX: ledgerTablePrefix
   DEPLOYMENT_ID: deploymentId
   AUTH_MODE: 'cloud'
+  // The app validates Entra ID bearer tokens itself too (src/api/auth/entra-bearer.ts), so it stays closed to
+  // forged principals even if App Service Authentication were turned off.
+  AUTH_ENTRA_TENANT_ID: tenant().tenantId
+  AUTH_ENTRA_AUDIENCE: authClientId
   CORS_ALLOWED_ORIGINS: corsAllowedOrigins
   EMAIL_LOGIC_APP_URL: '@Microsoft.KeyVault(SecretUri=${emailUrlSecretUri})'
   EMAIL_ALLOWED_DOMAINS: emailAllowedDomains
+  EMAIL_REPEATABILITY: emailRepeatability
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }
@@ -61,8 +70,10 @@ var azureOpenAiSettings = assistantsProvider == 'azure-openai' ? { ASSISTANTS_AP
 
 var corsOrigins = empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins, ','), origin => trim(origin))
 
-// Tokens are validated when present, but anonymous requests still reach the app, which answers 401
-// itself; the platform fills X-MS-CLIENT-PRINCIPAL for the authenticated ones.
+// App Service Authentication (Easy Auth), always on: tokens are validated when present and the platform fills
+// X-MS-CLIENT-PRINCIPAL for the authenticated ones (and sets WEBSITE_AUTH_ENABLED=True, which the app requires
+// before it trusts that header). Anonymous requests still reach the app, which answers 401 itself, so errors keep
+// the app's {error:{code,message}} shape; only /api/health is served to them.
 var authSettings = {
   platform: { enabled: true }
   globalValidation: {
@@ -131,7 +142,7 @@ module functionApp 'br/public:avm/res/web/site:0.15.1' = {
     }
     virtualNetworkSubnetId: !empty(virtualNetworkSubnetId) ? virtualNetworkSubnetId : null
     appSettingsKeyValuePairs: union(appSettings, azureOpenAiSettings)
-    authSettingV2Configuration: !empty(authClientId) ? authSettings : null
+    authSettingV2Configuration: authSettings
   }
 }
 

@@ -1,5 +1,6 @@
 // Dev-only stand-in for the send-email Logic App: an HTTP trigger with the Logic App URL shape and
 // answers (401 on a bad signature, 400 on a schema mismatch, 202 on success) that stores what it receives.
+// Like the ACS workflow, it honours repeatable requests (./repeatability.ts): one email per Idempotency-Key.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { FaultInjector, faultsSchema } from './faults';
 import { openMailStore, type MailStore, type StoredEmail } from './mail-store';
+import { RepeatabilityTracker } from './repeatability';
 
 export interface MailSinkOptions {
   /** 0 (default) lets the OS pick a free port. */
@@ -18,6 +20,8 @@ export interface MailSinkOptions {
   signature?: string;
   /** Called after each stored email (the CLI prints a line). */
   onMail?: (email: StoredEmail) => void;
+  /** Clock of the repeatability window (tests). */
+  now?: () => number;
 }
 
 export interface RunningMailSink {
@@ -50,9 +54,10 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Runn
   const signature = options.signature ?? DEFAULT_SIGNATURE;
   const store = await openMailStore(options.dataDir);
   const faults = new FaultInjector();
+  const repeats = new RepeatabilityTracker(options.now);
 
   const server = createServer((req, res) => {
-    handle(req, res, { store, faults, signature, onMail: options.onMail }).catch((error: unknown) => {
+    handle(req, res, { store, faults, repeats, signature, onMail: options.onMail }).catch((error: unknown) => {
       const problem = error instanceof HttpProblem ? error : new HttpProblem(500, 'InternalServerError', 'The mail sink failed to handle the request.');
       sendJson(res, problem.status, { error: { code: problem.code, message: problem.message } });
     });
@@ -83,6 +88,7 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Runn
 interface SinkState {
   store: MailStore;
   faults: FaultInjector;
+  repeats: RepeatabilityTracker;
   signature: string;
   onMail?: (email: StoredEmail) => void;
 }
@@ -138,16 +144,39 @@ async function trigger(req: IncomingMessage, res: ServerResponse, url: URL, stat
     const details = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
     throw new HttpProblem(400, 'TriggerInputSchemaMismatch', `The input body for trigger 'manual' of type 'Request' did not match its schema definition. Error details: '${details}'.`);
   }
-  const key = req.headers['idempotency-key'];
+  const key = header(req, 'idempotency-key');
+  const dedupe = !state.faults.faults.ignore_idempotency_key;
+  const repeat = dedupe ? state.repeats.check(key, header(req, 'repeatability-first-sent'), body) : ({ kind: 'new' } as const);
+  if (repeat.kind === 'rejected') throw new HttpProblem(repeat.status, repeat.code, repeat.message);
+  if (repeat.kind === 'repeat') {
+    // The first outcome again; nothing is sent.
+    state.faults.stats.repeats++;
+    res.writeHead(repeat.outcome.status, { 'x-ms-workflow-run-id': repeat.outcome.runId, 'repeatability-result': 'accepted', 'content-length': '0' }).end();
+    return;
+  }
   const email = await state.store.add({
     to: parsed.data.to,
     subject: parsed.data.subject,
     content: parsed.data.content,
-    idempotencyKey: typeof key === 'string' ? key : null,
+    idempotencyKey: key ?? null,
+    firstSent: header(req, 'repeatability-first-sent') ?? null,
   });
+  if (dedupe) state.repeats.record(key, body, { status: 202, runId: email.id });
   state.faults.stats.accepted++;
   state.onMail?.(email);
-  res.writeHead(202, { 'x-ms-workflow-run-id': email.id, 'content-length': '0' }).end();
+  const lost = state.faults.loseAnswer();
+  if (lost === 'drop') {
+    // The email is stored; the caller only sees the connection go away.
+    req.socket.destroy();
+    return;
+  }
+  if (lost === '502') throw new HttpProblem(502, 'BadGateway', 'The workflow answer was lost (injected fault).');
+  res.writeHead(202, { 'x-ms-workflow-run-id': email.id, ...(key && dedupe ? { 'repeatability-result': 'accepted' } : {}), 'content-length': '0' }).end();
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function sameSecret(given: string, expected: string): boolean {

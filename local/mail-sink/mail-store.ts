@@ -11,6 +11,8 @@ export interface StoredEmail {
   content: string;
   /** The Idempotency-Key header as received; null when the caller sent none. */
   idempotencyKey: string | null;
+  /** The Repeatability-First-Sent header as received; null when absent. */
+  firstSent?: string | null;
   /** ISO 8601. */
   receivedAt: string;
 }

@@ -8,6 +8,8 @@ import type { Config } from '../config';
 import { loggerFromContext } from '../logging';
 import { corsHeaders } from './cors';
 import { errorResponse, JSON_CONTENT_TYPE, validationError } from './http-errors';
+import { requireAdminKey } from './auth/admin-key';
+import { closedInCloudMode } from './auth/route-gate';
 import { requireCaller, resolveCaller } from './identity';
 import { MULTIPART_OVERHEAD_BYTES, readMultipartForm } from './multipart';
 import { DEFAULT_JSON_BODY_LIMIT, readJsonBody } from './request-body';
@@ -43,7 +45,9 @@ export function toHttpHandler(route: Route, deps: HttpDeps): HttpHandler {
 type PreparedInput = Pick<RouteInput, 'params' | 'query' | 'headers' | 'body' | 'user'>;
 
 async function prepareInput(spec: RouteSpec, request: HttpRequest, config: Config): Promise<PreparedInput> {
-  const user = spec.identity === 'required' ? requireCaller(request, config) : resolveCaller(request, config);
+  closedInCloudMode(spec, config);
+  if (spec.authLevel === 'admin') requireAdminKey(request, config);
+  const user = spec.identity === 'required' ? await requireCaller(request, config) : await resolveCaller(request, config);
 
   let rawBody: unknown;
   if (spec.form) {

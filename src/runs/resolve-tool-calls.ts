@@ -2,6 +2,7 @@
 // (claim before executing; a retry reuses the stored output) and collects the frontend's
 // outputs for the calls it owns. Only when every call has an output can they be submitted.
 import type { RequiredActionFunctionToolCall } from 'openai/resources/beta/threads/runs/runs';
+import { MAX_TOOL_ARGUMENTS_CHARS, truncateText } from '../store/ledger/limits';
 import type { RunDeps, RunRecordView, ToolCallRecordView } from './ports';
 
 export type ToolResolution =
@@ -30,13 +31,14 @@ export async function resolveToolCalls(deps: RunDeps, run: RunRecordView, calls:
       claimedAt: deps.now(),
     });
     if (claim.claimed) {
-      await deps.ledger.appendRunEvent(run.runId, { type: 'run.tool_call', data: { id: call.id, name: call.function.name, arguments: call.function.arguments, owner }, at: deps.now() });
+      // Arguments beyond what the ledger records are cut here too (the registry refuses such calls).
+      await deps.ledger.appendRunEvent(run.runId, { type: 'run.tool_call', data: { id: call.id, name: call.function.name, arguments: truncateText(call.function.arguments, MAX_TOOL_ARGUMENTS_CHARS), owner }, at: deps.now() });
       if (owner === 'client') {
         await deps.ledger.completeToolCall(run.runId, call.id, { status: 'awaiting_client', output: '', completedAt: deps.now() });
         pending.push(call.id);
         continue;
       }
-      outputs.push({ tool_call_id: call.id, output: await execute(deps, run, call, deadlineMs, logger) });
+      outputs.push({ tool_call_id: call.id, output: await execute(deps, run, call, deadlineMs, logger, claim.record.claimedAt) });
       continue;
     }
 
@@ -56,7 +58,7 @@ export async function resolveToolCalls(deps: RunDeps, run: RunRecordView, calls:
     if (!tookOver) return { kind: 'in_progress_elsewhere', toolCallId: call.id };
     if (deps.tools.isIdempotent(call.function.name)) {
       logger.warn('re-executing an idempotent tool whose worker died');
-      outputs.push({ tool_call_id: call.id, output: await execute(deps, run, call, deadlineMs, logger) });
+      outputs.push({ tool_call_id: call.id, output: await execute(deps, run, call, deadlineMs, logger, existing.claimedAt) });
     } else {
       // The effect may already have happened (e.g. the email went out): never risk doing it twice.
       const output = JSON.stringify({
@@ -72,10 +74,11 @@ export async function resolveToolCalls(deps: RunDeps, run: RunRecordView, calls:
   return pending.length ? { kind: 'awaiting_client', pending } : { kind: 'ready', outputs };
 }
 
-async function execute(deps: RunDeps, run: RunRecordView, call: RequiredActionFunctionToolCall, deadlineMs: number, logger: RunDeps['logger']): Promise<string> {
+/** `firstAttemptAt`: the call's first claim time, so repeatable requests carry one first-sent time across workers. */
+async function execute(deps: RunDeps, run: RunRecordView, call: RequiredActionFunctionToolCall, deadlineMs: number, logger: RunDeps['logger'], firstAttemptAt: number): Promise<string> {
   const outcome = await deps.tools.execute(
     { id: call.id, name: call.function.name, arguments: call.function.arguments },
-    { threadId: run.threadId, runId: run.runId, userId: run.ownerId, deadlineMs, logger },
+    { threadId: run.threadId, runId: run.runId, userId: run.ownerId, deadlineMs, logger, firstAttemptAt },
   );
   await deps.ledger.completeToolCall(run.runId, call.id, { status: outcome.status, output: outcome.output, durationMs: outcome.durationMs, completedAt: deps.now() });
   await deps.ledger.appendRunEvent(run.runId, { type: 'run.tool_output', data: { id: call.id, status: outcome.status, output: outcome.output }, at: deps.now() });

@@ -6,7 +6,8 @@ import { redact, redactValue, type Logger } from '../logging';
 import { toFunctionParameters } from './function-parameters';
 import { createSendEmailTool } from './send-email';
 import { createStockPriceTool } from './stock-price';
-import { ToolError } from './tool-error';
+import { ToolError, UnknownOutcomeError } from './tool-error';
+import { MAX_TOOL_ARGUMENTS_CHARS, MAX_TOOL_OUTPUT_CHARS } from '../store/ledger/limits';
 import type { RegisteredTool, ToolCall, ToolDeps, ToolExecutionContext, ToolOutcome, ToolRegistry, ToolStatus } from './types';
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -68,7 +69,12 @@ async function executeCall(
   const logger = ctx.logger.child({ threadId: ctx.threadId, runId: ctx.runId, toolCallId: call.id, tool: call.name });
   const finish = (status: ToolStatus, body: unknown, level: keyof Omit<Logger, 'child'> = 'info'): ToolOutcome => {
     // Throws on values JSON cannot hold (BigInt, cycles): the caller's catch turns that into a failure.
-    const output = JSON.stringify(body) ?? JSON.stringify({ ok: true });
+    let output = JSON.stringify(body) ?? JSON.stringify({ ok: true });
+    // What the ledger and a run event can record (src/store/ledger/limits.ts).
+    if (output.length > MAX_TOOL_OUTPUT_CHARS) {
+      output = JSON.stringify({ error: `${call.name} produced ${output.length} characters of output; at most ${MAX_TOOL_OUTPUT_CHARS} can be returned.` });
+      if (status === 'succeeded') status = 'failed';
+    }
     const durationMs = Math.max(0, now() - started);
     const error = status === 'succeeded' ? undefined : (body as { error?: string }).error;
     logger[level]('tool call finished', { status, durationMs, ...(error ? { error } : {}) });
@@ -78,6 +84,9 @@ async function executeCall(
   // The caller routes only registered names here; answer anyway rather than throw.
   if (!tool) return finish('failed', { error: `Unknown tool ${call.name}: this backend does not run it.` }, 'warn');
 
+  if (call.arguments.length > MAX_TOOL_ARGUMENTS_CHARS) {
+    return finish('invalid_arguments', { error: `Arguments for ${tool.name} are too large: ${call.arguments.length} characters; at most ${MAX_TOOL_ARGUMENTS_CHARS}.` }, 'warn');
+  }
   const args = parseArguments(call.arguments);
   if (!args.ok) return finish('invalid_arguments', { error: `Invalid arguments for ${tool.name}: ${args.message}` }, 'warn');
   const parsed = tool.parameters.safeParse(args.value, { error: requiredMessage });
@@ -107,6 +116,7 @@ async function executeCall(
         signal: controller.signal,
         deadlineMs: started + budgetMs,
         logger,
+        firstAttemptAt: ctx.firstAttemptAt ?? started,
       }),
       controller.signal,
     );
@@ -115,6 +125,9 @@ async function executeCall(
     if (controller.signal.aborted) {
       const reason = controller.signal.reason instanceof ToolTimeout ? `timed out after ${budgetMs} ms` : 'was cancelled';
       return finish('timed_out', { error: `${tool.name} ${reason} and was abandoned; whether it took effect is unknown.`, timedOut: true }, 'warn');
+    }
+    if (error instanceof UnknownOutcomeError) {
+      return finish('unknown_outcome', { error: redact(error.message), outcome: 'unknown_outcome', ...(redactValue(error.details) as Record<string, unknown>) }, 'warn');
     }
     if (error instanceof ToolError) {
       return finish('failed', { error: redact(error.message), ...(redactValue(error.details) as Record<string, unknown>) }, 'warn');

@@ -9,3 +9,11 @@ export class ToolError extends Error {
     this.name = 'ToolError';
   }
 }
+
+/** The effect may or may not have happened (e.g. an email whose acceptance was never confirmed); never retried. */
+export class UnknownOutcomeError extends ToolError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message, details);
+    this.name = 'UnknownOutcomeError';
+  }
+}

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { FunctionTool } from 'openai/resources/beta/assistants';
 import type { Config } from '../config';
 import type { Logger } from '../logging';
+import type { EmailQuota } from './email/send-quota';
 
 /** What a tool receives on each call. */
 export interface ToolContext {
@@ -16,6 +17,11 @@ export interface ToolContext {
   deadlineMs: number;
   /** Already carries threadId, runId, toolCallId and the tool's name. */
   logger: Logger;
+  /**
+   * Epoch ms when this call was first attempted (the ledger's claim time): the same on every attempt and in
+   * every worker, so repeatable requests (send_email's Repeatability-First-Sent) carry one first-sent time.
+   */
+  firstAttemptAt: number;
 }
 
 export interface ToolDefinition<Args = unknown> {
@@ -50,6 +56,8 @@ export interface ToolDeps {
   random?: () => number;
   /** Contents of the stock-price fixture (default: src/tools/stock-prices.fixture.json). */
   readFixture?: () => Promise<unknown>;
+  /** send_email's per-run and per-user caps; default: counted in memory (one process). */
+  emailQuota?: EmailQuota;
   /** Overrides the tool list (tests); default: send_email and get_stock_price. */
   tools?: RegisteredTool[];
 }
@@ -68,11 +76,14 @@ export interface ToolExecutionContext {
   /** Epoch ms after which the output is useless (the run's expires_at, less a margin for submitting). */
   deadlineMs: number;
   logger: Logger;
+  /** When the call was first attempted (its ledger claim time); default: now. */
+  firstAttemptAt?: number;
   /** Optional cancellation from the caller (e.g. worker shutdown); reported as timed_out. */
   signal?: AbortSignal;
 }
 
-export type ToolStatus = 'succeeded' | 'invalid_arguments' | 'failed' | 'timed_out';
+/** `unknown_outcome`: the tool may or may not have taken effect and must not be repeated (see UnknownOutcomeError). */
+export type ToolStatus = 'succeeded' | 'invalid_arguments' | 'failed' | 'timed_out' | 'unknown_outcome';
 
 export interface ToolOutcome {
   status: ToolStatus;

@@ -10,7 +10,13 @@ const DEFINITIONS = ['infra/app/workflows/send-email-acs.json', 'infra/app/workf
 interface Action {
   type: string;
   runAfter?: Record<string, string[]>;
-  inputs?: { statusCode?: unknown; authentication?: { type?: string; audience?: string }; uri?: string };
+  inputs?: {
+    statusCode?: unknown;
+    authentication?: { type?: string; audience?: string };
+    uri?: string;
+    headers?: Record<string, string>;
+    retryPolicy?: { type: string; count?: number; interval?: string };
+  };
 }
 interface WorkflowDefinition {
   triggers: Record<string, { type: string; kind?: string; operationOptions?: string; inputs: { method?: string; schema: { properties: Record<string, { type: string }>; required: string[] } } }>;
@@ -59,6 +65,46 @@ describe('ACS workflow', () => {
     const actions = [...(propertyPath(role, 'properties', 'permissions') ?? '').matchAll(/'(Microsoft\.Communication\/[^']+)'/g)].map((m) => m[1]);
     // What ACS documents for a custom role that sends email with Entra ID.
     expect(actions.sort()).toEqual(['Microsoft.Communication/CommunicationServices/Read', 'Microsoft.Communication/CommunicationServices/Write', 'Microsoft.Communication/EmailServices/write']);
+  });
+});
+
+describe('exactly-once email (repeatable requests)', () => {
+  const acs = definition(DEFINITIONS[0] as string).actions.Send_with_ACS;
+  const office365 = definition(DEFINITIONS[1] as string).actions.Send_with_Office_365;
+
+  it("passes the app's Idempotency-Key and first-sent time to ACS Email as Repeatability-Request-Id and Repeatability-First-Sent", () => {
+    const headers = acs?.inputs?.headers ?? {};
+    expect(headers['Repeatability-Request-Id']).toContain("triggerOutputs()?['headers']?['Idempotency-Key']");
+    expect(headers['Repeatability-First-Sent']).toContain("triggerOutputs()?['headers']?['Repeatability-First-Sent']");
+    // A caller without the headers still gets valid ones: a GUID, and now as an IMF-fixdate ('R' = RFC 1123).
+    expect(headers['Repeatability-Request-Id']).toContain('guid()');
+    expect(headers['Repeatability-First-Sent']).toContain("utcNow('R')");
+  });
+
+  it("retries within ACS's 5-minute window only, reusing the action's (fixed) inputs", () => {
+    const policy = acs?.inputs?.retryPolicy;
+    expect(policy?.type).toBe('fixed');
+    const seconds = Number(/^PT(\d+)S$/.exec(policy?.interval ?? '')?.[1]);
+    expect((policy?.count ?? 0) * seconds).toBeLessThan(60);
+  });
+
+  it('passes 412 (outside the window) and 409 (original in progress) through, so the app can tell them apart', () => {
+    const notAccepted = definition(DEFINITIONS[0] as string).actions.Not_accepted;
+    const expression = String(notAccepted?.inputs?.statusCode);
+    for (const code of ['400', '409', '412']) expect(expression).toContain(code);
+    expect(expression).toContain('502');
+  });
+
+  it('never lets the Office 365 connector retry on its own: that workflow cannot recognise a repeat', () => {
+    expect(office365?.inputs?.retryPolicy).toEqual({ type: 'none' });
+  });
+
+  it('tells the app which workflow can recognise repeats (EMAIL_REPEATABILITY)', () => {
+    const api = declarations(sources.text('infra/app/api.bicep'));
+    expect(find(api, 'param', 'emailRepeatability')?.value).toBe("'none'");
+    expect(sources.text('infra/app/api.bicep')).toContain('EMAIL_REPEATABILITY: emailRepeatability');
+    const main = declarations(sources.text('infra/main.bicep'));
+    expect(propertyPath(find(main, 'module', 'api')?.value ?? '{}', 'params', 'emailRepeatability')).toBe("emailProvider == 'acs' ? 'acs' : 'none'");
   });
 });
 

@@ -33,8 +33,8 @@ describe('the function app', () => {
     expect(propertyPath(find(api, 'var', 'appSettings')?.value ?? '{}', 'CORS_ALLOWED_ORIGINS')).toBe('corsAllowedOrigins');
   });
 
-  it('turns on App Service Authentication only with a client id, letting anonymous requests reach the app', () => {
-    expect(siteParam('authSettingV2Configuration')).toBe('!empty(authClientId) ? authSettings : null');
+  it('always turns on App Service Authentication, letting anonymous requests reach the app (which answers 401)', () => {
+    expect(siteParam('authSettingV2Configuration')).toBe('authSettings');
     const auth = find(api, 'var', 'authSettings')?.value ?? '{}';
     expect(propertyPath(auth, 'globalValidation', 'requireAuthentication')).toBe('false');
     expect(propertyPath(auth, 'globalValidation', 'unauthenticatedClientAction')).toBe("'AllowAnonymous'");

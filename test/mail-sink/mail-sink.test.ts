@@ -12,6 +12,8 @@ const email = { to: 'a@example.com', subject: 'Hello', content: '<p>Hi</p>' };
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
+const KEY = '6f9619ff-8b86-4d01-b42d-00c04fc964ff';
+
 async function listMail(sink: RunningMailSink) {
   const res = await fetch(`${sink.url}/_admin/mail`);
   return ((await res.json()) as { items: Array<Record<string, unknown>> }).items;
@@ -30,6 +32,7 @@ describe('mail sink', () => {
     await fetch(`${sink.url}/_admin/mail`, { method: 'DELETE' });
     await post(`${sink.url}/_admin/faults`, {});
   });
+  const stats = async () => ((await (await fetch(`${sink.url}/_admin/faults`)).json()) as { stats: Record<string, number> }).stats;
 
   it('has the Logic App trigger URL shape on loopback', () => {
     expect(sink.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -38,20 +41,66 @@ describe('mail sink', () => {
     );
   });
 
-  it('answers 202 and stores each email with its Idempotency-Key, keeping duplicates', async () => {
+  it('answers 202 and stores each email with its Idempotency-Key; requests without a key are never collapsed', async () => {
     const first = await post(sink.logicAppUrl, email, { 'idempotency-key': 'call_1' });
     expect(first.status).toBe(202);
     expect(first.headers.get('x-ms-workflow-run-id')).toBeTruthy();
-    expect((await post(sink.logicAppUrl, email, { 'idempotency-key': 'call_1' })).status).toBe(202);
+    expect((await post(sink.logicAppUrl, email)).status).toBe(202);
     expect((await post(sink.logicAppUrl, { ...email, extra: 'ignored' })).status).toBe(202);
     const items = await listMail(sink);
     expect(items).toHaveLength(3);
     expect(items[0]).toMatchObject({ ...email, idempotencyKey: 'call_1' });
-    expect(items[1]).toMatchObject({ ...email, idempotencyKey: 'call_1' });
+    expect(items[1]).toMatchObject({ ...email, idempotencyKey: null });
     expect(items[2]).toMatchObject({ idempotencyKey: null });
     expect(items[2]).not.toHaveProperty('extra');
     expect(new Set(items.map((i) => i.id)).size).toBe(3);
     expect(Date.parse(String(items[0]?.receivedAt))).not.toBeNaN();
+  });
+
+  it('answers a repeat of one Idempotency-Key with the first outcome and sends nothing more (ACS repeatable requests)', async () => {
+    const headers = { 'idempotency-key': KEY, 'repeatability-first-sent': new Date().toUTCString() };
+    const first = await post(sink.logicAppUrl, email, headers);
+    const again = await post(sink.logicAppUrl, email, headers);
+    expect([first.status, again.status]).toEqual([202, 202]);
+    expect(again.headers.get('x-ms-workflow-run-id')).toBe(first.headers.get('x-ms-workflow-run-id'));
+    expect(again.headers.get('repeatability-result')).toBe('accepted');
+    expect(await listMail(sink)).toHaveLength(1);
+    expect((await stats()).repeats).toBe(1);
+    // The same key with another body is refused rather than silently treated as the first.
+    const mismatch = await post(sink.logicAppUrl, { ...email, subject: 'Other' }, headers);
+    expect(mismatch.status).toBe(400);
+    expect(await mismatch.json()).toMatchObject({ error: { code: 'RepeatabilityRequestMismatch' } });
+    expect(await listMail(sink)).toHaveLength(1);
+  });
+
+  it('answers 412 for a first-sent time outside the 5-minute window and 400 for one that is not an IMF-fixdate', async () => {
+    const old = await post(sink.logicAppUrl, email, { 'idempotency-key': KEY, 'repeatability-first-sent': new Date(Date.now() - 5 * 60_000 - 5_000).toUTCString() });
+    expect(old.status).toBe(412);
+    expect(await old.json()).toMatchObject({ error: { code: 'RepeatabilityPreconditionFailed' } });
+    const bad = await post(sink.logicAppUrl, email, { 'idempotency-key': KEY, 'repeatability-first-sent': new Date().toISOString() });
+    expect(bad.status).toBe(400);
+    expect(await listMail(sink)).toHaveLength(0);
+  });
+
+  it('can ignore the key, like a workflow without repeatability (office365)', async () => {
+    await post(`${sink.url}/_admin/faults`, { ignore_idempotency_key: true });
+    const headers = { 'idempotency-key': KEY, 'repeatability-first-sent': new Date().toUTCString() };
+    expect((await post(sink.logicAppUrl, email, headers)).status).toBe(202);
+    expect((await post(sink.logicAppUrl, email, headers)).status).toBe(202);
+    expect(await listMail(sink)).toHaveLength(2);
+  });
+
+  it('loses the answer after storing the email: the connection drops, or 502 comes back', async () => {
+    await post(`${sink.url}/_admin/faults`, { lose_answer_next: ['drop', '502'] });
+    await expect(post(sink.logicAppUrl, email, { 'idempotency-key': 'k-drop' })).rejects.toThrow();
+    const failed = await post(sink.logicAppUrl, email, { 'idempotency-key': 'k-502' });
+    expect(failed.status).toBe(502);
+    expect(await listMail(sink)).toHaveLength(2);
+    expect(await stats()).toMatchObject({ requests: 2, accepted: 2, answers_lost: 2 });
+    // The repeat of a lost answer gets the first outcome: the email is not sent again.
+    const repeat = await post(sink.logicAppUrl, email, { 'idempotency-key': 'k-drop' });
+    expect(repeat.status).toBe(202);
+    expect(await listMail(sink)).toHaveLength(2);
   });
 
   it('answers 401 like Logic Apps for a missing or wrong signature, storing nothing', async () => {
@@ -86,7 +135,7 @@ describe('mail sink', () => {
     expect((await post(sink.logicAppUrl, email)).status).toBe(500);
     expect(await listMail(sink)).toHaveLength(0);
     const faults = (await (await fetch(`${sink.url}/_admin/faults`)).json()) as { stats: Record<string, number> };
-    expect(faults.stats).toEqual({ requests: 1, accepted: 0, injected_429: 0, injected_500: 1 });
+    expect(faults.stats).toEqual({ requests: 1, accepted: 0, injected_429: 0, injected_500: 1, repeats: 0, answers_lost: 0 });
   });
 
   it('plays a scripted sequence of failures, then accepts', async () => {

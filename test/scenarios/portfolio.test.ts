@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { emailIdempotencyKey } from '../../src/tools/email/idempotency';
 import { useStack } from '../support/stack';
 import { CHART_PNG_BASE64, expectPng, imagesOf, scenario, textOf } from './support';
 
@@ -84,7 +85,7 @@ describe('scenario: Portfolio Management (portfolio)', () => {
     expect(emailCall).toMatchObject({ status: 'completed' });
     const mails = await s.mail();
     expect(mails).toHaveLength(1);
-    expect(mails[0]).toMatchObject({ to: 'investor@example.com', subject: 'Your portfolio report', content: report, idempotencyKey: emailCall.id });
+    expect(mails[0]).toMatchObject({ to: 'investor@example.com', subject: 'Your portfolio report', content: report, idempotencyKey: emailIdempotencyKey(emailCall.id) });
     expect(mails[0]!.content).toMatch(/^<html>[\s\S]*<table>[\s\S]*<\/table>[\s\S]*<\/html>$/);
     for (const h of holdings) expect(mails[0]!.content).toContain(`<td>${h.symbol}</td>`);
 

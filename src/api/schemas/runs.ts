@@ -4,7 +4,9 @@ import { MessageId, RunId, StepId, ThreadId, ToolCallId } from './ids';
 import { OrderedPageQuery, PageQuery, UnixSeconds, listOf } from './common';
 import { Message } from './messages';
 
-export const MAX_TOOL_OUTPUT_CHARS = 512 * 1024;
+import { MAX_TOOL_OUTPUT_CHARS } from '../../store/ledger/limits';
+
+export { MAX_TOOL_OUTPUT_CHARS };
 export const MAX_TOOL_OUTPUTS = 128;
 
 export const RUN_STATUSES = ['queued', 'in_progress', 'requires_action', 'cancelling', 'cancelled', 'failed', 'completed', 'incomplete', 'expired'] as const;

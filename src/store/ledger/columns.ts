@@ -1,11 +1,7 @@
 // Column helpers: structured values are stored as JSON strings, and long text (tool arguments/outputs,
 // event payloads) is split across several properties because one string property holds at most 64 KiB.
 import { AppError } from '../../errors';
-
-/** 32,000 UTF-16 units stay below the 64 KiB per-property limit. */
-const PART_LENGTH = 32_000;
-/** Keeps an entity below the 1 MiB entity limit with room for its other columns. */
-const MAX_PARTS = 14;
+import { MAX_TEXT_PARTS as MAX_PARTS, TEXT_PART_CHARS as PART_LENGTH } from './limits';
 
 export type Row = Record<string, unknown>;
 

@@ -5,6 +5,7 @@ import { odata } from '@azure/data-tables';
 import { notFound } from '../../errors';
 import { readNumber, readString, readText, readTime, toDate, writeText, type Row } from './columns';
 import { tableKey } from './keys';
+import { MAX_TOOL_ARGUMENTS_CHARS, MAX_TOOL_OUTPUT_CHARS, truncateText } from './limits';
 import { deletePartition, insertIfAbsent, mutateEntity, NO_CHANGE, queryEntities, readEntity, type LazyTable } from './table-ops';
 
 export type ToolCallStatus =
@@ -143,8 +144,10 @@ function toolCallToRow(call: ToolCallRecord): Row {
     durationMs: call.durationMs === undefined ? undefined : Math.round(call.durationMs),
     completedAt: toDate(call.completedAt),
   };
-  writeText(row, 'arguments', call.arguments);
-  writeText(row, 'output', call.output);
+  // Oversized model arguments are refused by the registry; the row keeps what fits (see ./limits.ts).
+  writeText(row, 'arguments', truncateText(call.arguments, MAX_TOOL_ARGUMENTS_CHARS));
+  if (call.arguments.length > MAX_TOOL_ARGUMENTS_CHARS) row.argumentsChars = call.arguments.length;
+  writeText(row, 'output', call.output === undefined ? undefined : truncateText(call.output, MAX_TOOL_OUTPUT_CHARS));
   return row;
 }
 

@@ -32,6 +32,9 @@ const UNTAGGED_TYPES = new Set([
   'Microsoft.Authorization/roleAssignments',
   'Microsoft.Authorization/roleDefinitions',
   'Microsoft.CognitiveServices/accounts/deployments',
+  // Entra ID objects (Microsoft Graph extension) are not ARM resources and take no ARM tags.
+  'Microsoft.Graph/applications',
+  'Microsoft.Graph/servicePrincipals',
 ]);
 
 /** A `tags:` value that carries the environment tags: `tags` or union(tags, {...}). */

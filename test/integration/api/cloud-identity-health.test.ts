@@ -1,16 +1,36 @@
-// A second, small stack with AUTH_MODE=cloud (allowed with the local provider, see src/config.ts): callers
-// are identified by the App Service Authentication principal (x-ms-client-principal) only, never by
-// x-user-id. The same stack checks that health reports a stopped mail sink (the send_email Logic App).
+// A second, small stack with AUTH_MODE=cloud (allowed with the local provider, see src/config.ts), run three
+// ways on the local host by restarting it with other settings:
+// 1. App Service Authentication on (WEBSITE_AUTH_ENABLED=True, as the platform sets it) and Entra ID bearer
+//    validation configured (a local OpenID issuer with a test key): principals and bearer tokens identify callers.
+// 2. Platform authentication off: the same principals are forgeries and are refused; bearer tokens still work.
+// 3. Neither: every route but health answers 401, and the app said why at startup.
+// x-user-id never identifies anyone. The same stack checks that health reports a stopped mail sink.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../support/stack';
+import { startTestIssuer, unsignedToken, type TestIssuer } from '../../support/openid-issuer';
+import { eventually, startStack, type Stack } from '../../support/stack';
 import { request } from './support';
 
 let stack: Stack;
+let issuer: TestIssuer;
 let mailClosed = false;
+const API_APP_ID = '9a8b7c6d-0000-4000-8000-00000000a11e';
 
 beforeAll(async () => {
-  stack = await startStack({ env: { AUTH_MODE: 'cloud' } });
+  issuer = await startTestIssuer();
+  stack = await startStack({
+    env: { AUTH_MODE: 'cloud', WEBSITE_AUTH_ENABLED: 'True', AUTH_ENTRA_TENANT_ID: issuer.tenant, AUTH_ENTRA_AUDIENCE: API_APP_ID, AUTH_ENTRA_METADATA_URL: issuer.metadataUrl },
+  });
 }, 180_000);
+
+/** Restarts the app with changed settings (undefined removes one). */
+async function restartWith(changes: Record<string, string | undefined>) {
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === undefined) delete stack.env[name];
+    else stack.env[name] = value;
+  }
+  await stack.host.close();
+  await stack.restartHost();
+}
 
 afterAll(async () => {
   if (!stack) return;
@@ -19,6 +39,7 @@ afterAll(async () => {
   await stack.assistants.close().catch(() => undefined);
   if (!mailClosed) await stack.mail.close().catch(() => undefined);
   await stack.azurite.close();
+  await issuer?.close();
 });
 
 const OID = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
@@ -30,7 +51,9 @@ const BOB = principal([{ typ: OID, val: '0b5d7c1e-0000-4000-8000-000000000b0b' }
 const call = (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
   request(`${stack.api}${path}`, { method, headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
 
-describe('cloud identity (AUTH_MODE=cloud)', () => {
+const bearer = (oid: string, claims: Record<string, unknown> = {}) => issuer.sign({ aud: API_APP_ID, oid, ...claims }).then((token) => ({ authorization: `Bearer ${token}` }));
+
+describe('cloud identity, App Service Authentication on', () => {
   it('answers 401 without a usable client principal, and ignores x-user-id', async () => {
     const attempts: [string, Record<string, string>][] = [
       ['no identity', {}],
@@ -73,6 +96,57 @@ describe('cloud identity (AUTH_MODE=cloud)', () => {
     expect(answered.json.reply[0].content[0].text.value).toBe('Echo: hello from the cloud');
     expect((await call('GET', `/threads/${threadId}/runs/${answered.json.run.id}`, { 'x-ms-client-principal': BOB })).status).toBe(404);
   }, 60_000);
+});
+
+describe('cloud identity with Entra ID bearer tokens', () => {
+  it('identifies callers by the token oid, and refuses expired, foreign, forged and unsigned tokens', async () => {
+    const carol = await bearer('0b5d7c1e-0000-4000-8000-0000000ca201');
+    const created = await call('POST', '/threads', carol, {});
+    expect(created.status).toBe(201);
+    expect((await call('GET', `/threads/${created.json.id}`, carol)).status).toBe(200);
+    expect((await call('GET', `/threads/${created.json.id}`, { 'x-ms-client-principal': ALICE })).status).toBe(404);
+
+    const now = Math.floor(Date.now() / 1000);
+    const refused = [
+      await bearer('0b5d7c1e-0000-4000-8000-0000000ca201', { exp: now - 600 }),
+      await bearer('0b5d7c1e-0000-4000-8000-0000000ca201', { aud: 'another-api' }),
+      await bearer('0b5d7c1e-0000-4000-8000-0000000ca201', { iss: 'https://login.microsoftonline.com/other/v2.0' }),
+      { authorization: `Bearer ${await issuer.sign({ aud: API_APP_ID, oid: 'x' }, { key: await issuer.foreignKey() })}` },
+      { authorization: `Bearer ${unsignedToken({ iss: issuer.issuer, aud: API_APP_ID, oid: 'x', exp: now + 600 })}` },
+    ];
+    for (const headers of refused) {
+      const response = await call('GET', '/threads', headers);
+      expect(response.status).toBe(401);
+      expect(response.json).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+    }
+  }, 60_000);
+});
+
+describe('cloud identity, App Service Authentication off', () => {
+  beforeAll(async () => {
+    await restartWith({ WEBSITE_AUTH_ENABLED: 'False' });
+  }, 120_000);
+
+  it('refuses forged principals, keeps accepting bearer tokens', async () => {
+    for (const [method, path] of [['GET', '/threads'], ['POST', '/threads'], ['GET', '/assistants']] as const) {
+      const forged = await call(method, path, { 'x-ms-client-principal': ALICE }, method === 'POST' ? {} : undefined);
+      expect(forged.status, `${method} ${path}`).toBe(401);
+      expect(forged.json.error.message).toContain('Bearer');
+    }
+    const dave = await bearer('0b5d7c1e-0000-4000-8000-00000000da4e');
+    expect((await call('GET', '/threads', dave)).status).toBe(200);
+  }, 60_000);
+
+  it('with no bearer validation either, answers 401 on every route but health, and said why at startup', async () => {
+    await restartWith({ AUTH_ENTRA_TENANT_ID: undefined, AUTH_ENTRA_AUDIENCE: undefined, AUTH_ENTRA_METADATA_URL: undefined });
+    await eventually(async () => (/every route but health answers 401/.test(stack.host.logs()) ? true : undefined), { timeoutMs: 20_000 });
+    for (const [method, path] of [['GET', '/threads'], ['GET', '/openapi.json'], ['GET', '/assistants'], ['POST', '/maintenance/sweep']] as const) {
+      const response = await call(method, path, { 'x-ms-client-principal': ALICE, 'x-user-id': 'alice' });
+      expect(response.status, `${method} ${path}`).toBe(401);
+      expect(response.json).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+    }
+    expect((await call('GET', '/health', {})).status).toBe(200);
+  }, 120_000);
 });
 
 describe('health', () => {

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunQueue } from '../../../src/store/run-queue';
+import { emailIdempotencyKey } from '../../../src/tools/email/idempotency';
 import { createStorageClients } from '../../../src/store/storage-clients';
 import { apiClient, eventually, startStack, type Stack } from '../../support/stack';
 
@@ -80,7 +81,7 @@ describe('run worker', () => {
     expect(JSON.parse(run.tool_calls[0].output)).toMatchObject({ ok: true, status: 202 });
     const sent = await mail();
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ to: 'bob@example.com', subject: 'Q3', content: '<p>Report</p>', idempotencyKey: run.tool_calls[0].id });
+    expect(sent[0]).toMatchObject({ to: 'bob@example.com', subject: 'Q3', content: '<p>Report</p>', idempotencyKey: emailIdempotencyKey(run.tool_calls[0].id) });
     expect(await replyOf(threadId, runId)).toContain('send_email returned');
   });
 

@@ -9,8 +9,10 @@ import { json, type ApiResult } from '../../../src/api/results';
 
 export const devConfig = (env: Record<string, string> = {}): Config => loadConfig({ LOG_LEVEL: 'debug', ...env });
 
+/** Cloud mode behind App Service Authentication (the platform says it is on); override WEBSITE_AUTH_ENABLED to test it off. */
 export const cloudConfig = (env: Record<string, string> = {}): Config =>
   loadConfig({
+    WEBSITE_AUTH_ENABLED: 'True',
     ASSISTANTS_PROVIDER: 'azure-openai',
     ASSISTANTS_ENDPOINT: 'https://example-aoai.openai.azure.com/',
     AzureWebJobsStorage: 'UseDevelopmentStorage=true',

@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { routeSpecs } from '../../../src/api/routes';
 import { bindRoute, type RouteSpec } from '../../../src/api/route';
 import { json } from '../../../src/api/results';
+import { MAX_TOOL_OUTPUT_CHARS } from '../../../src/store/ledger/limits';
 import { devConfig, errorOf, invoke, spyRoute, type Call } from './support';
 
-const config = devConfig();
-const user = { 'x-user-id': 'alice@example.com' };
+// The maintenance route needs the admin key, in dev mode too.
+const ADMIN_KEY = 'validation-admin-key';
+const config = devConfig({ ADMIN_KEY });
+const user = { 'x-user-id': 'alice@example.com', 'x-functions-key': ADMIN_KEY };
 const long = (n: number, ch = 'a') => ch.repeat(n);
 const metadataPairs = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
 const attachment = { file_id: 'file-abc123', tools: [{ type: 'file_search' }] };
@@ -138,7 +141,7 @@ const tables: RouteTable[] = [
     cases: [
       { name: 'no outputs', call: { json: { tool_outputs: [] } }, status: 400, code: 'validation_failed', mentions: ['body.tool_outputs', '>=1'] },
       { name: '129 outputs', call: { json: { tool_outputs: Array.from({ length: 129 }, (_, i) => toolOutput(i)) } }, status: 400, code: 'validation_failed', mentions: ['body.tool_outputs', '<=128'] },
-      { name: 'output over 512 KiB', call: { json: { tool_outputs: [{ tool_call_id: 'call_1', output: long(512 * 1024 + 1) }] } }, status: 400, code: 'validation_failed', mentions: ['body.tool_outputs[0].output', '<=524288'] },
+      { name: 'output over the ledger limit', call: { json: { tool_outputs: [{ tool_call_id: 'call_1', output: long(MAX_TOOL_OUTPUT_CHARS + 1) }] } }, status: 400, code: 'validation_failed', mentions: ['body.tool_outputs[0].output', `<=${MAX_TOOL_OUTPUT_CHARS}`] },
       { name: 'bad tool call id', call: { json: { tool_outputs: [{ tool_call_id: 'call-1', output: 'x' }] } }, status: 400, code: 'validation_failed', mentions: ['body.tool_outputs[0].tool_call_id'] },
       { name: 'duplicate tool call ids', call: { json: { tool_outputs: [toolOutput(1), toolOutput(1)] } }, status: 400, code: 'validation_failed', mentions: ['body.tool_outputs', 'once'] },
       { name: 'output not a string', call: { json: { tool_outputs: [{ tool_call_id: 'call_1', output: { price: 1 } }] } }, status: 400, code: 'validation_failed', mentions: ['body.tool_outputs[0].output'] },
@@ -218,7 +221,7 @@ describe('validated input reaches the handler typed', () => {
     await invoke(threads.route, { path: '/threads', headers: user }, config);
     expect(threads.handler.mock.calls[0]![0]).toMatchObject({ query: { limit: 20 } });
     const sweep = spyRoute(routeSpecs.runSweep);
-    await invoke(sweep.route, { path: '/maintenance/sweep?dry_run=false' }, config);
+    await invoke(sweep.route, { path: '/maintenance/sweep?dry_run=false', headers: user }, config);
     expect(sweep.handler.mock.calls[0]![0]).toMatchObject({ query: { dry_run: false } });
   });
 

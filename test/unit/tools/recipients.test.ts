@@ -10,23 +10,60 @@ describe('parseRecipients', () => {
 });
 
 describe('isAllowedDomain', () => {
-  it('accepts the exact domain and its subdomains, case-insensitively', () => {
+  it('accepts the exact domain, case-insensitively, and subdomains only when listed', () => {
     expect(isAllowedDomain('example.com', ['example.com'])).toBe(true);
-    expect(isAllowedDomain('Mail.Example.COM', ['example.com'])).toBe(true);
-    expect(isAllowedDomain('a.b.example.com', ['@example.com'])).toBe(true);
+    expect(isAllowedDomain('Example.COM', ['@example.com'])).toBe(true);
     expect(isAllowedDomain('x.contoso.com', ['*.contoso.com'])).toBe(true);
+    expect(isAllowedDomain('a.b.contoso.com', ['*.contoso.com'])).toBe(true);
+    expect(isAllowedDomain('sales.example.com', ['example.com', 'sales.example.com'])).toBe(true);
   });
 
-  it('refuses look-alikes and parents', () => {
+  it('refuses unlisted subdomains, look-alikes and parents', () => {
+    expect(isAllowedDomain('mail.example.com', ['example.com'])).toBe(false);
+    expect(isAllowedDomain('contoso.com', ['*.contoso.com'])).toBe(false);
     expect(isAllowedDomain('badexample.com', ['example.com'])).toBe(false);
+    expect(isAllowedDomain('badcontoso.com', ['*.contoso.com'])).toBe(false);
     expect(isAllowedDomain('example.com.evil.io', ['example.com'])).toBe(false);
     expect(isAllowedDomain('com', ['example.com'])).toBe(false);
     expect(isAllowedDomain('example.com', [])).toBe(false);
+    expect(isAllowedDomain('anything.io', ['*.'])).toBe(false);
+  });
+});
+
+describe('local parts (RFC 5321 dot-atom, narrowed)', () => {
+  const allowed = ['example.com'];
+  it.each([
+    ['percent routing', 'a%evil.com@example.com'],
+    ['bang routing', 'evil.io!a@example.com'],
+    ['a quoted string', '"a b"@example.com'],
+    ['a quoted @', '"a@evil.io"@example.com'],
+    ['NUL', 'a\u0000b@example.com'],
+    ['a control character', 'a\u0007@example.com'],
+    ['a bidi override', 'a\u202egro@example.com'],
+    ['a bidi isolate', 'a\u2066b@example.com'],
+    ['non-ASCII', 'jos\u00e9@example.com'],
+    ['a leading dot', '.a@example.com'],
+    ['a trailing dot', 'a.@example.com'],
+    ['two dots', 'a..b@example.com'],
+    ['a comment', 'a(comment)@example.com'],
+    ['a backslash', 'a\\b@example.com'],
+    ['65 characters', `${'a'.repeat(65)}@example.com`],
+    ['an IP literal domain', 'a@[127.0.0.1]'],
+  ])('refuses %s', (_, raw) => {
+    const address = raw;
+    const result = checkRecipients(address, allowed, 5);
+    expect(result.ok).toBe(false);
+    // Whatever was refused is shown without raw control or bidi characters.
+    if (!result.ok) expect(result.message).toMatch(/^[\x20-\x7e]*$/);
+  });
+
+  it.each(['a@example.com', 'first.last@example.com', "o'brien+news@example.com", 'x_y-z=1@example.com', `${'a'.repeat(64)}@example.com`])('accepts %s', (address) => {
+    expect(checkRecipients(address, allowed, 5).ok).toBe(true);
   });
 });
 
 describe('checkRecipients', () => {
-  const allowed = ['example.com', 'contoso.com'];
+  const allowed = ['example.com', 'contoso.com', '*.contoso.com'];
 
   it('accepts a list within the allowlist and the limit', () => {
     expect(checkRecipients('a@example.com;b@sales.contoso.com', allowed, 5)).toEqual({ ok: true, recipients: ['a@example.com', 'b@sales.contoso.com'] });
@@ -39,7 +76,7 @@ describe('checkRecipients', () => {
       expect(result.message).toContain('eve@evil.io');
       expect(result.message).toContain('mallory@badexample.com');
       expect(result.message).not.toContain('a@example.com,');
-      expect(result.message).toContain('example.com, contoso.com');
+      expect(result.message).toContain('example.com, contoso.com, *.contoso.com');
     }
   });
 

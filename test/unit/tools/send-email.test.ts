@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSendEmailTool, createToolRegistry, type ToolDeps } from '../../../src/tools';
+import { emailIdempotencyKey, formatFirstSent } from '../../../src/tools/email/idempotency';
+import { createEmailQuota, memoryCounters } from '../../../src/tools/email/send-quota';
 import { callContext, capturingLogger, reply, testConfig } from './helpers';
 
 const LOGIC_APP_URL = 'https://prod-1.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=SuperSecretSig123';
@@ -28,7 +30,7 @@ function setup(script: Array<Response | Error>, env: Record<string, string> = { 
   const { fetchImpl, requests } = scriptedFetch(script);
   const sleeps: number[] = [];
   const deps: ToolDeps = {
-    config: testConfig({ EMAIL_ALLOWED_DOMAINS: 'example.com,contoso.com', EMAIL_MAX_RECIPIENTS: '3', ...env }),
+    config: testConfig({ EMAIL_ALLOWED_DOMAINS: 'example.com,contoso.com,*.contoso.com', EMAIL_MAX_RECIPIENTS: '3', ...env }),
     fetch: fetchImpl,
     random: () => 0,
     sleep: async (ms) => {
@@ -43,17 +45,23 @@ function setup(script: Array<Response | Error>, env: Record<string, string> = { 
   return { send, requests, sleeps, lines };
 }
 
+const KEY = emailIdempotencyKey('call_abc');
+const econnreset = () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
+const enotfound = () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } });
+const ACS = { EMAIL_LOGIC_APP_URL: LOGIC_APP_URL, EMAIL_REPEATABILITY: 'acs' };
 const econnrefused = () => Object.assign(new TypeError(`fetch failed for ${LOGIC_APP_URL}`), { cause: { code: 'ECONNREFUSED' } });
 
 describe('send_email', () => {
-  it('posts {to, subject, content} with the Idempotency-Key and reports success', async () => {
+  it('posts {to, subject, content} with the Idempotency-Key and first-sent time and reports success', async () => {
     const { send, requests, lines } = setup([reply(202)]);
-    const outcome = await send({ to: 'a@example.com; b@sales.contoso.com', content: '<p>Hello</p>' });
+    const firstAttemptAt = Date.parse('2026-12-01T09:30:15.750Z');
+    const outcome = await send({ to: 'a@example.com; b@sales.contoso.com', content: '<p>Hello</p>' }, { firstAttemptAt });
     expect(outcome.status).toBe('succeeded');
     expect(JSON.parse(outcome.output)).toEqual({ ok: true, status: 202, to: ['a@example.com', 'b@sales.contoso.com'], subject: 'Message from your assistant' });
     expect(requests).toHaveLength(1);
     expect(requests[0]?.url).toBe(LOGIC_APP_URL);
-    expect(requests[0]?.headers.get('idempotency-key')).toBe('call_abc');
+    expect(requests[0]?.headers.get('idempotency-key')).toBe(KEY);
+    expect(requests[0]?.headers.get('repeatability-first-sent')).toBe('Tue, 01 Dec 2026 09:30:15 GMT');
     expect(requests[0]?.headers.get('content-type')).toBe('application/json');
     expect(requests[0]?.body).toEqual({ to: 'a@example.com;b@sales.contoso.com', subject: 'Message from your assistant', content: '<p>Hello</p>' });
     expect(lines.join('\n')).not.toContain(SECRET);
@@ -92,16 +100,31 @@ describe('send_email', () => {
     expect(requests).toHaveLength(0);
   });
 
-  it('retries 429 after the Retry-After interval, with the same Idempotency-Key', async () => {
-    const { send, requests, sleeps } = setup([reply(429, '', { 'retry-after': '3' }), reply(202)]);
-    const outcome = await send({ to: 'a@example.com', content: 'x' });
-    expect(outcome.status).toBe('succeeded');
-    expect(sleeps).toEqual([3_000]);
-    expect(requests.map((r) => r.headers.get('idempotency-key'))).toEqual(['call_abc', 'call_abc']);
+  it('derives a stable UUID key from the tool call id', () => {
+    expect(KEY).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(emailIdempotencyKey('call_abc')).toBe(KEY);
+    expect(emailIdempotencyKey('call_abd')).not.toBe(KEY);
   });
 
-  it('retries 5xx and network errors with growing delays', async () => {
-    const { send, requests, sleeps } = setup([reply(500), econnrefused(), reply(202)]);
+  it('retries 429 after the Retry-After interval, with the same key and first-sent time', async () => {
+    const { send, requests, sleeps } = setup([reply(429, '', { 'retry-after': '3' }), reply(202)]);
+    const outcome = await send({ to: 'a@example.com', content: 'x' }, { firstAttemptAt: 1_000_000 });
+    expect(outcome.status).toBe('succeeded');
+    expect(sleeps).toEqual([3_000]);
+    expect(requests.map((r) => r.headers.get('idempotency-key'))).toEqual([KEY, KEY]);
+    expect(requests.map((r) => r.headers.get('repeatability-first-sent'))).toEqual([formatFirstSent(1_000_000), formatFirstSent(1_000_000)]);
+  });
+
+  it('does not retry a 429 without Retry-After: nothing was sent', async () => {
+    const { send, requests } = setup([reply(429), reply(202)]);
+    const outcome = await send({ to: 'a@example.com', content: 'x' });
+    expect(outcome.status).toBe('failed');
+    expect(JSON.parse(outcome.output).error).toContain('No email was sent');
+    expect(requests).toHaveLength(1);
+  });
+
+  it('retries what never reached the Logic App (refused connection, DNS failure) with growing delays', async () => {
+    const { send, requests, sleeps } = setup([econnrefused(), enotfound(), reply(202)]);
     const outcome = await send({ to: 'a@example.com', content: 'x' });
     expect(outcome.status).toBe('succeeded');
     expect(requests).toHaveLength(3);
@@ -109,11 +132,66 @@ describe('send_email', () => {
     expect(sleeps).toEqual([200, 400]);
   });
 
+  it.each([
+    ['a connection reset after sending', econnreset],
+    ['a 5xx answer', () => reply(502, JSON.stringify({ error: { code: 'email_not_accepted', message: 'not accepted' } }))],
+    ['a 412 (first-sent time outside the window)', () => reply(412)],
+  ])('reports %s without repeatability as unknown_outcome and never resends', async (_, failure) => {
+    const { send, requests, lines } = setup([failure(), reply(202)]);
+    const outcome = await send({ to: 'a@example.com', content: 'x' });
+    expect(outcome.status).toBe('unknown_outcome');
+    expect(JSON.parse(outcome.output)).toMatchObject({ outcome: 'unknown_outcome', attempts: 1, error: expect.stringContaining('may or may not have been sent') });
+    expect(requests).toHaveLength(1);
+    expect(lines.join('\n')).not.toContain(SECRET);
+  });
+
+  it('with ACS repeatability, repeats an ambiguous failure with the same key and first-sent time', async () => {
+    const { send, requests } = setup([econnreset(), reply(409), reply(202)], ACS);
+    const outcome = await send({ to: 'a@example.com', content: 'x' }, { firstAttemptAt: Date.now() });
+    expect(outcome.status).toBe('succeeded');
+    expect(requests).toHaveLength(3);
+    expect(new Set(requests.map((r) => `${r.headers.get('idempotency-key')}|${r.headers.get('repeatability-first-sent')}`)).size).toBe(1);
+  });
+
+  it('with ACS repeatability, a 412 is still unknown_outcome, never a resend', async () => {
+    const { send, requests } = setup([econnreset(), reply(412), reply(202)], ACS);
+    const outcome = await send({ to: 'a@example.com', content: 'x' }, { firstAttemptAt: Date.now() });
+    expect(outcome.status).toBe('unknown_outcome');
+    expect(requests).toHaveLength(2);
+  });
+
+  it('with ACS repeatability, stops repeating once the first-sent time nears the end of the 5-minute window', async () => {
+    const { send, requests } = setup([econnreset(), reply(202)], ACS);
+    // Claimed 4.5 minutes ago (e.g. a redelivered call): a repeat could fall outside ACS's window.
+    const outcome = await send({ to: 'a@example.com', content: 'x' }, { firstAttemptAt: Date.now() - 270_000 });
+    expect(outcome.status).toBe('unknown_outcome');
+    expect(requests).toHaveLength(1);
+  });
+
+  it('with ACS repeatability, running out of attempts after ambiguous failures is unknown_outcome', async () => {
+    const { send, requests } = setup([reply(500), reply(500), reply(500)], ACS);
+    const outcome = await send({ to: 'a@example.com', content: 'x' }, { firstAttemptAt: Date.now() });
+    expect(outcome.status).toBe('unknown_outcome');
+    expect(requests).toHaveLength(3);
+  });
+
   it('spreads retries with jitter', async () => {
-    const { send, sleeps } = setup([reply(503), reply(202)], undefined, { random: () => 0.999 });
+    const { send, sleeps } = setup([econnrefused(), reply(202)], undefined, { random: () => 0.999 });
     await send({ to: 'a@example.com', content: 'x' });
     expect(sleeps[0]).toBeGreaterThan(390);
     expect(sleeps[0]).toBeLessThanOrEqual(400);
+  });
+
+  it('caps emails per run and per user per hour, refusing before calling the Logic App', async () => {
+    const counters = memoryCounters();
+    const emailQuota = createEmailQuota({ EMAIL_MAX_PER_RUN: 2, EMAIL_MAX_PER_USER_PER_HOUR: 3 }, counters);
+    const { send, requests } = setup([reply(202), reply(202), reply(202), reply(202)], undefined, { emailQuota });
+    const statuses = [];
+    for (const runId of ['run_a', 'run_a', 'run_a', 'run_b', 'run_b']) statuses.push((await send({ to: 'a@example.com', content: 'x' }, { runId })).status);
+    expect(statuses).toEqual(['succeeded', 'succeeded', 'failed', 'succeeded', 'failed']);
+    expect(requests).toHaveLength(3);
+    // Another user has their own hourly allowance.
+    expect((await send({ to: 'a@example.com', content: 'x' }, { runId: 'run_c', userId: 'user_2' })).status).toBe('succeeded');
   });
 
   it('does not retry other 4xx and reports the reason', async () => {
