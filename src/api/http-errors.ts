@@ -65,6 +65,7 @@ export function errorResponse(thrown: unknown, logger: Logger): HttpResponseInit
     if ((error.status === 429 || error.status === 503) && typeof retryAfter === 'number' && Number.isFinite(retryAfter)) {
       headers['Retry-After'] = String(Math.max(0, Math.ceil(retryAfter)));
     }
+    if (error.status === 405 && error.details.allow) headers.Allow = error.details.allow.join(', ');
     if (error.status >= 500) logger.warn('request failed', { code: error.code, status: error.status, error: describe(error) });
     else logger.info('request rejected', { code: error.code, status: error.status });
     return { status: error.status, headers, body: body(error.code, scrub(error.message)) };

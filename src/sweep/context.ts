@@ -40,8 +40,8 @@ export interface SweepContext {
   ledger: SweepLedger;
   config: SweepConfig;
   definedKeys: ReadonlySet<string>;
-  /** Epoch milliseconds (the sweep's clock), like the ledger's times. */
-  clock: () => number;
+  /** The sweep's clock: epoch milliseconds, like the ledger's times. */
+  now: () => number;
   logger: Logger;
   dryRun: boolean;
   /** Upstream calls in flight at once. */
@@ -62,7 +62,7 @@ export interface SweepContext {
 }
 
 /** The context's fixed parts, plus what it derives the rest from. */
-export type ContextInput = Pick<SweepContext, 'client' | 'ledger' | 'config' | 'definedKeys' | 'clock' | 'logger' | 'dryRun' | 'concurrency' | 'retry' | 'summary'> & {
+export type ContextInput = Pick<SweepContext, 'client' | 'ledger' | 'config' | 'definedKeys' | 'now' | 'logger' | 'dryRun' | 'concurrency' | 'retry' | 'summary'> & {
   budget: DeletionBudget;
   lease: { readonly lost: boolean };
 };

@@ -22,7 +22,8 @@ export interface SweepDeps {
   config: SweepConfig;
   /** Keys of the assistants defined in assistants/*.json; ours with other keys are deleted. */
   definedAssistantKeys: string[];
-  now: () => Date;
+  /** The clock: epoch milliseconds. */
+  now: () => number;
   logger: Logger;
   /** Names this sweeper in the lease (e.g. host + invocation id); a random suffix makes each call distinct. */
   holder: string;
@@ -51,7 +52,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
   const dryRun = deps.dryRun ?? deps.config.SWEEP_DRY_RUN;
-  const summary = new SummaryBuilder(dryRun, deps.now());
+  const summary = new SummaryBuilder(dryRun, new Date(deps.now()));
   const holder = `${deps.holder}#${randomUUID().slice(0, 8)}`;
   const logger = deps.logger.child({ sweep: holder, dryRun });
 
@@ -59,12 +60,12 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
     name: SWEEP_LEASE_NAME,
     holder,
     ttlMs: deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
-    now: () => deps.now().getTime(),
+    now: deps.now,
     logger,
   });
   if (!lease) {
     logger.info('sweep skipped: another sweep holds the lease');
-    return summary.build(deps.now(), false);
+    return summary.build(new Date(deps.now()), false);
   }
 
   try {
@@ -73,7 +74,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
       ledger: deps.ledger,
       config: deps.config,
       definedKeys: new Set(deps.definedAssistantKeys),
-      clock: () => deps.now().getTime(),
+      now: deps.now,
       logger,
       dryRun,
       concurrency: deps.concurrency ?? 4,
@@ -101,7 +102,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
     await lease.release();
   }
 
-  const result = summary.build(deps.now());
+  const result = summary.build(new Date(deps.now()));
   logger.info('sweep finished', { complete: result.complete, startedAt: result.startedAt, finishedAt: result.finishedAt, kinds: result.kinds, errors: result.errors.length });
   return result;
 }

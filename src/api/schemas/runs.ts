@@ -1,5 +1,6 @@
 // Runs: one assistant turn. Server tools run in the worker; client tools surface as required_action.
 import { z } from 'zod';
+import { RUN_STATUSES } from '../../runs/run-facts';
 import { MessageId, RunId, StepId, ThreadId, ToolCallId } from './ids';
 import { OrderedPageQuery, PageQuery, UnixSeconds, listOf } from './common';
 import { Message } from './messages';
@@ -7,7 +8,6 @@ import { Message } from './messages';
 export const MAX_TOOL_OUTPUT_CHARS = 512 * 1024;
 export const MAX_TOOL_OUTPUTS = 128;
 
-export const RUN_STATUSES = ['queued', 'in_progress', 'requires_action', 'cancelling', 'cancelled', 'failed', 'completed', 'incomplete', 'expired'] as const;
 export const RunStatus = z.enum(RUN_STATUSES).meta({ id: 'RunStatus' });
 
 export const RunParams = z.object({ threadId: ThreadId, runId: RunId });

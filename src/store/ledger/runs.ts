@@ -3,22 +3,14 @@
 // Status changes are appended to a bounded history; terminal statuses are sticky, because queue delivery is
 // at-least-once and a late "in_progress" from a slow worker must not resurrect a finished run.
 import { odata } from '@azure/data-tables';
-import type { RunStatus } from 'openai/resources/beta/threads/runs/runs';
 import { badRequest, notFound } from '../../errors';
+import { isTerminal, type RunError, type RunStatus } from '../../runs/run-facts';
 import { readJson, readNumber, readString, readText, readTime, toDate, writeJson, writeText, type Row } from './columns';
 import { tableKey } from './keys';
 import { clampLimit } from './threads';
 import { deleteEntity, insertIfAbsent, mutateEntity, NO_CHANGE, queryEntities, readEntity, type LazyTable } from './table-ops';
 
-export type { RunStatus };
-
-export const TERMINAL_RUN_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled', 'expired', 'incomplete']);
-export const isTerminalRunStatus = (status: string): boolean => TERMINAL_RUN_STATUSES.has(status);
-
-export interface RunError {
-  code: string;
-  message: string;
-}
+export type { RunError, RunStatus };
 
 export interface RunUsage {
   prompt_tokens: number;
@@ -49,7 +41,7 @@ export interface RunRecord {
   cancelRequested?: boolean;
   lastError?: RunError;
   usage?: RunUsage;
-  /** Which worker/queue/region followed the run, for diagnostics. */
+  /** For `auto` runs: the assistant key the copilot router chose, or `other` when it answered directly (src/copilot). */
   routedTo?: string;
   additionalInstructions?: string;
   /** Generation of the queue chain following this run; older messages are duplicates. */
@@ -123,7 +115,7 @@ export function createRunStore(table: LazyTable, now: () => number): RunStore {
         ...input,
         updatedAt: input.createdAt,
         statusHistory: [{ status: input.status, at: input.createdAt }],
-        completedAt: isTerminalRunStatus(input.status) ? input.createdAt : undefined,
+        completedAt: isTerminal(input.status) ? input.createdAt : undefined,
       };
       if (await insertIfAbsent(table, tableKey(input.threadId), tableKey(input.runId), runToRow(record))) return record;
       return (await readRun(input.threadId, input.runId)) ?? record;
@@ -172,11 +164,11 @@ export function applyRunPatch(current: RunRecord, patch: RunPatch, at: number): 
   for (const [name, value] of Object.entries(fields)) {
     if (value !== undefined) (next as unknown as Record<string, unknown>)[name] = value;
   }
-  if (status !== undefined && status !== current.status && !isTerminalRunStatus(current.status)) {
+  if (status !== undefined && status !== current.status && !isTerminal(current.status)) {
     next.status = status;
     next.statusHistory = [...current.statusHistory, { status, at }].slice(-STATUS_HISTORY_LIMIT);
-    if (isTerminalRunStatus(status)) next.completedAt = current.completedAt ?? completedAt ?? at;
-  } else if (completedAt !== undefined && isTerminalRunStatus(current.status) && current.completedAt === undefined) {
+    if (isTerminal(status)) next.completedAt = current.completedAt ?? completedAt ?? at;
+  } else if (completedAt !== undefined && isTerminal(current.status) && current.completedAt === undefined) {
     next.completedAt = completedAt;
   }
   if (lastError === null) next.lastError = undefined;

@@ -24,7 +24,7 @@ export async function sweepAssistants(ctx: SweepContext): Promise<void> {
       },
       ctx.config.DEPLOYMENT_ID,
       ctx.definedKeys,
-      ctx.clock(),
+      ctx.now(),
     );
     if (verdict.action === 'skip') return ctx.summary.skipped('assistants', verdict.reason);
     if (!ctx.mayDelete('assistants')) return;

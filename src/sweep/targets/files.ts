@@ -50,7 +50,7 @@ export async function sweepFiles(ctx: SweepContext): Promise<void> {
 
 async function decide(ctx: SweepContext, file: FileObject, record: FileWithUses | undefined, referenced: () => Promise<boolean>): Promise<Verdict> {
   const facts = { ownership: fileOwnership(file, ctx.config.DEPLOYMENT_ID, record), createdAtMs: file.created_at * 1000 };
-  const now = ctx.clock();
+  const now = ctx.now();
   const first = decideFile(facts, now, ctx.config.FILE_TTL);
   if (first.action !== 'check_references') return first;
   const second = decideFile({ ...facts, referenced: await referenced() }, now, ctx.config.FILE_TTL);
@@ -76,7 +76,7 @@ function withHarvested(registered: FileWithUses[], ctx: SweepContext): Map<strin
  * FILE_TTL, so a file uploaded after the listing was taken is never forgotten.
  */
 async function forgetVanishedFiles(ctx: SweepContext, registered: FileWithUses[], upstreamIds: ReadonlySet<string>): Promise<void> {
-  const cutoff = ctx.clock() - ctx.config.FILE_TTL;
+  const cutoff = ctx.now() - ctx.config.FILE_TTL;
   const vanished = registered.filter((r) => !upstreamIds.has(r.fileId) && r.createdAt < cutoff);
   await forEachConcurrently(vanished, ctx.concurrency, async (record) => {
     ctx.summary.examined('ledger');

@@ -16,7 +16,7 @@ import { decideThread } from '../policies';
 import { isNotFound, NO_SDK_RETRIES } from '../retry';
 
 export async function sweepThreads(ctx: SweepContext): Promise<void> {
-  const cutoff = ctx.clock() - ctx.config.THREAD_TTL;
+  const cutoff = ctx.now() - ctx.config.THREAD_TTL;
   const candidates = await ctx.ledger.listThreadsInactiveSince(cutoff, { includeDeleted: true });
   await forEachConcurrently(candidates, ctx.concurrency, (candidate) => sweepThread(ctx, candidate.threadId));
 }
@@ -29,14 +29,14 @@ async function sweepThread(ctx: SweepContext, threadId: string): Promise<void> {
     const thread = await ledger.getThread(threadId);
     if (!thread) return summary.skipped('threads', 'gone');
     const activeRun = thread.activeRunId ? await ledger.getRun(threadId, thread.activeRunId) : undefined;
-    const verdict = decideThread({ ...thread, activeRunStatus: activeRun?.status }, ctx.clock(), ctx.config.THREAD_TTL);
+    const verdict = decideThread({ ...thread, activeRunStatus: activeRun?.status }, ctx.now(), ctx.config.THREAD_TTL);
     if (verdict.action === 'skip') return summary.skipped('threads', verdict.reason);
     if (!ctx.mayDelete('threads')) return;
 
     if (ctx.dryRun) {
       await harvestRunOutputs(ctx, thread);
     } else {
-      if (thread.deletedAt === undefined) await ledger.markThreadDeleted(threadId, ctx.clock());
+      if (thread.deletedAt === undefined) await ledger.markThreadDeleted(threadId, ctx.now());
       await harvestRunOutputs(ctx, thread);
       const outcome = await deleteWithRetry(`threads.delete ${threadId}`, () => ctx.client.beta.threads.delete(threadId, NO_SDK_RETRIES), ctx.retry);
       await ledger.purgeThread(threadId);

@@ -27,7 +27,7 @@ export async function sweepVectorStores(ctx: SweepContext): Promise<void> {
         referenced: searched.has(store.id),
       },
       ctx.config.DEPLOYMENT_ID,
-      ctx.clock(),
+      ctx.now(),
       ctx.config.VECTOR_STORE_TTL,
     );
     if (verdict.action === 'skip') return ctx.summary.skipped('vector_stores', verdict.reason);

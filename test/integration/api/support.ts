@@ -153,4 +153,4 @@ export async function scriptTurns(stack: Pick<Stack, 'assistants'>, threadId: st
   if (!response.ok) throw new Error(`scripting the local Assistants server failed: ${response.status} ${await response.text()}`);
 }
 
-export const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled', 'expired', 'incomplete'];
+export { TERMINAL_RUN_STATUSES } from '../../../src/runs/run-facts';

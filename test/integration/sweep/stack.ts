@@ -91,7 +91,7 @@ export function useSweepStack(settings: Record<string, string> = {}): Stack {
       config: stack.config,
       definedAssistantKeys: ['default', 'sales'],
       // The sweep's clock is the server's, so upstream timestamps and ledger times agree.
-      now: () => new Date(now),
+      now: () => now,
       logger: quietLogger(),
       holder: 'test',
       sleep: async () => {},
