@@ -7,7 +7,7 @@ import type { Logger } from '../logging';
 import { createSweepContext, type SweepConfig, type SweepContext, type SweepLedger } from './context';
 import { DeletionBudget } from './deletion-budget';
 import { acquireSweepLease, DEFAULT_LEASE_TTL_MS, SWEEP_LEASE_NAME } from './lease';
-import { DEFAULT_MAX_ATTEMPTS } from './retry';
+import { DEFAULT_MAX_ATTEMPTS } from './upstream-calls';
 import { SummaryBuilder, type SweepKind, type SweepSummary } from './summary';
 import { sweepAssistants } from './targets/assistants';
 import { sweepFiles } from './targets/files';
@@ -29,13 +29,11 @@ export interface SweepDeps {
   holder: string;
   /** Default: config.SWEEP_DRY_RUN. */
   dryRun?: boolean;
-  /** Waits between retries (default: real time). */
-  sleep?: (ms: number) => Promise<void>;
   /** Upstream calls in flight at once (default 4). */
   concurrency?: number;
   /** Lease TTL; renewed every third of it while sweeping (default 5 minutes). */
   leaseTtlMs?: number;
-  /** Attempts per upstream call, first included (default 8). */
+  /** Attempts per upstream call, first included (default 8); the SDK makes the retries. */
   maxAttempts?: number;
 }
 
@@ -47,8 +45,6 @@ const STEPS: ReadonlyArray<[SweepKind, (ctx: SweepContext) => Promise<void>]> = 
   ['files', sweepFiles],
   ['ledger', sweepLedger],
 ];
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
   const dryRun = deps.dryRun ?? deps.config.SWEEP_DRY_RUN;
@@ -78,7 +74,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
       logger,
       dryRun,
       concurrency: deps.concurrency ?? 4,
-      retry: { sleep: deps.sleep ?? realSleep, maxAttempts: deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, logger },
+      requestOptions: { maxRetries: (deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS) - 1 },
       summary,
       budget: new DeletionBudget(deps.config.SWEEP_MAX_DELETIONS),
       lease,

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { redact } from '../logging';
 import { defineTool } from './define-tool';
 import { checkRecipients } from './recipients';
-import { abortableSleep, backoffDelayMs, isRetryableStatus, parseRetryAfterMs, type RetryPolicy } from './retry-policy';
+import { retryAfterMs as readRetryAfterMs } from '../retry-after';
+import { abortableSleep, backoffDelayMs, isRetryableStatus, type RetryPolicy } from './retry-policy';
 import { ToolError } from './tool-error';
 import type { RegisteredTool, ToolContext, ToolDeps } from './types';
 
@@ -69,7 +70,7 @@ async function sendEmail(args: SendEmailArgs, ctx: ToolContext, deps: ToolDeps, 
         throw new ToolError(`The email service refused the message (HTTP ${response.status}${detail}). No email was sent.`, { status: response.status });
       }
       problem = `HTTP ${response.status}${detail}`;
-      retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), now());
+      retryAfterMs = readRetryAfterMs(response.headers, now());
     } catch (error) {
       // A timeout or cancellation, or a final refusal: nothing more to try.
       if (ctx.signal.aborted || error instanceof ToolError) throw error;

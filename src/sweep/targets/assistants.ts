@@ -3,10 +3,9 @@
 // a grace period; the copy the resolver uses (newest per key, as src/assistants decides) stays.
 import { groupOurAssistants, TAG_DEPLOYMENT, TAG_KEY, tagOf } from '../../assistants/upstream-tags';
 import type { SweepContext } from '../context';
-import { deleteWithRetry } from '../delete-with-retry';
 import { forEachConcurrently } from '../concurrency';
 import { decideAssistant } from '../policies';
-import { NO_SDK_RETRIES } from '../retry';
+import { deleteUnlessGone } from '../upstream-calls';
 
 export async function sweepAssistants(ctx: SweepContext): Promise<void> {
   const all = await ctx.assistants();
@@ -30,7 +29,7 @@ export async function sweepAssistants(ctx: SweepContext): Promise<void> {
     if (!ctx.mayDelete('assistants')) return;
     try {
       if (!ctx.dryRun) {
-        const outcome = await deleteWithRetry(`assistants.delete ${assistant.id}`, () => ctx.client.beta.assistants.delete(assistant.id, NO_SDK_RETRIES), ctx.retry);
+        const outcome = await deleteUnlessGone(() => ctx.client.beta.assistants.delete(assistant.id, ctx.requestOptions));
         ctx.logger.info('sweep: deleted assistant', { assistantId: assistant.id, key, reason: verdict.reason, outcome });
       }
       ctx.doomed.assistants.add(assistant.id);
