@@ -94,6 +94,15 @@ export function bindRoute<S extends RouteSpec>(spec: S, handler: (input: RouteIn
   return { spec, handler };
 }
 
+/** What a caller's route is: behind a function key (the transport guard), for an identified caller. */
+const CALLER = { authLevel: 'function', identity: 'required' } as const;
+type CallerAccess = typeof CALLER;
+
+/** A caller's route (conversation, files, assistants): `route` with the function key and identity required. */
+export function callerRoute<const S extends Omit<RouteSpec, keyof CallerAccess>>(spec: S, handler: (input: RouteInput<S & CallerAccess>) => Promise<ApiResult>): Route<S & CallerAccess> {
+  return route({ ...CALLER, ...spec } as S & CallerAccess, handler);
+}
+
 /** A route defined in one place: its spec, checked by defineRoute, and its handler. */
 export function route<const S extends RouteSpec>(spec: S, handler: (input: RouteInput<S>) => Promise<ApiResult>): Route<S> {
   return bindRoute(defineRoute(spec), handler);

@@ -4,9 +4,10 @@
 import type { HttpRequest } from '@azure/functions';
 import { toFile } from 'openai';
 import { notFound } from '../../errors';
+import type { Runtime } from '../../runtime';
 import type { FileRecord } from '../../store/ledger';
 import { classifyUpstreamError } from '../../upstream';
-import { route } from '../route';
+import { callerRoute } from '../route';
 import { apiUrl, binary, json } from '../results';
 import { contentTypeForFilename, FileObject, FileParams, UploadForm, type FileResource } from '../schemas/files';
 
@@ -17,13 +18,11 @@ const DOWNLOAD_HEADERS = {
   'Cache-Control': 'private, max-age=3600',
 };
 
-export const uploadFile = route(
+export const uploadFile = callerRoute(
   {
     name: 'uploadFile',
     method: 'POST',
     path: '/files',
-    authLevel: 'function',
-    identity: 'required',
     summary: 'Upload a file for code interpreter or file search',
     tags: ['files'],
     form: UploadForm,
@@ -59,13 +58,11 @@ export const uploadFile = route(
   },
 );
 
-export const getFile = route(
+export const getFile = callerRoute(
   {
     name: 'getFile',
     method: 'GET',
     path: '/files/{fileId}',
-    authLevel: 'function',
-    identity: 'required',
     summary: "Get a file's details",
     tags: ['files'],
     params: FileParams,
@@ -73,19 +70,16 @@ export const getFile = route(
   },
   async ({ params, user, request, runtime }) => {
     const deps = await runtime();
-    const file = await deps.ledger.getOwnedFile(params.fileId, user.userId);
-    if (!file) throw notFound('File');
+    const file = await ownedFile(deps, params.fileId, user.userId);
     return json(200, fileView(file, request));
   },
 );
 
-export const getFileContent = route(
+export const getFileContent = callerRoute(
   {
     name: 'getFileContent',
     method: 'GET',
     path: '/files/{fileId}/content',
-    authLevel: 'function',
-    identity: 'required',
     summary: "Download a file's content",
     tags: ['files'],
     params: FileParams,
@@ -93,14 +87,20 @@ export const getFileContent = route(
   },
   async ({ params, user, runtime }) => {
     const deps = await runtime();
-    const file = await deps.ledger.getOwnedFile(params.fileId, user.userId);
-    if (!file) throw notFound('File');
+    const file = await ownedFile(deps, params.fileId, user.userId);
     const response = await deps.upstream.files
       .content(file.fileId)
       .catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'File' })));
     return binary(response.body ?? new Uint8Array(), servedContentType(file), { filename: file.filename, headers: DOWNLOAD_HEADERS });
   },
 );
+
+/** The caller's file; another user's answers exactly like a missing one. */
+async function ownedFile(deps: Runtime, fileId: string, userId: string): Promise<FileRecord> {
+  const file = await deps.ledger.getOwnedFile(fileId, userId);
+  if (!file) throw notFound('File');
+  return file;
+}
 
 /** The extension decides when we know it; otherwise what was recorded (e.g. image/png for a generated image named without one). */
 function servedContentType(file: FileRecord): string {

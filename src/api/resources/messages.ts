@@ -8,24 +8,23 @@ import { startRun } from '../../runs/start-run';
 import { waitForRun } from '../../runs/wait-for-run';
 import { startRunDeps, type Runtime } from '../../runtime';
 import { classifyUpstreamError } from '../../upstream';
-import { route } from '../route';
+import { callerRoute } from '../route';
 import { apiUrl, json } from '../results';
 import { ListMessagesQuery, MessageList, PostMessageBody, PostMessageQuery } from '../schemas/messages';
 import { MessageAccepted, MessageCompleted } from '../schemas/runs';
 import { ErrorBody } from '../schemas/common';
 import { ThreadParams } from '../schemas/threads';
-import { messageView, runView } from '../views';
+import { messageView } from '../views';
+import { runResource } from './runs';
 
 /** 256,000 characters of content may take up to 4 bytes each in UTF-8, plus attachments and metadata. */
 const MESSAGE_BODY_LIMIT = 1_200 * 1024;
 
-export const postMessage = route(
+export const postMessage = callerRoute(
   {
     name: 'postMessage',
     method: 'POST',
     path: '/threads/{threadId}/messages',
-    authLevel: 'function',
-    identity: 'required',
     summary: 'Send a message and start a run',
     description: 'Adds the message and starts a run. With `wait`, answers 200 with the reply if the run finishes in time; otherwise 202 with the run to follow.',
     tags: ['messages'],
@@ -54,17 +53,15 @@ export const postMessage = route(
     const ended = await waitForRun(deps, params.threadId, run.runId, Math.min(query.wait, deps.config.MAX_WAIT_SECONDS) * 1000);
     if (!ended) return json(202, { run: { id: run.runId, status: run.status }, message_id: messageId }, { Location: location });
     const reply = await replyViews(deps, request, ended);
-    return json(200, { run: runView(ended, await deps.ledger.listToolCalls(run.runId)), reply }, { Location: location });
+    return json(200, { run: await runResource(deps.ledger, ended), reply }, { Location: location });
   },
 );
 
-export const listMessages = route(
+export const listMessages = callerRoute(
   {
     name: 'listMessages',
     method: 'GET',
     path: '/threads/{threadId}/messages',
-    authLevel: 'function',
-    identity: 'required',
     summary: "List a thread's messages",
     tags: ['messages'],
     params: ThreadParams,

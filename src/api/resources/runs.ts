@@ -5,11 +5,12 @@ import { cancelRun, getOwnedRun, submitClientToolOutputs } from '../../runs/run-
 import { runEventFeed, type FeedItem } from '../../runs/run-event-feed';
 import { STREAM_DONE_EVENT } from '../../runs/run-facts';
 import { runCommandDeps } from '../../runtime';
+import type { Ledger, RunRecord } from '../../store/ledger';
 import { classifyUpstreamError } from '../../upstream';
-import { route } from '../route';
+import { callerRoute } from '../route';
 import { json, sse } from '../results';
 import { ErrorBody } from '../schemas/common';
-import { ListRunsQuery, ListStepsQuery, Run, RunEventsHeaders, RunEventsQuery, RunList, RunParams, RunStepList, ToolOutputsBody } from '../schemas/runs';
+import { ListRunsQuery, ListStepsQuery, Run, RunEventsHeaders, RunEventsQuery, RunList, RunParams, RunStepList, ToolOutputsBody, type RunResource } from '../schemas/runs';
 import { ThreadParams } from '../schemas/threads';
 import { lastEventId, type SseEvent } from '../sse';
 import { runView } from '../views';
@@ -19,13 +20,11 @@ const TOOL_OUTPUTS_BODY_LIMIT = 8 * 1024 * 1024;
 /** The platform cuts HTTP responses at 230 s; end earlier and let EventSource reconnect with Last-Event-ID. */
 const EVENT_STREAM_MAX_MS = 200_000;
 
-export const listRuns = route(
+export const listRuns = callerRoute(
   {
     name: 'listRuns',
     method: 'GET',
     path: '/threads/{threadId}/runs',
-    authLevel: 'function',
-    identity: 'required',
     summary: "List a thread's runs, newest first",
     tags: ['runs'],
     params: ThreadParams,
@@ -36,18 +35,16 @@ export const listRuns = route(
     const deps = await runtime();
     if (!(await deps.ledger.getOwnedThread(params.threadId, user.userId))) throw notFound('Thread');
     const page = await deps.ledger.listRuns(params.threadId, { limit: query.limit, after: query.after });
-    const data = await Promise.all(page.runs.map(async (run) => runView(run, await deps.ledger.listToolCalls(run.runId))));
+    const data = await Promise.all(page.runs.map((run) => runResource(deps.ledger, run)));
     return json(200, { data, has_more: page.hasMore, last_id: data.at(-1)?.id ?? null });
   },
 );
 
-export const getRun = route(
+export const getRun = callerRoute(
   {
     name: 'getRun',
     method: 'GET',
     path: '/threads/{threadId}/runs/{runId}',
-    authLevel: 'function',
-    identity: 'required',
     summary: 'Get a run',
     tags: ['runs'],
     params: RunParams,
@@ -56,17 +53,15 @@ export const getRun = route(
   async ({ params, user, runtime }) => {
     const deps = await runtime();
     const run = await getOwnedRun(deps.ledger, user.userId, params.threadId, params.runId);
-    return json(200, runView(run, await deps.ledger.listToolCalls(run.runId)));
+    return json(200, await runResource(deps.ledger, run));
   },
 );
 
-export const listRunSteps = route(
+export const listRunSteps = callerRoute(
   {
     name: 'listRunSteps',
     method: 'GET',
     path: '/threads/{threadId}/runs/{runId}/steps',
-    authLevel: 'function',
-    identity: 'required',
     summary: "Summaries of a run's steps",
     tags: ['runs'],
     params: RunParams,
@@ -98,13 +93,11 @@ export const listRunSteps = route(
   },
 );
 
-export const cancelRunRoute = route(
+export const cancelRunRoute = callerRoute(
   {
     name: 'cancelRun',
     method: 'POST',
     path: '/threads/{threadId}/runs/{runId}/cancel',
-    authLevel: 'function',
-    identity: 'required',
     summary: 'Cancel a run',
     tags: ['runs'],
     params: RunParams,
@@ -113,17 +106,15 @@ export const cancelRunRoute = route(
   async ({ params, user, logger, runtime }) => {
     const deps = await runtime();
     const run = await cancelRun(runCommandDeps(deps, logger), user.userId, params.threadId, params.runId);
-    return json(202, runView(run, await deps.ledger.listToolCalls(run.runId)));
+    return json(202, await runResource(deps.ledger, run));
   },
 );
 
-export const submitToolOutputs = route(
+export const submitToolOutputs = callerRoute(
   {
     name: 'submitToolOutputs',
     method: 'POST',
     path: '/threads/{threadId}/runs/{runId}/tool_outputs',
-    authLevel: 'function',
-    identity: 'required',
     summary: 'Submit outputs of client tool calls',
     description: "Answers the run's required_action; the run resumes.",
     tags: ['runs'],
@@ -138,17 +129,15 @@ export const submitToolOutputs = route(
   async ({ params, body, user, logger, runtime }) => {
     const deps = await runtime();
     const run = await submitClientToolOutputs(runCommandDeps(deps, logger), user.userId, params.threadId, params.runId, body.tool_outputs);
-    return json(202, runView(run, await deps.ledger.listToolCalls(run.runId)));
+    return json(202, await runResource(deps.ledger, run));
   },
 );
 
-export const runEvents = route(
+export const runEvents = callerRoute(
   {
     name: 'runEvents',
     method: 'GET',
     path: '/threads/{threadId}/runs/{runId}/events',
-    authLevel: 'function',
-    identity: 'required',
     summary: "Stream a run's events (Server-Sent Events)",
     description:
       'Each event has an `id:`, an `event:` type and JSON `data:`. Reconnect with the Last-Event-ID header (or `?last_event_id=`) to resume after the last event seen. Comment lines keep the connection alive; the stream ends when the run finishes.',
@@ -165,6 +154,11 @@ export const runEvents = route(
     return sse((signal) => toSse(runEventFeed(deps.ledger, run, resumeAfter, signal)), { maxDurationMs: EVENT_STREAM_MAX_MS, retryMs: 1000 });
   },
 );
+
+/** The run as the API shows it, with its tool calls. */
+export async function runResource(ledger: Pick<Ledger, 'listToolCalls'>, run: RunRecord): Promise<RunResource> {
+  return runView(run, await ledger.listToolCalls(run.runId));
+}
 
 /** Each ledger event as `id: <seq>`, `event: <type>`, its data plus `at`; then `done`. */
 async function* toSse(feed: AsyncIterable<FeedItem>): AsyncIterable<SseEvent> {

@@ -1,6 +1,6 @@
 // Health (each dependency probed, 503 when one is down) and the assistants this deployment offers.
 import { checkHealth, originReachableProbe } from '../../health/check-health';
-import { route } from '../route';
+import { callerRoute, route } from '../route';
 import { json } from '../results';
 import { AssistantList } from '../schemas/assistants';
 import { HealthReport } from '../schemas/system';
@@ -33,13 +33,11 @@ export const health = route(
   },
 );
 
-export const listAssistants = route(
+export const listAssistants = callerRoute(
   {
     name: 'listAssistants',
     method: 'GET',
     path: '/assistants',
-    authLevel: 'function',
-    identity: 'required',
     summary: 'The assistants this deployment offers',
     tags: ['assistants'],
     responses: { 200: { description: 'Configured assistants.', schema: AssistantList } },

@@ -3,20 +3,18 @@ import { notFound } from '../../errors';
 import { METADATA_KEYS } from '../../runs/run-facts';
 import type { Runtime } from '../../runtime';
 import { classifyUpstreamError } from '../../upstream';
-import { route } from '../route';
+import { callerRoute } from '../route';
 import { json, noContent } from '../results';
 import { PageQuery } from '../schemas/common';
 import { CreateThreadBody, Thread, ThreadList, ThreadParams } from '../schemas/threads';
 import { threadView } from '../views';
 
 // Conversation routes use function keys as the transport guard; the caller's identity comes from App Service Authentication.
-export const createThread = route(
+export const createThread = callerRoute(
   {
     name: 'createThread',
     method: 'POST',
     path: '/threads',
-    authLevel: 'function',
-    identity: 'required',
     summary: 'Create a thread',
     tags: ['threads'],
     body: CreateThreadBody,
@@ -39,13 +37,11 @@ export const createThread = route(
   },
 );
 
-export const listThreads = route(
+export const listThreads = callerRoute(
   {
     name: 'listThreads',
     method: 'GET',
     path: '/threads',
-    authLevel: 'function',
-    identity: 'required',
     summary: "List the caller's threads, newest first",
     tags: ['threads'],
     query: PageQuery,
@@ -59,13 +55,11 @@ export const listThreads = route(
   },
 );
 
-export const getThread = route(
+export const getThread = callerRoute(
   {
     name: 'getThread',
     method: 'GET',
     path: '/threads/{threadId}',
-    authLevel: 'function',
-    identity: 'required',
     summary: 'Get a thread',
     tags: ['threads'],
     params: ThreadParams,
@@ -79,13 +73,11 @@ export const getThread = route(
   },
 );
 
-export const deleteThread = route(
+export const deleteThread = callerRoute(
   {
     name: 'deleteThread',
     method: 'DELETE',
     path: '/threads/{threadId}',
-    authLevel: 'function',
-    identity: 'required',
     summary: 'Delete a thread',
     tags: ['threads'],
     params: ThreadParams,
