@@ -5,7 +5,7 @@
 import { odata } from '@azure/data-tables';
 import { AppError } from '../../errors';
 import type { RunEvent } from '../../runs/run-facts';
-import { readJson, readTime, toDate, writeJson, type Row } from './columns';
+import { columnMap, type Row } from './columns';
 import { sequenceKey, tableKey } from './keys';
 import { deletePartition, insertIfAbsent, queryEntities, type LazyTable } from './table-ops';
 
@@ -75,19 +75,7 @@ export function createRunEventStore(table: LazyTable, now: () => number): RunEve
   };
 }
 
-function eventToRow(event: RunEventRecord): Row {
-  const row: Row = { runId: event.runId, seq: event.seq, type: event.type, at: toDate(event.at) };
-  writeJson(row, 'data', event.data);
-  return row;
-}
-
-function rowToEvent(row: Row): RunEventRecord {
-  // The row holds what appendRunEvent was given.
-  return {
-    runId: String(row.runId),
-    seq: Number(row.seq),
-    type: String(row.type),
-    data: readJson(row, 'data') ?? null,
-    at: readTime(row, 'at') ?? 0,
-  } as RunEventRecord;
-}
+/** The RunEvents table's columns. The row holds what appendRunEvent was given. */
+const EVENT_COLUMNS = columnMap<RunEventRecord<StoredEvent>>({ runId: 'string', seq: 'number', type: 'string', data: 'json', at: 'time' }, { data: null, at: 0 });
+const eventToRow = EVENT_COLUMNS.toRow;
+const rowToEvent = EVENT_COLUMNS.fromRow as (row: Row) => RunEventRecord;

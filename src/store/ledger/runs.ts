@@ -5,7 +5,7 @@
 import { odata } from '@azure/data-tables';
 import { badRequest, notFound } from '../../errors';
 import { isTerminal, type RunError, type RunStatus } from '../../runs/run-facts';
-import { readJson, readNumber, readString, readText, readTime, toDate, writeJson, writeText, type Row } from './columns';
+import { columnMap } from './columns';
 import { tableKey } from './keys';
 import { clampLimit } from './threads';
 import { deleteEntity, insertIfAbsent, mutateEntity, NO_CHANGE, queryEntities, readEntity, type LazyTable } from './table-ops';
@@ -46,9 +46,6 @@ export interface RunRecord {
   additionalInstructions?: string;
   /** Generation of the queue chain following this run; older messages are duplicates. */
   followGeneration?: number;
-  /** How the worker follows the run, e.g. `stream` or `poll`. */
-  followMode?: string;
-  lastPolledAt?: number;
   /** Oldest first, at most STATUS_HISTORY_LIMIT entries (the oldest are dropped). */
   statusHistory: RunStatusChange[];
 }
@@ -75,8 +72,6 @@ export interface RunPatch {
   routedTo?: string;
   additionalInstructions?: string;
   followGeneration?: number;
-  followMode?: string;
-  lastPolledAt?: number;
 }
 
 export interface RunPage {
@@ -187,55 +182,30 @@ function sameRun(a: RunRecord, b: RunRecord): boolean {
   return comparable(a) === comparable(b);
 }
 
-function runToRow(run: RunRecord): Row {
-  const row: Row = {
-    threadId: run.threadId,
-    runId: run.runId,
-    ownerId: run.ownerId,
-    assistantKey: run.assistantKey,
-    assistantId: run.assistantId,
-    upstreamRunId: run.upstreamRunId,
-    messageId: run.messageId,
-    status: run.status,
-    createdAt: toDate(run.createdAt),
-    updatedAt: toDate(run.updatedAt),
-    expiresAt: toDate(run.expiresAt),
-    completedAt: toDate(run.completedAt),
-    cancelRequested: run.cancelRequested,
-    routedTo: run.routedTo,
-    followGeneration: run.followGeneration,
-    followMode: run.followMode,
-    lastPolledAt: toDate(run.lastPolledAt),
-  };
-  writeJson(row, 'lastError', run.lastError);
-  writeJson(row, 'usage', run.usage);
-  writeJson(row, 'statusHistory', run.statusHistory);
-  writeText(row, 'additionalInstructions', run.additionalInstructions);
-  return row;
-}
-
-function rowToRun(row: Row): RunRecord {
-  return {
-    threadId: String(row.threadId),
-    runId: String(row.runId),
-    ownerId: String(row.ownerId),
-    assistantKey: String(row.assistantKey),
-    assistantId: readString(row, 'assistantId'),
-    upstreamRunId: readString(row, 'upstreamRunId'),
-    messageId: readString(row, 'messageId'),
-    status: row.status as RunStatus,
-    createdAt: readTime(row, 'createdAt') ?? 0,
-    updatedAt: readTime(row, 'updatedAt') ?? 0,
-    expiresAt: readTime(row, 'expiresAt'),
-    completedAt: readTime(row, 'completedAt'),
-    cancelRequested: typeof row.cancelRequested === 'boolean' ? row.cancelRequested : undefined,
-    lastError: readJson<RunError>(row, 'lastError'),
-    usage: readJson<RunUsage>(row, 'usage'),
-    routedTo: readString(row, 'routedTo'),
-    additionalInstructions: readText(row, 'additionalInstructions'),
-    followGeneration: readNumber(row, 'followGeneration'),
-    followMode: readString(row, 'followMode'),
-    lastPolledAt: readTime(row, 'lastPolledAt'),
-    statusHistory: readJson<RunStatusChange[]>(row, 'statusHistory') ?? [],
-  };
-}
+/** The Runs table's columns (the record's fields, one each). */
+const RUN_COLUMNS = columnMap<RunRecord>(
+  {
+    threadId: 'string',
+    runId: 'string',
+    ownerId: 'string',
+    assistantKey: 'string',
+    assistantId: 'string',
+    upstreamRunId: 'string',
+    messageId: 'string',
+    status: 'string',
+    createdAt: 'time',
+    updatedAt: 'time',
+    expiresAt: 'time',
+    completedAt: 'time',
+    cancelRequested: 'boolean',
+    lastError: 'json',
+    usage: 'json',
+    routedTo: 'string',
+    additionalInstructions: 'text',
+    followGeneration: 'number',
+    statusHistory: 'json',
+  },
+  { createdAt: 0, updatedAt: 0, statusHistory: [] },
+);
+const runToRow = RUN_COLUMNS.toRow;
+const rowToRun = RUN_COLUMNS.fromRow;
