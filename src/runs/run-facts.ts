@@ -68,6 +68,10 @@ export const METADATA_KEYS = {
   deployment: 'app_deployment',
   /** The assistant key a thread was created for. */
   assistant: 'app_assistant',
+  /** On an assistant: the key of its definition in assistants/ (the sync's identity). */
+  assistantKey: 'app_key',
+  /** On an assistant: the content hash of the definition it was synced from. */
+  definitionHash: 'app_hash',
 } as const;
 export const RESERVED_METADATA_PREFIX = 'app_';
 

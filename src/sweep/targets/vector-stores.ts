@@ -1,12 +1,12 @@
 // Vector stores: ours carry metadata app_deployment = DEPLOYMENT_ID. Ours go once expired, or once idle
 // longer than VECTOR_STORE_TTL unless a kept assistant searches them. (Stores the service creates for
 // threads' file_search attachments are untagged and expire by themselves.)
-import { TAG_DEPLOYMENT } from '../../assistants/upstream-tags';
 import type { SweepContext } from '../context';
 import { forEachConcurrently } from '../concurrency';
 import { fileSearchVectorStoreIds } from '../file-references';
 import { decideVectorStore } from '../policies';
 import { collect, deleteUnlessGone } from '../upstream-calls';
+import { METADATA_KEYS } from '../../runs/run-facts';
 
 export async function sweepVectorStores(ctx: SweepContext): Promise<void> {
   const assistants = (await ctx.assistants()).filter((a) => !ctx.doomed.assistants.has(a.id));
@@ -14,7 +14,7 @@ export async function sweepVectorStores(ctx: SweepContext): Promise<void> {
   const stores = await collect(ctx.client.vectorStores.list({ limit: 100 }, ctx.requestOptions));
   await forEachConcurrently(stores, ctx.concurrency, async (store) => {
     ctx.summary.examined('vector_stores');
-    const deployment = (store.metadata as Record<string, unknown> | null)?.[TAG_DEPLOYMENT];
+    const deployment = (store.metadata as Record<string, unknown> | null)?.[METADATA_KEYS.deployment];
     const verdict = decideVectorStore(
       {
         deployment: typeof deployment === 'string' ? deployment : undefined,
