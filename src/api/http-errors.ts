@@ -7,13 +7,11 @@ import { z } from 'zod';
 import { AppError, badRequest, type ErrorCode } from '../errors';
 import { redact, type Logger } from '../logging';
 
-export type ApiErrorCode = ErrorCode;
-
 /** A malformed request body, caught by the HTTP layer before validation. */
 export const requestBodyError = (code: 'invalid_json' | 'invalid_multipart', message: string) => new AppError(code, message, 400);
 
 export interface ErrorBodyShape {
-  error: { code: ApiErrorCode; message: string };
+  error: { code: ErrorCode; message: string };
 }
 
 const GENERIC_MESSAGE = 'An unexpected error occurred. Quote the x-request-id header when reporting it.';
@@ -49,7 +47,7 @@ function scrub(message: string): string {
   return redact(message).replace(URL_IN_TEXT, '[url]');
 }
 
-function body(code: ApiErrorCode, message: string): string {
+function body(code: ErrorCode, message: string): string {
   const payload: ErrorBodyShape = { error: { code, message } };
   return JSON.stringify(payload);
 }

@@ -25,7 +25,7 @@ export interface LeaseStore {
 
 const LEASE_PK = 'lease';
 
-export function createLeaseStore(table: LazyTable, clock: () => number): LeaseStore {
+export function createLeaseStore(table: LazyTable, ledgerNow: () => number): LeaseStore {
   const read = async (name: string) => {
     const entity = await readEntity(table, LEASE_PK, tableKey(name));
     return entity && { etag: entity.etag, lease: rowToLease(entity) };
@@ -33,7 +33,7 @@ export function createLeaseStore(table: LazyTable, clock: () => number): LeaseSt
   const row = (name: string, holder: string, acquiredAt: number, expiresAt: number): Row => LEASE_COLUMNS.toRow({ name, holder, acquiredAt, expiresAt });
 
   return {
-    async acquireLease(name, holder, ttlMs, now = clock()) {
+    async acquireLease(name, holder, ttlMs, now = ledgerNow()) {
       const expiresAt = now + ttlMs;
       const current = await read(name);
       if (!current) return insertIfAbsent(table, LEASE_PK, tableKey(name), row(name, holder, now, expiresAt));
@@ -43,7 +43,7 @@ export function createLeaseStore(table: LazyTable, clock: () => number): LeaseSt
       return replaceIfUnchanged(table, LEASE_PK, tableKey(name), row(name, holder, mine ? lease.acquiredAt : now, expiresAt), etag);
     },
 
-    async renewLease(name, holder, ttlMs, now = clock()) {
+    async renewLease(name, holder, ttlMs, now = ledgerNow()) {
       const current = await read(name);
       if (!current || current.lease.holder !== holder) return false;
       const expiresAt = now + ttlMs;
