@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     ledger: createLedger(config, clients),
     config,
     definedAssistantKeys: await readDefinedAssistantKeys(path.join(ROOT, 'assistants')),
-    now: () => new Date(),
+    now: Date.now,
     logger,
     holder: `cli@${hostname()}`,
     dryRun,

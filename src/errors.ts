@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'run_active'
   | 'payload_too_large'
@@ -22,7 +23,8 @@ export class AppError extends Error {
     public readonly code: ErrorCode,
     message: string,
     public readonly status: number,
-    public readonly details: { retryAfterSeconds?: number; [key: string]: unknown } = {},
+    /** retryAfterSeconds becomes Retry-After (429, 503); allow becomes Allow (405). */
+    public readonly details: { retryAfterSeconds?: number; allow?: readonly string[]; [key: string]: unknown } = {},
   ) {
     super(message);
     this.name = 'AppError';

@@ -6,6 +6,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import type { z } from 'zod';
 import type { Config } from '../config';
 import { loggerFromContext } from '../logging';
+import type { Runtime } from '../runtime';
 import { corsHeaders } from './cors';
 import { errorResponse, JSON_CONTENT_TYPE, validationError } from './http-errors';
 import { requireAdminKey } from './auth/admin-key';
@@ -20,7 +21,11 @@ import { SSE_HEADERS } from './sse';
 export interface HttpDeps {
   /** Read per request so registration at import time does not need settings yet. */
   getConfig: () => Config;
+  /** The process's dependencies; routes that need none run without it. */
+  getRuntime?: () => Promise<Runtime>;
 }
+
+const noRuntime = (): Promise<Runtime> => Promise.reject(new Error('This HTTP handler was set up without a runtime.'));
 
 export function toHttpHandler(route: Route, deps: HttpDeps): HttpHandler {
   const { spec } = route;
@@ -32,7 +37,7 @@ export function toHttpHandler(route: Route, deps: HttpDeps): HttpHandler {
     try {
       config = deps.getConfig();
       const input = await prepareInput(spec, request, config);
-      const result = await route.handler({ ...input, request, context, logger: logger(config), config, requestId } as RouteInput);
+      const result = await route.handler({ ...input, request, context, logger: logger(config), config, requestId, runtime: deps.getRuntime ?? noRuntime } as RouteInput);
       response = toResponseInit(result);
     } catch (error) {
       response = errorResponse(error, logger(config));

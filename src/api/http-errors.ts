@@ -7,13 +7,11 @@ import { z } from 'zod';
 import { AppError, badRequest, type ErrorCode } from '../errors';
 import { redact, type Logger } from '../logging';
 
-export type ApiErrorCode = ErrorCode;
-
 /** A malformed request body, caught by the HTTP layer before validation. */
 export const requestBodyError = (code: 'invalid_json' | 'invalid_multipart', message: string) => new AppError(code, message, 400);
 
 export interface ErrorBodyShape {
-  error: { code: ApiErrorCode; message: string };
+  error: { code: ErrorCode; message: string };
 }
 
 const GENERIC_MESSAGE = 'An unexpected error occurred. Quote the x-request-id header when reporting it.';
@@ -49,7 +47,7 @@ function scrub(message: string): string {
   return redact(message).replace(URL_IN_TEXT, '[url]');
 }
 
-function body(code: ApiErrorCode, message: string): string {
+function body(code: ErrorCode, message: string): string {
   const payload: ErrorBodyShape = { error: { code, message } };
   return JSON.stringify(payload);
 }
@@ -65,6 +63,7 @@ export function errorResponse(thrown: unknown, logger: Logger): HttpResponseInit
     if ((error.status === 429 || error.status === 503) && typeof retryAfter === 'number' && Number.isFinite(retryAfter)) {
       headers['Retry-After'] = String(Math.max(0, Math.ceil(retryAfter)));
     }
+    if (error.status === 405 && error.details.allow) headers.Allow = error.details.allow.join(', ');
     if (error.status >= 500) logger.warn('request failed', { code: error.code, status: error.status, error: describe(error) });
     else logger.info('request rejected', { code: error.code, status: error.status });
     return { status: error.status, headers, body: body(error.code, scrub(error.message)) };

@@ -1,9 +1,11 @@
 // Declarative routes: one definition drives validation, the Azure Function registration and OpenAPI.
-// A RouteSpec is data only; owners of the logic attach the handler with bindRoute.
+// Each resource file in src/api/resources/ defines its routes with `route(spec, handler)`: the spec
+// (schemas, auth, responses) and the handler side by side; src/api/routes.ts lists them.
 import type { HttpRequest, InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import type { Config } from '../config';
 import type { Logger } from '../logging';
+import type { Runtime } from '../runtime';
 import type { Caller } from './identity';
 import type { ApiResult } from './results';
 
@@ -62,6 +64,8 @@ export interface RouteInput<S extends RouteSpec = RouteSpec> {
   config: Config;
   /** The invocation id, also sent as x-request-id. */
   requestId: string;
+  /** The process's dependencies (src/runtime.ts), built on first use. */
+  runtime: () => Promise<Runtime>;
 }
 
 /** A spec with its handler. Method syntax keeps handlers of specific specs assignable to Route<RouteSpec>. */
@@ -88,4 +92,18 @@ export function defineRoute<const S extends RouteSpec>(spec: S): S {
 
 export function bindRoute<S extends RouteSpec>(spec: S, handler: (input: RouteInput<S>) => Promise<ApiResult>): Route<S> {
   return { spec, handler };
+}
+
+/** What a caller's route is: behind a function key (the transport guard), for an identified caller. */
+const CALLER = { authLevel: 'function', identity: 'required' } as const;
+type CallerAccess = typeof CALLER;
+
+/** A caller's route (conversation, files, assistants): `route` with the function key and identity required. */
+export function callerRoute<const S extends Omit<RouteSpec, keyof CallerAccess>>(spec: S, handler: (input: RouteInput<S & CallerAccess>) => Promise<ApiResult>): Route<S & CallerAccess> {
+  return route({ ...CALLER, ...spec } as S & CallerAccess, handler);
+}
+
+/** A route defined in one place: its spec, checked by defineRoute, and its handler. */
+export function route<const S extends RouteSpec>(spec: S, handler: (input: RouteInput<S>) => Promise<ApiResult>): Route<S> {
+  return bindRoute(defineRoute(spec), handler);
 }

@@ -2,6 +2,7 @@
 // Unix seconds like the Assistants protocol; upstream ids of runs become ours.
 import type { HttpRequest } from '@azure/functions';
 import type { Message } from 'openai/resources/beta/threads/messages';
+import { METADATA_KEYS, RESERVED_METADATA_PREFIX } from '../runs/run-facts';
 import type { RunRecord, ThreadRecord, ToolCallRecord } from '../store/ledger';
 import { apiUrl } from './results';
 import type { MessageResource } from './schemas/messages';
@@ -68,7 +69,7 @@ export function messageView(message: Message, request: HttpRequest, runIds: Map<
     id: message.id,
     object: 'thread.message',
     thread_id: message.thread_id,
-    run_id: message.run_id ? (runIds.get(message.run_id) ?? null) : (message.metadata as Record<string, string> | null)?.['app_run_id'] ?? null,
+    run_id: message.run_id ? (runIds.get(message.run_id) ?? null) : (message.metadata as Record<string, string> | null)?.[METADATA_KEYS.runId] ?? null,
     role: message.role,
     assistant: message.assistant_id ? (assistantKeys.get(message.assistant_id) ?? null) : null,
     status: message.status,
@@ -102,6 +103,6 @@ export function messageView(message: Message, request: HttpRequest, runIds: Map<
     attachments: (message.attachments ?? []).flatMap((a) =>
       a.file_id ? [{ file_id: a.file_id, tools: (a.tools ?? []).map((t) => ({ type: t.type === 'file_search' ? ('file_search' as const) : ('code_interpreter' as const) })) }] : [],
     ),
-    metadata: Object.fromEntries(Object.entries((message.metadata ?? {}) as Record<string, string>).filter(([key]) => !key.startsWith('app_'))),
+    metadata: Object.fromEntries(Object.entries((message.metadata ?? {}) as Record<string, string>).filter(([key]) => !key.startsWith(RESERVED_METADATA_PREFIX))),
   };
 }

@@ -4,7 +4,6 @@
 import { z } from 'zod';
 
 /** Metadata keys the sync writes on every upstream assistant; definitions may not set them. */
-export const RESERVED_METADATA_PREFIX = 'app_';
 /** The Assistants API allows 16 metadata pairs; the sync uses 3 of them. */
 const MAX_USER_METADATA = 13;
 /** code_interpreter accepts at most 20 files per assistant. */

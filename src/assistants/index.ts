@@ -6,4 +6,4 @@ export { formatSyncReport } from './sync-report';
 export { syncAssistants, definitionHash, type SyncDeps, type SyncReport, type SyncedAssistant } from './sync';
 export { createAssistantResolver, type AssistantListing, type AssistantResolver, type AssistantResolverOptions, type ResolvedAssistant } from './resolver';
 export { parseUploadedFileName, uploadedFileName } from './data-files';
-export { groupOurAssistants, listOurAssistants, TAG_DEPLOYMENT, TAG_HASH, TAG_KEY, tagOf, type OurAssistants } from './upstream-tags';
+export { groupOurAssistants, listOurAssistants, tagOf, type OurAssistants } from './upstream-tags';

@@ -3,7 +3,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { assistantDefinitionSchema, RESERVED_METADATA_PREFIX, RUN_PLACEHOLDERS, type AssistantDefinition, toolName } from './definition';
+import { RESERVED_METADATA_PREFIX } from '../runs/run-facts';
+import { assistantDefinitionSchema, RUN_PLACEHOLDERS, type AssistantDefinition, toolName } from './definition';
 import { unknownPlaceholders } from './run-instructions';
 
 export { renderRunInstructions } from './run-instructions';

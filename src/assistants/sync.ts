@@ -9,7 +9,8 @@ import type { Logger } from '../logging';
 import { sha256, stableStringify } from './content-hash';
 import { ensureFilesUploaded, readDataFiles, type LocalDataFile } from './data-files';
 import { functionToolNames, type AssistantDefinition } from './definition';
-import { listOurAssistants, TAG_DEPLOYMENT, TAG_HASH, TAG_KEY, tagOf } from './upstream-tags';
+import { listOurAssistants, tagOf } from './upstream-tags';
+import { METADATA_KEYS } from '../runs/run-facts';
 
 /** Bump when the hashed content changes meaning, so every assistant is rewritten once. */
 const HASH_FORMAT = 1;
@@ -85,7 +86,7 @@ export async function syncAssistants(deps: SyncDeps): Promise<SyncReport> {
       instructions: def.instructions,
       tools: defTools,
       temperature: def.temperature ?? null,
-      metadata: { ...def.metadata, [TAG_DEPLOYMENT]: deploymentId, [TAG_KEY]: def.key, [TAG_HASH]: hash },
+      metadata: { ...def.metadata, [METADATA_KEYS.deployment]: deploymentId, [METADATA_KEYS.assistantKey]: def.key, [METADATA_KEYS.definitionHash]: hash },
     };
 
     const existing = upstream.byKey.get(def.key);
@@ -97,7 +98,7 @@ export async function syncAssistants(deps: SyncDeps): Promise<SyncReport> {
       assistantId = (await client.beta.assistants.create(params)).id;
       report.created.push(def.key);
       logger.info('created assistant', { key: def.key, assistantId });
-    } else if (tagOf(existing, TAG_HASH) === hash && sameIds(attached, fileIds)) {
+    } else if (tagOf(existing, METADATA_KEYS.definitionHash) === hash && sameIds(attached, fileIds)) {
       assistantId = existing.id;
       report.unchanged.push(def.key);
       logger.debug('assistant unchanged', { key: def.key, assistantId });

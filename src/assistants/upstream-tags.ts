@@ -4,10 +4,8 @@
 // else's and is never updated, reported or deleted.
 import type OpenAI from 'openai';
 import type { Assistant } from 'openai/resources/beta/assistants';
+import { METADATA_KEYS } from '../runs/run-facts';
 
-export const TAG_DEPLOYMENT = 'app_deployment';
-export const TAG_KEY = 'app_key';
-export const TAG_HASH = 'app_hash';
 
 export function tagOf(assistant: Pick<Assistant, 'metadata'>, tag: string): string | undefined {
   const value = (assistant.metadata as Record<string, unknown> | null | undefined)?.[tag];
@@ -35,8 +33,8 @@ export function groupOurAssistants(assistants: Assistant[], deploymentId: string
   const duplicates: Array<{ key: string; id: string }> = [];
   const untagged: Assistant[] = [];
   for (const assistant of assistants) {
-    if (tagOf(assistant, TAG_DEPLOYMENT) !== deploymentId) continue;
-    const key = tagOf(assistant, TAG_KEY);
+    if (tagOf(assistant, METADATA_KEYS.deployment) !== deploymentId) continue;
+    const key = tagOf(assistant, METADATA_KEYS.assistantKey);
     if (!key) {
       untagged.push(assistant);
       continue;

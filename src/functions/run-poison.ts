@@ -2,9 +2,8 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { loggerFromContext } from '../logging';
 import { processPoisonedRunMessage } from '../runs/poison';
-import { workerDeps } from '../runs/worker-deps';
-import { getConfig, getRuntime } from '../runtime';
-import { parseQueuedRunMessage } from '../runs/queued-message';
+import { parseQueuedRunMessage } from '../runs/run-facts';
+import { getConfig, getRuntime, workerDeps } from '../runtime';
 
 app.storageQueue('runPoison', {
   queueName: `${getConfig().RUN_QUEUE_NAME}-poison`,

@@ -1,38 +1,52 @@
 // Resolves a run's `requires_action`: executes the calls the backend owns exactly once
 // (claim before executing; a retry reuses the stored output) and collects the frontend's
 // outputs for the calls it owns. Only when every call has an output can they be submitted.
-import type { RequiredActionFunctionToolCall } from 'openai/resources/beta/threads/runs/runs';
+import type { Logger } from '../logging';
+import type { Ledger, RunRecord, ToolCallStatus } from '../store/ledger';
+import type { ToolRegistry } from '../tools';
 import { MAX_TOOL_ARGUMENTS_CHARS, truncateText } from '../store/ledger/limits';
-import type { RunDeps, RunRecordView, ToolCallRecordView } from './ports';
+import type { RequestedToolCall, ToolOutput } from './upstream-runs';
+
+/** What resolving needs of the tools: whether one is the backend's, and running it. */
+export type ToolRunner = Pick<ToolRegistry, 'has' | 'isIdempotent' | 'execute'>;
+
+export interface ToolCallDeps {
+  ledger: Ledger;
+  tools: ToolRunner;
+  logger: Logger;
+  now: () => number;
+  /** A claim older than this is presumed to belong to a dead worker. */
+  staleClaimMs: number;
+}
 
 export type ToolResolution =
-  | { kind: 'ready'; outputs: { tool_call_id: string; output: string }[] }
+  | { kind: 'ready'; outputs: ToolOutput[] }
   /** Some calls belong to the frontend and have no output yet. */
   | { kind: 'awaiting_client'; pending: string[] }
   /** Another worker holds a live claim on a call: come back later rather than run it twice. */
   | { kind: 'in_progress_elsewhere'; toolCallId: string };
 
-const FINISHED: ReadonlySet<ToolCallRecordView['status']> = new Set(['succeeded', 'invalid_arguments', 'failed', 'timed_out', 'unknown_outcome', 'client_submitted']);
+const FINISHED: ReadonlySet<ToolCallStatus> = new Set(['succeeded', 'invalid_arguments', 'failed', 'timed_out', 'unknown_outcome', 'client_submitted']);
 
-export async function resolveToolCalls(deps: RunDeps, run: RunRecordView, calls: RequiredActionFunctionToolCall[], deadlineMs: number): Promise<ToolResolution> {
-  const outputs: { tool_call_id: string; output: string }[] = [];
+export async function resolveToolCalls(deps: ToolCallDeps, run: RunRecord, calls: RequestedToolCall[], deadlineMs: number): Promise<ToolResolution> {
+  const outputs: ToolOutput[] = [];
   const pending: string[] = [];
   // Sequential on purpose: tools with side effects (email) should not race each other.
   for (const call of calls) {
-    const owner = deps.tools.has(call.function.name) ? 'server' : 'client';
-    const logger = deps.logger.child({ threadId: run.threadId, runId: run.runId, toolCallId: call.id, tool: call.function.name });
+    const owner = deps.tools.has(call.name) ? 'server' : 'client';
+    const logger = deps.logger.child({ threadId: run.threadId, runId: run.runId, toolCallId: call.id, tool: call.name });
     const claim = await deps.ledger.claimToolCall({
       runId: run.runId,
       threadId: run.threadId,
       toolCallId: call.id,
-      name: call.function.name,
-      arguments: call.function.arguments,
+      name: call.name,
+      arguments: call.arguments,
       owner,
       claimedAt: deps.now(),
     });
     if (claim.claimed) {
       // Arguments beyond what the ledger records are cut here too (the registry refuses such calls).
-      await deps.ledger.appendRunEvent(run.runId, { type: 'run.tool_call', data: { id: call.id, name: call.function.name, arguments: truncateText(call.function.arguments, MAX_TOOL_ARGUMENTS_CHARS), owner }, at: deps.now() });
+      await deps.ledger.appendRunEvent(run.runId, { type: 'run.tool_call', data: { id: call.id, name: call.name, arguments: truncateText(call.arguments, MAX_TOOL_ARGUMENTS_CHARS), owner }, at: deps.now() });
       if (owner === 'client') {
         await deps.ledger.completeToolCall(run.runId, call.id, { status: 'awaiting_client', output: '', completedAt: deps.now() });
         pending.push(call.id);
@@ -56,14 +70,14 @@ export async function resolveToolCalls(deps: RunDeps, run: RunRecordView, calls:
     if (deps.now() - existing.claimedAt < deps.staleClaimMs) return { kind: 'in_progress_elsewhere', toolCallId: call.id };
     const tookOver = await deps.ledger.reclaimToolCall(run.runId, call.id, existing.claimedAt, deps.now());
     if (!tookOver) return { kind: 'in_progress_elsewhere', toolCallId: call.id };
-    if (deps.tools.isIdempotent(call.function.name)) {
+    if (deps.tools.isIdempotent(call.name)) {
       logger.warn('re-executing an idempotent tool whose worker died');
       outputs.push({ tool_call_id: call.id, output: await execute(deps, run, call, deadlineMs, logger, existing.claimedAt) });
     } else {
       // The effect may already have happened (e.g. the email went out): never risk doing it twice.
       const output = JSON.stringify({
         error: 'outcome_unknown',
-        message: `The ${call.function.name} call was interrupted before its result was recorded. It may or may not have taken effect, and it was not retried to avoid duplicates.`,
+        message: `The ${call.name} call was interrupted before its result was recorded. It may or may not have taken effect, and it was not retried to avoid duplicates.`,
       });
       logger.warn('tool outcome unknown after worker failure; not retried');
       await deps.ledger.completeToolCall(run.runId, call.id, { status: 'unknown_outcome', output, completedAt: deps.now() });
@@ -75,9 +89,9 @@ export async function resolveToolCalls(deps: RunDeps, run: RunRecordView, calls:
 }
 
 /** `firstAttemptAt`: the call's first claim time, so repeatable requests carry one first-sent time across workers. */
-async function execute(deps: RunDeps, run: RunRecordView, call: RequiredActionFunctionToolCall, deadlineMs: number, logger: RunDeps['logger'], firstAttemptAt: number): Promise<string> {
+async function execute(deps: ToolCallDeps, run: RunRecord, call: RequestedToolCall, deadlineMs: number, logger: Logger, firstAttemptAt: number): Promise<string> {
   const outcome = await deps.tools.execute(
-    { id: call.id, name: call.function.name, arguments: call.function.arguments },
+    call,
     { threadId: run.threadId, runId: run.runId, userId: run.ownerId, deadlineMs, logger, firstAttemptAt },
   );
   await deps.ledger.completeToolCall(run.runId, call.id, { status: outcome.status, output: outcome.output, durationMs: outcome.durationMs, completedAt: deps.now() });

@@ -1,15 +1,15 @@
 // What a frontend may do to a run it owns: cancel it, or submit outputs for the tool calls
 // that belong to it. Both only record intent and wake the worker, which talks upstream.
-import type OpenAI from 'openai';
 import { AppError, notFound } from '../errors';
 import type { Logger } from '../logging';
 import type { Ledger, RunRecord } from '../store/ledger';
 import type { RunQueue } from '../store/run-queue';
 import { classifyUpstreamError } from '../upstream';
-import { isTerminal } from './run-status';
+import { isTerminal } from './run-facts';
+import type { ToolOutput, UpstreamRuns } from './upstream-runs';
 
 export interface RunCommandDeps {
-  client: OpenAI;
+  upstream: Pick<UpstreamRuns, 'cancel'>;
   ledger: Ledger;
   queue: Pick<RunQueue, 'send'>;
   logger: Logger;
@@ -29,7 +29,7 @@ export async function cancelRun(deps: RunCommandDeps, userId: string, threadId: 
   if (isTerminal(run.status)) throw new AppError('conflict', `Cannot cancel run with status '${run.status}'.`, 409);
   if (run.upstreamRunId) {
     try {
-      await deps.client.beta.threads.runs.cancel(run.upstreamRunId, { thread_id: threadId });
+      await deps.upstream.cancel(threadId, run.upstreamRunId);
     } catch (error) {
       const mapped = classifyUpstreamError(error, { what: 'Run', threadId });
       // Upstream already finished it: the worker records the final state.
@@ -47,7 +47,7 @@ export async function submitClientToolOutputs(
   userId: string,
   threadId: string,
   runId: string,
-  outputs: { tool_call_id: string; output: string }[],
+  outputs: ToolOutput[],
 ): Promise<RunRecord> {
   const run = await getOwnedRun(deps.ledger, userId, threadId, runId);
   if (run.status !== 'requires_action') throw new AppError('conflict', `Runs in status "${run.status}" do not accept tool outputs.`, 409);
@@ -71,6 +71,6 @@ export async function submitClientToolOutputs(
 /** Starts a new queue generation for the run, so older pending messages become duplicates. */
 async function wake(deps: RunCommandDeps, run: RunRecord): Promise<void> {
   const generation = (run.followGeneration ?? 0) + 1;
-  await deps.queue.send({ threadId: run.threadId, runId: run.runId, attempt: generation });
+  await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation });
   await deps.ledger.updateRun(run.threadId, run.runId, { followGeneration: generation });
 }

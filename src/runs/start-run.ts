@@ -11,8 +11,8 @@ import type { RunQueue } from '../store/run-queue';
 import type { AssistantResolver } from '../assistants';
 import { renderRunInstructions } from '../assistants';
 import { classifyUpstreamError } from '../upstream';
-import { isTerminal } from './run-status';
-import { answerOnThread, chooseAssistant, type CopilotRouter } from '../router';
+import { isTerminal, METADATA_KEYS } from './run-facts';
+import { answerOnThread, chooseAssistant, type CopilotRouter } from '../copilot';
 
 export interface StartRunDeps {
   client: OpenAI;
@@ -20,10 +20,9 @@ export interface StartRunDeps {
   queue: Pick<RunQueue, 'send'>;
   assistants: AssistantResolver;
   logger: Logger;
-  deploymentId: string;
   defaultAssistant: string;
   now: () => number;
-  /** Chooses the assistant for `auto` (src/router); without it `auto` is an unknown key. */
+  /** Chooses the assistant for `auto` (src/copilot); without it `auto` is an unknown key. */
   router?: CopilotRouter;
 }
 
@@ -57,7 +56,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
       role: 'user',
       content: input.content,
       ...(input.attachments?.length ? { attachments: input.attachments } : {}),
-      metadata: { ...input.metadata, app_run_id: runId },
+      metadata: { ...input.metadata, [METADATA_KEYS.runId]: runId },
     });
     messageId = message.id;
   } catch (error) {
@@ -81,7 +80,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     additionalInstructions: renderRunInstructions(definition, { now: new Date(deps.now()), userName: input.userName }),
   });
   try {
-    await deps.queue.send({ threadId: input.threadId, runId, attempt: 0 });
+    await deps.queue.send({ threadId: input.threadId, runId, generation: 0 });
   } catch (error) {
     // Nothing may be lost silently: the run is recorded as failed and the thread freed.
     logger.error('could not queue the run', { error });

@@ -1,94 +1,61 @@
 // The run worker's logic (the queue-triggered function is a thin adapter over this).
 // One delivery of a run message moves the run as far as it can within a time budget:
-// it creates the upstream run or picks it up, follows its event stream, executes the
-// backend's tools and submits outputs, and finally hands the run back to the queue with a
-// visibility delay when there is nothing to do but wait. It never sleeps.
-import { APIError } from 'openai';
-import type { Message } from 'openai/resources/beta/threads/messages';
-import type { Run } from 'openai/resources/beta/threads/runs/runs';
-import { followStream, type AbortableStream, type StreamOutcome } from './follow-stream';
-import type { RunDeps, RunQueueMessage, RunRecordView } from './ports';
-import { isTerminal } from './run-status';
-import { resolveToolCalls } from './resolve-tool-calls';
-import { recordUpstreamRun, finalizeRun } from './record-run';
+// it creates the upstream run or picks it up, follows its updates, executes the backend's
+// tools and submits outputs, and finally hands the run back to the queue with a visibility
+// delay when there is nothing to do but wait. It never sleeps.
+import type { Logger } from '../logging';
+import type { Ledger, RunRecord } from '../store/ledger';
+import type { RunQueue } from '../store/run-queue';
+import { classifyUpstreamError } from '../upstream/errors';
+import { finalizeRun, RunFollower } from './run-follower';
+import { isDecisive, isTerminal, type RunQueueMessage } from './run-facts';
+import { resolveToolCalls, type ToolRunner } from './resolve-tool-calls';
+import type { UpstreamRunState, UpstreamRuns } from './upstream-runs';
+
+export interface WorkerDeps {
+  upstream: UpstreamRuns;
+  ledger: Ledger;
+  tools: ToolRunner;
+  queue: Pick<RunQueue, 'send'>;
+  logger: Logger;
+  now: () => number;
+  /** How long one invocation may follow a run's updates before handing it back to the queue. */
+  followBudgetMs: number;
+  /** How often a run waiting on the frontend (client tools) is re-checked, e.g. for expiry. */
+  recheckIntervalMs: number;
+  /** A claim older than this is presumed to belong to a dead worker. */
+  staleClaimMs: number;
+}
 
 export type WorkerResult = { action: 'done'; reason: string } | { action: 'requeued'; delaySeconds: number; reason: string };
 
+/** Where one step leaves the run: decisive (act on it), waiting (re-queue), or done. */
+type Step = { kind: 'decisive'; state: UpstreamRunState } | { kind: 'wait'; delaySeconds: number; reason: string } | { kind: 'done'; reason: string };
+
 const MIN_DELAY_S = 1;
 const MAX_DELAY_S = 60;
+/** A run without an expiry gets this long for its tools. */
+const DEFAULT_TOOL_DEADLINE_MS = 600_000;
+/** Retry-After when a rate-limited upstream names none. */
+const RATE_LIMIT_DELAY_S = 5;
 
-export async function processRunMessage(deps: RunDeps, message: RunQueueMessage): Promise<WorkerResult> {
-  let run = await deps.ledger.getRun(message.threadId, message.runId);
-  if (!run) return { action: 'done', reason: 'unknown run' };
-  if (isTerminal(run.status)) return { action: 'done', reason: 'already terminal' };
-  if (message.attempt < (run.followGeneration ?? 0)) return { action: 'done', reason: 'superseded message' };
+export async function processRunMessage(deps: WorkerDeps, message: RunQueueMessage): Promise<WorkerResult> {
+  const run = await deps.ledger.getRun(message.threadId, message.runId);
+  const skipped = whyNotFollow(run, message);
+  if (skipped || !run) return { action: 'done', reason: skipped ?? 'unknown run' };
+  const follower = new RunFollower(deps, run);
   const logger = deps.logger.child({ threadId: run.threadId, runId: run.runId, upstreamRunId: run.upstreamRunId });
   const budgetEndsAt = deps.now() + deps.followBudgetMs;
 
   try {
-    let outcome: StreamOutcome;
-    // Whether the run's messages were seen on its event stream (else they are read once at the end).
-    let streamed = false;
-    if (!run.upstreamRunId) {
-      if (run.cancelRequested) {
-        await finalizeRun(deps, run, { status: 'cancelled' });
-        return { action: 'done', reason: 'cancelled before start' };
-      }
-      const started = await startUpstreamRun(deps, run);
-      if ('adopted' in started) {
-        run = await recordUpstreamRun(deps, run, started.adopted);
-        outcome = { kind: 'decisive', run: started.adopted };
-      } else {
-        outcome = await followStream(started.stream, streamHandlers(deps, () => run!, (r) => (run = r)), budgetEndsAt, deps.now);
-        streamed = true;
-      }
-    } else {
-      const { data, response } = await deps.client.beta.threads.runs.retrieve(run.upstreamRunId, { thread_id: run.threadId }).withResponse();
-      run = await recordUpstreamRun(deps, run, data);
-      outcome = { kind: 'decisive', run: data };
-      if (!isTerminal(data.status) && data.status !== 'requires_action') {
-        return requeue(deps, run, message, pollDelaySeconds(response.headers.get('openai-poll-after-ms')), `upstream ${data.status}`);
-      }
-    }
-
-    // Drive the run until it needs waiting: each submit streams the next stretch.
-    for (;;) {
-      if (outcome.kind === 'interrupted') return requeue(deps, run, message, MIN_DELAY_S, 'follow budget used');
-      const upstream = outcome.run;
-      run = await recordUpstreamRun(deps, run, upstream);
-      if (isTerminal(upstream.status)) {
-        if (!streamed) await catchUpMessages(deps, run, upstream.id);
-        await finalizeRun(deps, run, upstream);
-        logger.info('run finished', { status: upstream.status });
-        return { action: 'done', reason: upstream.status };
-      }
-      if (upstream.status !== 'requires_action') return requeue(deps, run, message, MIN_DELAY_S, `upstream ${upstream.status}`);
-
-      const calls = upstream.required_action?.submit_tool_outputs.tool_calls ?? [];
-      const deadlineMs = upstream.expires_at ? upstream.expires_at * 1000 : deps.now() + 600_000;
-      const resolution = await resolveToolCalls(deps, run, calls, deadlineMs);
-      if (resolution.kind === 'awaiting_client') {
-        await deps.ledger.appendRunEvent(run.runId, { type: 'run.requires_client_action', data: { tool_call_ids: resolution.pending }, at: deps.now() });
-        // Re-check periodically so an abandoned run is recorded as expired.
-        return requeue(deps, run, message, Math.ceil(deps.recheckIntervalMs / 1000), 'awaiting client tool outputs');
-      }
-      if (resolution.kind === 'in_progress_elsewhere') return requeue(deps, run, message, Math.ceil(deps.staleClaimMs / 1000), 'tool call claimed elsewhere');
-
-      const stream = await submitOutputs(deps, run, upstream.id, resolution.outputs);
-      if (!stream) {
-        // Someone else submitted first: pick up the current state instead.
-        const current = await deps.client.beta.threads.runs.retrieve(upstream.id, { thread_id: run.threadId });
-        outcome = { kind: 'decisive', run: current };
-        if (!isTerminal(current.status) && current.status !== 'requires_action') return requeue(deps, run, message, MIN_DELAY_S, 'outputs already submitted');
-        continue;
-      }
-      outcome = await followStream(stream, streamHandlers(deps, () => run!, (r) => (run = r)), budgetEndsAt, deps.now);
-      streamed = true;
-    }
+    let step = await pickUp(deps, follower, budgetEndsAt);
+    while (step.kind === 'decisive' && step.state.status === 'requires_action') step = await resolveRequiredAction(deps, follower, step.state, budgetEndsAt);
+    return await conclude(deps, follower, message, step, logger);
   } catch (error) {
-    if (error instanceof APIError && error.status === 429) {
-      const retryAfter = Number(error.headers?.get('retry-after'));
-      return requeue(deps, run, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 5, 'upstream rate limited');
+    const mapped = classifyUpstreamError(error);
+    if (mapped.code === 'rate_limited') {
+      const retryAfter = mapped.details.retryAfterSeconds;
+      return requeue(deps, follower.run, message, { delaySeconds: typeof retryAfter === 'number' ? retryAfter : RATE_LIMIT_DELAY_S, reason: 'upstream rate limited' });
     }
     // Anything else: let the host retry the message (and poison it after maxDequeueCount).
     logger.error('run worker failed', { error });
@@ -96,102 +63,77 @@ export async function processRunMessage(deps: RunDeps, message: RunQueueMessage)
   }
 }
 
-function streamHandlers(deps: RunDeps, current: () => RunRecordView, update: (run: RunRecordView) => void) {
-  return {
-    onRun: async (upstream: Run) => update(await recordUpstreamRun(deps, current(), upstream)),
-    onMessageCompleted: async (message: Message) => {
-      // Recorded first, so a frontend reacting to the event can already download them.
-      await recordGeneratedFiles(deps, current(), message);
-      await deps.ledger.appendRunEvent(current().runId, { type: 'message.completed', data: { id: message.id, role: message.role, content: message.content }, at: deps.now() });
-    },
-  };
+/** A message for an unknown or finished run, or older than the run's generation, is dropped. */
+function whyNotFollow(run: RunRecord | null, message: RunQueueMessage): string | undefined {
+  if (!run) return 'unknown run';
+  if (isTerminal(run.status)) return 'already terminal';
+  if (message.generation < (run.followGeneration ?? 0)) return 'superseded message';
+  return undefined;
 }
 
-/** Files the run wrote into an assistant message (images, file_path links) become the run owner's to download. */
-/**
- * A run that ended while nobody followed its stream (budget used, adopted, picked up by polling):
- * its messages are read once, so their files and message events are recorded all the same.
- */
-async function catchUpMessages(deps: RunDeps, run: RunRecordView, upstreamRunId: string): Promise<void> {
-  const seen = new Set(
-    (await deps.ledger.listRunEvents(run.runId)).filter((event) => event.type === 'message.completed').map((event) => (event.data as { id?: string }).id),
-  );
-  const page = await deps.client.beta.threads.messages.list(run.threadId, { run_id: upstreamRunId, order: 'asc', limit: 100 });
-  const handlers = streamHandlers(deps, () => run, () => undefined);
-  for (const message of page.data) {
-    if (message.role === 'assistant' && !seen.has(message.id)) await handlers.onMessageCompleted(message);
+/** Starts the upstream run (or adopts the one an earlier delivery started), or reads where it stands. */
+async function pickUp(deps: WorkerDeps, follower: RunFollower, budgetEndsAt: number): Promise<Step> {
+  const run = follower.run;
+  if (run.upstreamRunId) {
+    const { state, pollAfterMs } = await deps.upstream.retrieve(run.threadId, run.upstreamRunId);
+    await follower.record(state);
+    return isDecisive(state.status) ? { kind: 'decisive', state } : { kind: 'wait', delaySeconds: pollAfterMs ? pollAfterMs / 1000 : MIN_DELAY_S, reason: `upstream ${state.status}` };
   }
-}
-
-async function recordGeneratedFiles(deps: RunDeps, run: RunRecordView, message: Message): Promise<void> {
-  if (message.role !== 'assistant') return;
-  const found = new Map<string, { image: boolean; text?: string }>();
-  for (const part of message.content) {
-    if (part.type === 'image_file') found.set(part.image_file.file_id, { image: true });
-    if (part.type !== 'text') continue;
-    for (const a of part.text.annotations) if (a.type === 'file_path' && !found.has(a.file_path.file_id)) found.set(a.file_path.file_id, { image: false, text: a.text });
+  if (run.cancelRequested) {
+    await finalizeRun(deps, run, { status: 'cancelled' });
+    return { kind: 'done', reason: 'cancelled before start' };
   }
-  for (const [fileId, hint] of found) {
-    // One cheap call gives the real name and size; without it the link text (sandbox:/mnt/data/<name>) names the file.
-    const upstream = await deps.client.files.retrieve(fileId).catch((error: unknown) => {
-      deps.logger.warn('could not read a generated file', { threadId: run.threadId, runId: run.runId, fileId, error });
-      return undefined;
-    });
-    const filename = (upstream?.filename ?? hint.text ?? '').split(/[/\\]/).pop()?.slice(-255) || (hint.image ? `${fileId}.png` : fileId);
-    await deps.ledger.recordFile({
-      fileId,
-      ownerId: run.ownerId,
-      purpose: 'assistants_output',
-      filename,
-      bytes: upstream?.bytes ?? 0,
-      contentType: hint.image ? 'image/png' : 'application/octet-stream',
-      createdAt: deps.now(),
-      threadId: run.threadId,
-      runId: run.runId,
-      source: 'generated',
-    });
-  }
-}
-
-async function startUpstreamRun(deps: RunDeps, run: RunRecordView): Promise<{ stream: AbortableStream } | { adopted: Run }> {
   if (!run.assistantId) throw new Error('run has no assistant id');
-  try {
-    const stream = await deps.client.beta.threads.runs.create(run.threadId, {
-      assistant_id: run.assistantId,
-      ...(run.additionalInstructions ? { additional_instructions: run.additionalInstructions } : {}),
-      metadata: { app_run_id: run.runId, app_deployment: deps.deploymentId },
-      stream: true,
-    });
-    return { stream };
-  } catch (error) {
-    // A previous delivery created the run and died before recording it: adopt that run.
-    const active = error instanceof APIError && error.status === 400 ? /already has an active run (\S+?)\.?$/.exec(error.message) : null;
-    if (!active?.[1]) throw error;
-    const existing = await deps.client.beta.threads.runs.retrieve(active[1], { thread_id: run.threadId });
-    if (existing.metadata?.['app_run_id'] !== run.runId) throw error;
-    return { adopted: existing };
+  const started = await deps.upstream.start({ threadId: run.threadId, runId: run.runId, assistantId: run.assistantId, additionalInstructions: run.additionalInstructions });
+  if ('adopted' in started) {
+    await follower.record(started.adopted);
+    return decisiveOr(started.adopted, `upstream ${started.adopted.status}`);
   }
+  return followed(await follower.follow(started.stream, budgetEndsAt));
 }
 
-async function submitOutputs(deps: RunDeps, run: RunRecordView, upstreamRunId: string, outputs: { tool_call_id: string; output: string }[]): Promise<AbortableStream | null> {
-  try {
-    return await deps.client.beta.threads.runs.submitToolOutputs(upstreamRunId, { thread_id: run.threadId, tool_outputs: outputs, stream: true });
-  } catch (error) {
-    if (error instanceof APIError && error.status === 400 && /do not accept tool outputs/.test(error.message)) return null;
-    throw error;
+/** Runs the backend's tools and submits every output, following the run on; or waits for the frontend's. */
+async function resolveRequiredAction(deps: WorkerDeps, follower: RunFollower, state: UpstreamRunState, budgetEndsAt: number): Promise<Step> {
+  const run = follower.run;
+  const resolution = await resolveToolCalls(deps, run, state.toolCalls, state.expiresAt ?? deps.now() + DEFAULT_TOOL_DEADLINE_MS);
+  if (resolution.kind === 'awaiting_client') {
+    await deps.ledger.appendRunEvent(run.runId, { type: 'run.requires_client_action', data: { tool_call_ids: resolution.pending }, at: deps.now() });
+    // Re-check periodically so an abandoned run is recorded as expired.
+    return { kind: 'wait', delaySeconds: Math.ceil(deps.recheckIntervalMs / 1000), reason: 'awaiting client tool outputs' };
   }
+  if (resolution.kind === 'in_progress_elsewhere') return { kind: 'wait', delaySeconds: Math.ceil(deps.staleClaimMs / 1000), reason: 'tool call claimed elsewhere' };
+
+  const stream = await deps.upstream.submitToolOutputs(run.threadId, state.id, resolution.outputs);
+  if (stream) return followed(await follower.follow(stream, budgetEndsAt));
+  // Someone else submitted first: pick up the current state instead.
+  const { state: current } = await deps.upstream.retrieve(run.threadId, state.id);
+  await follower.record(current);
+  return decisiveOr(current, 'outputs already submitted');
 }
 
-async function requeue(deps: RunDeps, run: RunRecordView, message: RunQueueMessage, delaySeconds: number, reason: string): Promise<WorkerResult> {
-  const delay = Math.min(MAX_DELAY_S, Math.max(MIN_DELAY_S, Math.ceil(delaySeconds)));
-  const generation = message.attempt + 1;
+/** Records a terminal run's end, or hands the run back to the queue. */
+async function conclude(deps: WorkerDeps, follower: RunFollower, message: RunQueueMessage, step: Step, logger: Logger): Promise<WorkerResult> {
+  if (step.kind === 'done') return { action: 'done', reason: step.reason };
+  if (step.kind === 'wait') return requeue(deps, follower.run, message, step);
+  await follower.finish(step.state);
+  logger.info('run finished', { status: step.state.status });
+  return { action: 'done', reason: step.state.status };
+}
+
+function followed(outcome: Awaited<ReturnType<RunFollower['follow']>>): Step {
+  return outcome.kind === 'decisive' ? outcome : { kind: 'wait', delaySeconds: MIN_DELAY_S, reason: 'follow budget used' };
+}
+
+function decisiveOr(state: UpstreamRunState, reason: string): Step {
+  return isDecisive(state.status) ? { kind: 'decisive', state } : { kind: 'wait', delaySeconds: MIN_DELAY_S, reason };
+}
+
+/** The next generation of the run's queue chain, visible after the delay. */
+async function requeue(deps: WorkerDeps, run: RunRecord, message: RunQueueMessage, wait: { delaySeconds: number; reason: string }): Promise<WorkerResult> {
+  const delay = Math.min(MAX_DELAY_S, Math.max(MIN_DELAY_S, Math.ceil(wait.delaySeconds)));
+  const generation = message.generation + 1;
   // Send before recording the generation: a crash in between leaves a valid message, never none.
-  await deps.queue.send({ threadId: run.threadId, runId: run.runId, attempt: generation }, { visibilityDelaySeconds: delay });
+  await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation }, { visibilityDelaySeconds: delay });
   await deps.ledger.updateRun(run.threadId, run.runId, { followGeneration: generation });
-  return { action: 'requeued', delaySeconds: delay, reason };
-}
-
-function pollDelaySeconds(header: string | null): number {
-  const ms = Number(header);
-  return Number.isFinite(ms) && ms > 0 ? ms / 1000 : MIN_DELAY_S;
+  return { action: 'requeued', delaySeconds: delay, reason: wait.reason };
 }

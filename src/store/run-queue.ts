@@ -1,17 +1,13 @@
-// The run queue: the HTTP layer enqueues `{threadId, runId, attempt}`; the queue-triggered worker follows the run.
-// Messages are JSON, base64-encoded, because that is the Functions host's default queue messageEncoding.
-import { z } from 'zod';
+// The run queue: the HTTP layer enqueues `{threadId, runId, generation}` (src/runs/run-facts.ts); the
+// queue-triggered worker follows the run. Messages are JSON, base64-encoded, because that is the Functions
+// host's default queue messageEncoding.
 import type { QueueClient } from '@azure/storage-queue';
 import type { Config } from '../config';
+import { runQueueMessageSchema, type RunQueueMessage } from '../runs/run-facts';
 import type { StorageClients } from './storage-clients';
 import { createOnce } from './create-once';
 
-export const runQueueMessageSchema = z.object({
-  threadId: z.string().min(1),
-  runId: z.string().min(1),
-  attempt: z.number().int().min(0),
-});
-export type RunQueueMessage = z.infer<typeof runQueueMessageSchema>;
+export type { RunQueueMessage };
 
 export interface ReceivedRunQueueMessage {
   message: RunQueueMessage;
@@ -40,9 +36,6 @@ export function encodeRunQueueMessage(message: RunQueueMessage): string {
 export function decodeRunQueueMessage(text: string): RunQueueMessage {
   return runQueueMessageSchema.parse(JSON.parse(Buffer.from(text, 'base64').toString('utf8')));
 }
-
-/** Where the Functions host moves messages that failed maxDequeueCount times. */
-export const poisonQueueName = (config: Pick<Config, 'RUN_QUEUE_NAME'>) => `${config.RUN_QUEUE_NAME}-poison`;
 
 /** `options.queueName` reads another queue with the same encoding, e.g. `<RUN_QUEUE_NAME>-poison`. */
 export function createRunQueue(

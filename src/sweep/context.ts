@@ -6,8 +6,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logging';
 import type { Ledger, NewFileRecord } from '../store/ledger';
 import type { DeletionBudget } from './deletion-budget';
-import { listAll } from './list-all';
-import { NO_SDK_RETRIES, type RetryOptions } from './retry';
+import { collect, type SweepRequestOptions } from './upstream-calls';
 import type { SummaryBuilder, SweepKind } from './summary';
 
 export type SweepConfig = Pick<
@@ -40,13 +39,14 @@ export interface SweepContext {
   ledger: SweepLedger;
   config: SweepConfig;
   definedKeys: ReadonlySet<string>;
-  /** Epoch milliseconds (the sweep's clock), like the ledger's times. */
-  clock: () => number;
+  /** The sweep's clock: epoch milliseconds, like the ledger's times. */
+  now: () => number;
   logger: Logger;
   dryRun: boolean;
   /** Upstream calls in flight at once. */
   concurrency: number;
-  retry: RetryOptions;
+  /** Options of every upstream request (the SDK's retries). */
+  requestOptions: SweepRequestOptions;
   summary: SummaryBuilder;
   /** Threads and assistants this sweep deleted (dry run: would delete). */
   doomed: { threads: Set<string>; assistants: Set<string> };
@@ -62,7 +62,7 @@ export interface SweepContext {
 }
 
 /** The context's fixed parts, plus what it derives the rest from. */
-export type ContextInput = Pick<SweepContext, 'client' | 'ledger' | 'config' | 'definedKeys' | 'clock' | 'logger' | 'dryRun' | 'concurrency' | 'retry' | 'summary'> & {
+export type ContextInput = Pick<SweepContext, 'client' | 'ledger' | 'config' | 'definedKeys' | 'now' | 'logger' | 'dryRun' | 'concurrency' | 'requestOptions' | 'summary'> & {
   budget: DeletionBudget;
   lease: { readonly lost: boolean };
 };
@@ -75,7 +75,7 @@ export function createSweepContext(input: ContextInput): SweepContext {
     summary,
     doomed: { threads: new Set(), assistants: new Set() },
     harvested: new Map(),
-    assistants: () => (assistants ??= listAll('assistants.list', () => input.client.beta.assistants.list({ limit: 100 }, NO_SDK_RETRIES), input.retry)),
+    assistants: () => (assistants ??= collect(input.client.beta.assistants.list({ limit: 100 }, input.requestOptions))),
     mayDelete(kind) {
       if (lease.lost) {
         summary.skipped(kind, 'lease_lost');

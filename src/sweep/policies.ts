@@ -1,6 +1,7 @@
 // Pure decisions: given the facts about one object, does it go, and why (not)?
 // No I/O here; the targets gather the facts and act on the verdict.
 import { parseUploadedFileName } from '../assistants/data-files';
+import { isTerminal } from '../runs/run-facts';
 import type { FileSource } from '../store/ledger';
 import type { SkipReason } from './summary';
 
@@ -9,9 +10,6 @@ export type DeleteReason = 'inactive' | 'marked_deleted' | 'undefined_key' | 'du
 
 const del = (reason: DeleteReason): Verdict => ({ action: 'delete', reason });
 const skip = (reason: SkipReason): Verdict => ({ action: 'skip', reason });
-
-/** Terminal run statuses: a thread whose "active" run ended is not kept alive by it. */
-const RUN_ENDED = new Set(['completed', 'failed', 'cancelled', 'expired', 'incomplete']);
 
 /** Times are epoch milliseconds, like the ledger's. */
 export interface ThreadFacts {
@@ -26,7 +24,7 @@ export interface ThreadFacts {
 export function decideThread(thread: ThreadFacts, nowMs: number, ttlMs: number): Verdict {
   // A thread marked deleted (by its owner or an interrupted sweep) has no run anyone waits for.
   if (thread.deletedAt !== undefined) return del('marked_deleted');
-  if (thread.activeRunId && !(thread.activeRunStatus && RUN_ENDED.has(thread.activeRunStatus))) return skip('active_run');
+  if (thread.activeRunId && !(thread.activeRunStatus && isTerminal(thread.activeRunStatus))) return skip('active_run');
   if (nowMs - thread.lastActivityAt <= ttlMs) return skip('fresh');
   return del('inactive');
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../logging';
 import { createSweepContext, type SweepConfig, type SweepContext, type SweepLedger } from './context';
 import { DeletionBudget } from './deletion-budget';
 import { acquireSweepLease, DEFAULT_LEASE_TTL_MS, SWEEP_LEASE_NAME } from './lease';
-import { DEFAULT_MAX_ATTEMPTS } from './retry';
+import { DEFAULT_MAX_ATTEMPTS } from './upstream-calls';
 import { SummaryBuilder, type SweepKind, type SweepSummary } from './summary';
 import { sweepAssistants } from './targets/assistants';
 import { sweepFiles } from './targets/files';
@@ -22,19 +22,18 @@ export interface SweepDeps {
   config: SweepConfig;
   /** Keys of the assistants defined in assistants/*.json; ours with other keys are deleted. */
   definedAssistantKeys: string[];
-  now: () => Date;
+  /** The clock: epoch milliseconds. */
+  now: () => number;
   logger: Logger;
   /** Names this sweeper in the lease (e.g. host + invocation id); a random suffix makes each call distinct. */
   holder: string;
   /** Default: config.SWEEP_DRY_RUN. */
   dryRun?: boolean;
-  /** Waits between retries (default: real time). */
-  sleep?: (ms: number) => Promise<void>;
   /** Upstream calls in flight at once (default 4). */
   concurrency?: number;
   /** Lease TTL; renewed every third of it while sweeping (default 5 minutes). */
   leaseTtlMs?: number;
-  /** Attempts per upstream call, first included (default 8). */
+  /** Attempts per upstream call, first included (default 8); the SDK makes the retries. */
   maxAttempts?: number;
 }
 
@@ -47,11 +46,9 @@ const STEPS: ReadonlyArray<[SweepKind, (ctx: SweepContext) => Promise<void>]> = 
   ['ledger', sweepLedger],
 ];
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
   const dryRun = deps.dryRun ?? deps.config.SWEEP_DRY_RUN;
-  const summary = new SummaryBuilder(dryRun, deps.now());
+  const summary = new SummaryBuilder(dryRun, new Date(deps.now()));
   const holder = `${deps.holder}#${randomUUID().slice(0, 8)}`;
   const logger = deps.logger.child({ sweep: holder, dryRun });
 
@@ -59,12 +56,12 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
     name: SWEEP_LEASE_NAME,
     holder,
     ttlMs: deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
-    now: () => deps.now().getTime(),
+    now: deps.now,
     logger,
   });
   if (!lease) {
     logger.info('sweep skipped: another sweep holds the lease');
-    return summary.build(deps.now(), false);
+    return summary.build(new Date(deps.now()), false);
   }
 
   try {
@@ -73,11 +70,11 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
       ledger: deps.ledger,
       config: deps.config,
       definedKeys: new Set(deps.definedAssistantKeys),
-      clock: () => deps.now().getTime(),
+      now: deps.now,
       logger,
       dryRun,
       concurrency: deps.concurrency ?? 4,
-      retry: { sleep: deps.sleep ?? realSleep, maxAttempts: deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, logger },
+      requestOptions: { maxRetries: (deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS) - 1 },
       summary,
       budget: new DeletionBudget(deps.config.SWEEP_MAX_DELETIONS),
       lease,
@@ -101,7 +98,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
     await lease.release();
   }
 
-  const result = summary.build(deps.now());
+  const result = summary.build(new Date(deps.now()));
   logger.info('sweep finished', { complete: result.complete, startedAt: result.startedAt, finishedAt: result.finishedAt, kinds: result.kinds, errors: result.errors.length });
   return result;
 }

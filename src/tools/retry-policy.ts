@@ -1,4 +1,4 @@
-// Backoff for HTTP calls made by tools: exponential with jitter, Retry-After honoured.
+// Backoff for HTTP calls made by tools: exponential with jitter, Retry-After (src/retry-after.ts) honoured.
 import { setTimeout as delay } from 'node:timers/promises';
 
 export interface RetryPolicy {
@@ -22,15 +22,6 @@ export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () 
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.round(step / 2 + random() * (step / 2));
   return retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered;
-}
-
-/** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfterMs(header: string | null, now: number): number | undefined {
-  if (!header) return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** Default sleep: rejects (AbortError) as soon as `signal` aborts. */

@@ -9,7 +9,8 @@ import { emailIdempotencyKey, FIRST_SENT_HEADER, formatFirstSent, IDEMPOTENCY_KE
 import { decideRetry, type AttemptFailure } from './email/retry-rule';
 import { createEmailQuota, memoryCounters, type EmailQuota } from './email/send-quota';
 import { checkRecipients } from './recipients';
-import { abortableSleep, backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from './retry-policy';
+import { retryAfterMs as readRetryAfterMs } from '../retry-after';
+import { abortableSleep, backoffDelayMs, type RetryPolicy } from './retry-policy';
 import { ToolError, UnknownOutcomeError } from './tool-error';
 import type { RegisteredTool, ToolContext, ToolDeps } from './types';
 
@@ -78,7 +79,7 @@ async function sendEmail(args: SendEmailArgs, ctx: ToolContext, deps: ToolDeps, 
       const detail = await errorDetail(response);
       lastStatus = response.status;
       problem = `HTTP ${response.status}${detail}`;
-      failure = { kind: 'response', status: response.status, retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after'), now()) };
+      failure = { kind: 'response', status: response.status, retryAfterMs: readRetryAfterMs(response.headers, now()) };
     } catch (error) {
       // A timeout or cancellation: the registry reports it (as an unknown effect).
       if (ctx.signal.aborted) throw error;

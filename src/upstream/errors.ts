@@ -3,6 +3,7 @@
 import OpenAI from 'openai';
 import { AppError, notFound, runActive } from '../errors';
 import { redact } from '../logging';
+import { retryAfterMs } from '../retry-after';
 
 export interface UpstreamErrorContext {
   /** What was being looked up, for not-found messages ("Thread" → "Thread not found."). */
@@ -82,14 +83,8 @@ function upstreamMessage(error: InstanceType<typeof OpenAI.APIError>): string {
   return scrubbed.length > MESSAGE_LIMIT ? `${scrubbed.slice(0, MESSAGE_LIMIT)}…` : scrubbed;
 }
 
-/** Seconds to wait, from `retry-after-ms` or `retry-after` (seconds or an HTTP date); undefined when absent. */
+/** Whole seconds to wait (at least 1), from the upstream's retry headers; undefined when absent. */
 export function retryAfter(headers: Headers | undefined, now = Date.now()): number | undefined {
-  const ms = Number(headers?.get('retry-after-ms') ?? NaN);
-  if (Number.isFinite(ms) && ms >= 0) return Math.max(1, Math.ceil(ms / 1000));
-  const value = headers?.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.max(1, Math.ceil(seconds));
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(1, Math.ceil((date - now) / 1000));
+  const ms = retryAfterMs(headers, now);
+  return ms === undefined ? undefined : Math.max(1, Math.ceil(ms / 1000));
 }

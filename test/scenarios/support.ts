@@ -2,6 +2,7 @@
 // scripted per thread (POST /_admin/script), everything else is the real app.
 import { expect } from 'vitest';
 import { apiClient, eventually, type Stack } from '../support/stack';
+import { isTerminal } from '../../src/runs/run-facts';
 
 /** A valid 1×1 PNG: what code_interpreter would return for a chart, in miniature. */
 export const CHART_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
@@ -64,7 +65,7 @@ export function scenario(stack: () => Stack, userId: string) {
       return eventually(
         async () => {
           const run = await api.get(`/threads/${threadId}/runs/${runId}`);
-          return ['completed', 'failed', 'cancelled', 'expired', 'incomplete'].includes(run.body?.status) ? (run.body as RunView) : undefined;
+          return isTerminal(run.body?.status) ? (run.body as RunView) : undefined;
         },
         { timeoutMs, intervalMs: 300 },
       );

@@ -1,5 +1,6 @@
 // Runs: one assistant turn. Server tools run in the worker; client tools surface as required_action.
 import { z } from 'zod';
+import { RUN_STATUSES } from '../../runs/run-facts';
 import { MessageId, RunId, StepId, ThreadId, ToolCallId } from './ids';
 import { OrderedPageQuery, PageQuery, UnixSeconds, listOf } from './common';
 import { Message } from './messages';
@@ -9,7 +10,6 @@ import { MAX_TOOL_OUTPUT_CHARS } from '../../store/ledger/limits';
 export { MAX_TOOL_OUTPUT_CHARS };
 export const MAX_TOOL_OUTPUTS = 128;
 
-export const RUN_STATUSES = ['queued', 'in_progress', 'requires_action', 'cancelling', 'cancelled', 'failed', 'completed', 'incomplete', 'expired'] as const;
 export const RunStatus = z.enum(RUN_STATUSES).meta({ id: 'RunStatus' });
 
 export const RunParams = z.object({ threadId: ThreadId, runId: RunId });

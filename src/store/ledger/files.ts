@@ -8,7 +8,7 @@
 // completes and by the sweep from the messages of a thread it is about to delete. Reader of the lists: the sweep.
 import { odata } from '@azure/data-tables';
 import { AppError } from '../../errors';
-import { readNumber, readString, readTime, toDate, type Row } from './columns';
+import { columnMap, type Row } from './columns';
 import { tableKey } from './keys';
 import { deletePartition, insertIfAbsent, mutateEntity, NO_CHANGE, queryEntities, readEntity, stripSystem, type Entity, type LazyTable } from './table-ops';
 
@@ -128,36 +128,30 @@ function withUses(entities: Entity[]): FileWithUses[] {
   });
 }
 
-/** Row mapping, exported for tests. Times are stored as Edm.DateTime so filters can compare them. */
-export function fileToRow(file: NewFileRecord): Row {
-  return {
-    fileId: file.fileId,
-    ownerId: file.ownerId,
-    purpose: file.purpose,
-    filename: file.filename,
-    bytes: file.bytes,
-    contentType: file.contentType,
-    createdAt: toDate(file.createdAt),
-    threadId: file.threadId,
-    runId: file.runId,
-    source: file.source,
-  };
-}
+/** The Files table's file row columns. Times are stored as Edm.DateTime so filters can compare them. */
+const FILE_COLUMNS = columnMap<FileRecord>(
+  {
+    fileId: 'string',
+    ownerId: 'string',
+    purpose: 'string',
+    filename: 'string',
+    bytes: 'number',
+    contentType: 'string',
+    createdAt: 'time',
+    threadId: 'string',
+    runId: 'string',
+    source: 'string',
+  },
+  { ownerId: '', bytes: 0, contentType: 'application/octet-stream', createdAt: 0 },
+);
+
+/** Row mapping, exported for tests. */
+export const fileToRow = (file: NewFileRecord): Row => FILE_COLUMNS.toRow(file as FileRecord);
 
 export function rowToFile(row: Row): FileRecord {
   // Columns a recorder did not know read as defaults (see NewFileRecord).
-  const source: FileSource = row.source === 'generated' ? 'generated' : 'upload';
-  const purpose = readString(row, 'purpose');
-  return {
-    fileId: String(row.fileId),
-    ownerId: readString(row, 'ownerId') ?? '',
-    purpose: purpose === 'assistants' || purpose === 'assistants_output' ? purpose : source === 'generated' ? 'assistants_output' : 'assistants',
-    filename: readString(row, 'filename') ?? String(row.fileId),
-    bytes: readNumber(row, 'bytes') ?? 0,
-    contentType: readString(row, 'contentType') ?? 'application/octet-stream',
-    createdAt: readTime(row, 'createdAt') ?? 0,
-    threadId: readString(row, 'threadId'),
-    runId: readString(row, 'runId'),
-    source,
-  };
+  const file = FILE_COLUMNS.fromRow(row);
+  const source: FileSource = file.source === 'generated' ? 'generated' : 'upload';
+  const purpose = file.purpose === 'assistants' || file.purpose === 'assistants_output' ? file.purpose : source === 'generated' ? 'assistants_output' : 'assistants';
+  return { ...file, purpose, filename: file.filename ?? file.fileId, source };
 }

@@ -2,7 +2,7 @@
 // storage. Tables (`<LEDGER_TABLE_PREFIX>Threads`, ...Runs, ...ToolCalls, ...RunEvents, ...Leases, ...Files) are
 // created on first use, once per process. Each table's keys and queries are described in its own module.
 // Times are epoch milliseconds throughout (stored as Edm.DateTime so filters can compare them); absent
-// records read as null. The Ledger fits the run worker's RunLedgerPort (src/runs/ports.ts) as it is.
+// records read as null. The run code takes the Ledger as it is (no narrower port).
 import type { Config } from '../../config';
 import type { StorageClients } from '../storage-clients';
 import { createFileStore, type FileStore } from './files';

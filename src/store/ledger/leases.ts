@@ -1,7 +1,7 @@
 // The Leases table: PK `lease`, RK `<name>`. A lease row names its holder and an expiry; taking it over
 // (absent row → insert, expired or own row → replace with the read ETag) succeeds for exactly one contender.
 // Used so that only one sweep runs at a time across instances.
-import { readString, readTime, toDate, type Row } from './columns';
+import { columnMap, type Row } from './columns';
 import { tableKey } from './keys';
 import { deleteEntity, insertIfAbsent, readEntity, replaceIfUnchanged, type LazyTable } from './table-ops';
 
@@ -25,20 +25,15 @@ export interface LeaseStore {
 
 const LEASE_PK = 'lease';
 
-export function createLeaseStore(table: LazyTable, clock: () => number): LeaseStore {
+export function createLeaseStore(table: LazyTable, ledgerNow: () => number): LeaseStore {
   const read = async (name: string) => {
     const entity = await readEntity(table, LEASE_PK, tableKey(name));
     return entity && { etag: entity.etag, lease: rowToLease(entity) };
   };
-  const row = (name: string, holder: string, acquiredAt: number, expiresAt: number): Row => ({
-    name,
-    holder,
-    acquiredAt: toDate(acquiredAt),
-    expiresAt: toDate(expiresAt),
-  });
+  const row = (name: string, holder: string, acquiredAt: number, expiresAt: number): Row => LEASE_COLUMNS.toRow({ name, holder, acquiredAt, expiresAt });
 
   return {
-    async acquireLease(name, holder, ttlMs, now = clock()) {
+    async acquireLease(name, holder, ttlMs, now = ledgerNow()) {
       const expiresAt = now + ttlMs;
       const current = await read(name);
       if (!current) return insertIfAbsent(table, LEASE_PK, tableKey(name), row(name, holder, now, expiresAt));
@@ -48,7 +43,7 @@ export function createLeaseStore(table: LazyTable, clock: () => number): LeaseSt
       return replaceIfUnchanged(table, LEASE_PK, tableKey(name), row(name, holder, mine ? lease.acquiredAt : now, expiresAt), etag);
     },
 
-    async renewLease(name, holder, ttlMs, now = clock()) {
+    async renewLease(name, holder, ttlMs, now = ledgerNow()) {
       const current = await read(name);
       if (!current || current.lease.holder !== holder) return false;
       const expiresAt = now + ttlMs;
@@ -65,11 +60,6 @@ export function createLeaseStore(table: LazyTable, clock: () => number): LeaseSt
   };
 }
 
-function rowToLease(row: Row): LeaseRecord {
-  return {
-    name: readString(row, 'name') ?? '',
-    holder: readString(row, 'holder') ?? '',
-    acquiredAt: readTime(row, 'acquiredAt') ?? 0,
-    expiresAt: readTime(row, 'expiresAt') ?? 0,
-  };
-}
+/** The Leases table's columns. */
+const LEASE_COLUMNS = columnMap<LeaseRecord>({ name: 'string', holder: 'string', acquiredAt: 'time', expiresAt: 'time' }, { name: '', holder: '', acquiredAt: 0, expiresAt: 0 });
+const rowToLease = LEASE_COLUMNS.fromRow;

@@ -4,32 +4,33 @@
 // A number is only ever tried once its predecessor exists, so concurrent appenders leave neither gaps nor duplicates.
 import { odata } from '@azure/data-tables';
 import { AppError } from '../../errors';
-import { readJson, readTime, toDate, writeJson, type Row } from './columns';
+import type { RunEvent } from '../../runs/run-facts';
+import { columnMap, type Row } from './columns';
 import { sequenceKey, tableKey } from './keys';
 import { deletePartition, insertIfAbsent, queryEntities, type LazyTable } from './table-ops';
 
-export interface RunEventRecord {
+/** What the table can hold: the ledger is typed for RunEvent (src/runs/run-facts.ts), the table for any event. */
+export interface StoredEvent {
+  type: string;
+  data: unknown;
+}
+
+export type RunEventRecord<E extends StoredEvent = RunEvent> = E & {
   runId: string;
   /** 1, 2, 3, ... per run. */
   seq: number;
-  type: string;
-  data: unknown;
   /** Epoch milliseconds. */
   at: number;
-}
+};
 
-export interface NewRunEvent {
-  type: string;
-  data: unknown;
-  /** Epoch milliseconds; default: the ledger clock. */
-  at?: number;
-}
+/** An event to append; `at` (epoch milliseconds) defaults to the ledger clock. */
+export type NewRunEvent<E extends StoredEvent = RunEvent> = E & { at?: number };
 
-export interface RunEventStore {
+export interface RunEventStore<E extends StoredEvent = RunEvent> {
   /** Appends the event and returns its sequence number. */
-  appendRunEvent(runId: string, event: NewRunEvent): Promise<number>;
+  appendRunEvent(runId: string, event: NewRunEvent<E>): Promise<number>;
   /** Events with seq > afterSeq (default 0), in order, at most `limit` (default 1000). */
-  listRunEvents(runId: string, options?: { afterSeq?: number; limit?: number }): Promise<RunEventRecord[]>;
+  listRunEvents(runId: string, options?: { afterSeq?: number; limit?: number }): Promise<RunEventRecord<E>[]>;
   /** Removes all of a run's events; returns how many. */
   deleteRunEvents(runId: string): Promise<number>;
 }
@@ -49,7 +50,7 @@ export function createRunEventStore(table: LazyTable, now: () => number): RunEve
   return {
     async appendRunEvent(runId, event) {
       const pk = tableKey(runId);
-      const record = { runId, type: event.type, data: event.data ?? null, at: event.at ?? now() };
+      const record = { runId, type: event.type, data: event.data ?? null, at: event.at ?? now() } as RunEventRecord;
       let seq = (lastSeq.get(runId) ?? 0) + 1;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         if (await insertIfAbsent(table, pk, sequenceKey(seq), eventToRow({ ...record, seq }))) {
@@ -74,18 +75,7 @@ export function createRunEventStore(table: LazyTable, now: () => number): RunEve
   };
 }
 
-function eventToRow(event: RunEventRecord): Row {
-  const row: Row = { runId: event.runId, seq: event.seq, type: event.type, at: toDate(event.at) };
-  writeJson(row, 'data', event.data);
-  return row;
-}
-
-function rowToEvent(row: Row): RunEventRecord {
-  return {
-    runId: String(row.runId),
-    seq: Number(row.seq),
-    type: String(row.type),
-    data: readJson(row, 'data') ?? null,
-    at: readTime(row, 'at') ?? 0,
-  };
-}
+/** The RunEvents table's columns. The row holds what appendRunEvent was given. */
+const EVENT_COLUMNS = columnMap<RunEventRecord<StoredEvent>>({ runId: 'string', seq: 'number', type: 'string', data: 'json', at: 'time' }, { data: null, at: 0 });
+const eventToRow = EVENT_COLUMNS.toRow;
+const rowToEvent = EVENT_COLUMNS.fromRow as (row: Row) => RunEventRecord;

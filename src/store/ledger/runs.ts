@@ -3,22 +3,14 @@
 // Status changes are appended to a bounded history; terminal statuses are sticky, because queue delivery is
 // at-least-once and a late "in_progress" from a slow worker must not resurrect a finished run.
 import { odata } from '@azure/data-tables';
-import type { RunStatus } from 'openai/resources/beta/threads/runs/runs';
 import { badRequest, notFound } from '../../errors';
-import { readJson, readNumber, readString, readText, readTime, toDate, writeJson, writeText, type Row } from './columns';
+import { isTerminal, type RunError, type RunStatus } from '../../runs/run-facts';
+import { columnMap } from './columns';
 import { tableKey } from './keys';
 import { clampLimit } from './threads';
 import { deleteEntity, insertIfAbsent, mutateEntity, NO_CHANGE, queryEntities, readEntity, type LazyTable } from './table-ops';
 
-export type { RunStatus };
-
-export const TERMINAL_RUN_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled', 'expired', 'incomplete']);
-export const isTerminalRunStatus = (status: string): boolean => TERMINAL_RUN_STATUSES.has(status);
-
-export interface RunError {
-  code: string;
-  message: string;
-}
+export type { RunError, RunStatus };
 
 export interface RunUsage {
   prompt_tokens: number;
@@ -49,14 +41,11 @@ export interface RunRecord {
   cancelRequested?: boolean;
   lastError?: RunError;
   usage?: RunUsage;
-  /** Which worker/queue/region followed the run, for diagnostics. */
+  /** For `auto` runs: the assistant key the copilot router chose, or `other` when it answered directly (src/copilot). */
   routedTo?: string;
   additionalInstructions?: string;
   /** Generation of the queue chain following this run; older messages are duplicates. */
   followGeneration?: number;
-  /** How the worker follows the run, e.g. `stream` or `poll`. */
-  followMode?: string;
-  lastPolledAt?: number;
   /** Oldest first, at most STATUS_HISTORY_LIMIT entries (the oldest are dropped). */
   statusHistory: RunStatusChange[];
 }
@@ -83,8 +72,6 @@ export interface RunPatch {
   routedTo?: string;
   additionalInstructions?: string;
   followGeneration?: number;
-  followMode?: string;
-  lastPolledAt?: number;
 }
 
 export interface RunPage {
@@ -123,7 +110,7 @@ export function createRunStore(table: LazyTable, now: () => number): RunStore {
         ...input,
         updatedAt: input.createdAt,
         statusHistory: [{ status: input.status, at: input.createdAt }],
-        completedAt: isTerminalRunStatus(input.status) ? input.createdAt : undefined,
+        completedAt: isTerminal(input.status) ? input.createdAt : undefined,
       };
       if (await insertIfAbsent(table, tableKey(input.threadId), tableKey(input.runId), runToRow(record))) return record;
       return (await readRun(input.threadId, input.runId)) ?? record;
@@ -172,11 +159,11 @@ export function applyRunPatch(current: RunRecord, patch: RunPatch, at: number): 
   for (const [name, value] of Object.entries(fields)) {
     if (value !== undefined) (next as unknown as Record<string, unknown>)[name] = value;
   }
-  if (status !== undefined && status !== current.status && !isTerminalRunStatus(current.status)) {
+  if (status !== undefined && status !== current.status && !isTerminal(current.status)) {
     next.status = status;
     next.statusHistory = [...current.statusHistory, { status, at }].slice(-STATUS_HISTORY_LIMIT);
-    if (isTerminalRunStatus(status)) next.completedAt = current.completedAt ?? completedAt ?? at;
-  } else if (completedAt !== undefined && isTerminalRunStatus(current.status) && current.completedAt === undefined) {
+    if (isTerminal(status)) next.completedAt = current.completedAt ?? completedAt ?? at;
+  } else if (completedAt !== undefined && isTerminal(current.status) && current.completedAt === undefined) {
     next.completedAt = completedAt;
   }
   if (lastError === null) next.lastError = undefined;
@@ -195,55 +182,30 @@ function sameRun(a: RunRecord, b: RunRecord): boolean {
   return comparable(a) === comparable(b);
 }
 
-function runToRow(run: RunRecord): Row {
-  const row: Row = {
-    threadId: run.threadId,
-    runId: run.runId,
-    ownerId: run.ownerId,
-    assistantKey: run.assistantKey,
-    assistantId: run.assistantId,
-    upstreamRunId: run.upstreamRunId,
-    messageId: run.messageId,
-    status: run.status,
-    createdAt: toDate(run.createdAt),
-    updatedAt: toDate(run.updatedAt),
-    expiresAt: toDate(run.expiresAt),
-    completedAt: toDate(run.completedAt),
-    cancelRequested: run.cancelRequested,
-    routedTo: run.routedTo,
-    followGeneration: run.followGeneration,
-    followMode: run.followMode,
-    lastPolledAt: toDate(run.lastPolledAt),
-  };
-  writeJson(row, 'lastError', run.lastError);
-  writeJson(row, 'usage', run.usage);
-  writeJson(row, 'statusHistory', run.statusHistory);
-  writeText(row, 'additionalInstructions', run.additionalInstructions);
-  return row;
-}
-
-function rowToRun(row: Row): RunRecord {
-  return {
-    threadId: String(row.threadId),
-    runId: String(row.runId),
-    ownerId: String(row.ownerId),
-    assistantKey: String(row.assistantKey),
-    assistantId: readString(row, 'assistantId'),
-    upstreamRunId: readString(row, 'upstreamRunId'),
-    messageId: readString(row, 'messageId'),
-    status: row.status as RunStatus,
-    createdAt: readTime(row, 'createdAt') ?? 0,
-    updatedAt: readTime(row, 'updatedAt') ?? 0,
-    expiresAt: readTime(row, 'expiresAt'),
-    completedAt: readTime(row, 'completedAt'),
-    cancelRequested: typeof row.cancelRequested === 'boolean' ? row.cancelRequested : undefined,
-    lastError: readJson<RunError>(row, 'lastError'),
-    usage: readJson<RunUsage>(row, 'usage'),
-    routedTo: readString(row, 'routedTo'),
-    additionalInstructions: readText(row, 'additionalInstructions'),
-    followGeneration: readNumber(row, 'followGeneration'),
-    followMode: readString(row, 'followMode'),
-    lastPolledAt: readTime(row, 'lastPolledAt'),
-    statusHistory: readJson<RunStatusChange[]>(row, 'statusHistory') ?? [],
-  };
-}
+/** The Runs table's columns (the record's fields, one each). */
+const RUN_COLUMNS = columnMap<RunRecord>(
+  {
+    threadId: 'string',
+    runId: 'string',
+    ownerId: 'string',
+    assistantKey: 'string',
+    assistantId: 'string',
+    upstreamRunId: 'string',
+    messageId: 'string',
+    status: 'string',
+    createdAt: 'time',
+    updatedAt: 'time',
+    expiresAt: 'time',
+    completedAt: 'time',
+    cancelRequested: 'boolean',
+    lastError: 'json',
+    usage: 'json',
+    routedTo: 'string',
+    additionalInstructions: 'text',
+    followGeneration: 'number',
+    statusHistory: 'json',
+  },
+  { createdAt: 0, updatedAt: 0, statusHistory: [] },
+);
+const runToRow = RUN_COLUMNS.toRow;
+const rowToRun = RUN_COLUMNS.fromRow;

@@ -6,7 +6,7 @@
 // removed when the thread is marked deleted; listing reads the thread rows themselves for current state.
 import { odata } from '@azure/data-tables';
 import { AppError, badRequest, notFound, runActive } from '../../errors';
-import { readJson, readString, readTime, toDate, writeJson, type Row } from './columns';
+import { columnMap, toDate, type Row } from './columns';
 import { newestFirstKey, tableKey } from './keys';
 import { deleteEntity, insertIfAbsent, mutateEntity, NO_CHANGE, queryEntities, readEntity, type LazyTable } from './table-ops';
 
@@ -192,34 +192,28 @@ export function clampLimit(limit: number | undefined, max = 100): number {
   return Math.max(1, Math.min(max, Math.floor(limit ?? 20)));
 }
 
+/** The Threads table's thread row columns. */
+const THREAD_COLUMNS = columnMap<ThreadRecord>(
+  {
+    threadId: 'string',
+    ownerId: 'string',
+    assistantKey: 'string',
+    metadata: 'json',
+    createdAt: 'time',
+    lastActivityAt: 'time',
+    activeRunId: 'string',
+    activeRunSince: 'time',
+    deletedAt: 'time',
+  },
+  { metadata: {}, createdAt: 0 },
+);
+
 function threadToRow(thread: ThreadRecord): Row {
-  const row: Row = {
-    kind: 'thread',
-    threadId: thread.threadId,
-    ownerId: thread.ownerId,
-    assistantKey: thread.assistantKey,
-    createdAt: toDate(thread.createdAt),
-    lastActivityAt: toDate(thread.lastActivityAt),
-    activeRunId: thread.activeRunId,
-    activeRunSince: toDate(thread.activeRunSince),
-    deletedAt: toDate(thread.deletedAt),
-    // Stored explicitly because a filter cannot select rows that lack a property.
-    deleted: thread.deletedAt !== undefined,
-  };
-  writeJson(row, 'metadata', thread.metadata);
-  return row;
+  // `deleted` is stored explicitly because a filter cannot select rows that lack a property.
+  return { kind: 'thread', ...THREAD_COLUMNS.toRow(thread), deleted: thread.deletedAt !== undefined };
 }
 
 function rowToThread(row: Row): ThreadRecord {
-  return {
-    threadId: String(row.threadId),
-    ownerId: String(row.ownerId),
-    assistantKey: readString(row, 'assistantKey'),
-    metadata: readJson<Record<string, string>>(row, 'metadata') ?? {},
-    createdAt: readTime(row, 'createdAt') ?? 0,
-    lastActivityAt: readTime(row, 'lastActivityAt') ?? readTime(row, 'createdAt') ?? 0,
-    activeRunId: readString(row, 'activeRunId'),
-    activeRunSince: readTime(row, 'activeRunSince'),
-    deletedAt: readTime(row, 'deletedAt'),
-  };
+  const thread = THREAD_COLUMNS.fromRow(row);
+  return { ...thread, lastActivityAt: thread.lastActivityAt ?? thread.createdAt };
 }

@@ -3,7 +3,7 @@
 // the tool, and the stored output is what every worker submits. Together that makes tool effects exactly-once.
 import { odata } from '@azure/data-tables';
 import { notFound } from '../../errors';
-import { readNumber, readString, readText, readTime, toDate, writeText, type Row } from './columns';
+import { columnMap, type Row } from './columns';
 import { tableKey } from './keys';
 import { MAX_TOOL_ARGUMENTS_CHARS, MAX_TOOL_OUTPUT_CHARS, truncateText } from './limits';
 import { deletePartition, insertIfAbsent, mutateEntity, NO_CHANGE, queryEntities, readEntity, type LazyTable } from './table-ops';
@@ -131,39 +131,33 @@ export function createToolCallStore(table: LazyTable): ToolCallStore {
   };
 }
 
+/** The ToolCalls table's columns; arguments and outputs may be long. */
+const TOOL_CALL_COLUMNS = columnMap<ToolCallRecord>(
+  {
+    runId: 'string',
+    toolCallId: 'string',
+    threadId: 'string',
+    name: 'string',
+    arguments: 'text',
+    owner: 'string',
+    status: 'string',
+    claimedAt: 'time',
+    claimToken: 'string',
+    output: 'text',
+    durationMs: 'number',
+    completedAt: 'time',
+  },
+  { arguments: '', owner: 'server', claimedAt: 0 },
+);
+const rowToToolCall = TOOL_CALL_COLUMNS.fromRow;
 function toolCallToRow(call: ToolCallRecord): Row {
-  const row: Row = {
-    runId: call.runId,
-    toolCallId: call.toolCallId,
-    threadId: call.threadId,
-    name: call.name,
-    owner: call.owner,
-    status: call.status,
-    claimedAt: toDate(call.claimedAt),
-    claimToken: call.claimToken,
-    durationMs: call.durationMs === undefined ? undefined : Math.round(call.durationMs),
-    completedAt: toDate(call.completedAt),
-  };
   // Oversized model arguments are refused by the registry; the row keeps what fits (see ./limits.ts).
-  writeText(row, 'arguments', truncateText(call.arguments, MAX_TOOL_ARGUMENTS_CHARS));
+  const row = TOOL_CALL_COLUMNS.toRow({
+    ...call,
+    arguments: truncateText(call.arguments, MAX_TOOL_ARGUMENTS_CHARS),
+    output: call.output === undefined ? undefined : truncateText(call.output, MAX_TOOL_OUTPUT_CHARS),
+    durationMs: call.durationMs === undefined ? undefined : Math.round(call.durationMs),
+  });
   if (call.arguments.length > MAX_TOOL_ARGUMENTS_CHARS) row.argumentsChars = call.arguments.length;
-  writeText(row, 'output', call.output === undefined ? undefined : truncateText(call.output, MAX_TOOL_OUTPUT_CHARS));
   return row;
-}
-
-function rowToToolCall(row: Row): ToolCallRecord {
-  return {
-    runId: String(row.runId),
-    toolCallId: String(row.toolCallId),
-    threadId: String(row.threadId),
-    name: String(row.name),
-    arguments: readText(row, 'arguments') ?? '',
-    owner: row.owner === 'client' ? 'client' : 'server',
-    status: row.status as ToolCallStatus,
-    claimedAt: readTime(row, 'claimedAt') ?? 0,
-    claimToken: readString(row, 'claimToken'),
-    output: readText(row, 'output'),
-    durationMs: readNumber(row, 'durationMs'),
-    completedAt: readTime(row, 'completedAt'),
-  };
 }

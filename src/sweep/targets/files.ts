@@ -10,20 +10,18 @@
 import type { FileObject } from 'openai/resources/files';
 import { fileToRow, rowToFile, type FileWithUses } from '../../store/ledger';
 import type { SweepContext } from '../context';
-import { deleteWithRetry } from '../delete-with-retry';
 import { codeInterpreterFileIds } from '../file-references';
 import { forEachConcurrently } from '../concurrency';
-import { listAll } from '../list-all';
 import { decideFile, fileOwnership, type Verdict } from '../policies';
-import { NO_SDK_RETRIES } from '../retry';
 import { KeptThreadFiles } from './kept-thread-files';
+import { collect, deleteUnlessGone } from '../upstream-calls';
 
 export async function sweepFiles(ctx: SweepContext): Promise<void> {
   const assistants = (await ctx.assistants()).filter((a) => !ctx.doomed.assistants.has(a.id));
   const attachedToAssistants = new Set(assistants.flatMap((a) => codeInterpreterFileIds(a.tool_resources)));
   const registered = await ctx.ledger.listFilesWithUses();
   const known = withHarvested(registered, ctx);
-  const upstream = await listAll('files.list', () => ctx.client.files.list({}, NO_SDK_RETRIES), ctx.retry);
+  const upstream = await collect(ctx.client.files.list({}, ctx.requestOptions));
   const threads = new KeptThreadFiles(ctx);
 
   await forEachConcurrently(upstream, ctx.concurrency, async (file) => {
@@ -34,7 +32,7 @@ export async function sweepFiles(ctx: SweepContext): Promise<void> {
       if (verdict.action === 'skip') return ctx.summary.skipped('files', verdict.reason);
       if (!ctx.mayDelete('files')) return;
       if (!ctx.dryRun) {
-        const outcome = await deleteWithRetry(`files.delete ${file.id}`, () => ctx.client.files.delete(file.id, NO_SDK_RETRIES), ctx.retry);
+        const outcome = await deleteUnlessGone(() => ctx.client.files.delete(file.id, ctx.requestOptions));
         if (record) await ctx.ledger.deleteFileRow(file.id);
         ctx.logger.info('sweep: deleted file', { fileId: file.id, purpose: file.purpose, source: record?.source ?? 'data_file', outcome });
       }
@@ -50,7 +48,7 @@ export async function sweepFiles(ctx: SweepContext): Promise<void> {
 
 async function decide(ctx: SweepContext, file: FileObject, record: FileWithUses | undefined, referenced: () => Promise<boolean>): Promise<Verdict> {
   const facts = { ownership: fileOwnership(file, ctx.config.DEPLOYMENT_ID, record), createdAtMs: file.created_at * 1000 };
-  const now = ctx.clock();
+  const now = ctx.now();
   const first = decideFile(facts, now, ctx.config.FILE_TTL);
   if (first.action !== 'check_references') return first;
   const second = decideFile({ ...facts, referenced: await referenced() }, now, ctx.config.FILE_TTL);
@@ -76,7 +74,7 @@ function withHarvested(registered: FileWithUses[], ctx: SweepContext): Map<strin
  * FILE_TTL, so a file uploaded after the listing was taken is never forgotten.
  */
 async function forgetVanishedFiles(ctx: SweepContext, registered: FileWithUses[], upstreamIds: ReadonlySet<string>): Promise<void> {
-  const cutoff = ctx.clock() - ctx.config.FILE_TTL;
+  const cutoff = ctx.now() - ctx.config.FILE_TTL;
   const vanished = registered.filter((r) => !upstreamIds.has(r.fileId) && r.createdAt < cutoff);
   await forEachConcurrently(vanished, ctx.concurrency, async (record) => {
     ctx.summary.examined('ledger');

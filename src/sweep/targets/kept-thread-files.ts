@@ -5,8 +5,7 @@
 // Each owner's threads and each thread's files are fetched at most once per sweep.
 import type { SweepContext } from '../context';
 import { codeInterpreterFileIds, messageFileIds } from '../file-references';
-import { listAll } from '../list-all';
-import { isNotFound, NO_SDK_RETRIES, withRetry } from '../retry';
+import { collect, isGone } from '../upstream-calls';
 
 export interface FileUsers {
   ownerId?: string;
@@ -47,14 +46,14 @@ export class KeptThreadFiles {
       if (this.ctx.doomed.threads.has(threadId)) return new Set<string>();
       const record = await this.ctx.ledger.getThread(threadId);
       if (!record || record.deletedAt !== undefined) return new Set<string>();
-      const { client, retry } = this.ctx;
+      const { client, requestOptions } = this.ctx;
       try {
-        const thread = await withRetry(`threads.retrieve ${threadId}`, () => client.beta.threads.retrieve(threadId, NO_SDK_RETRIES), retry);
-        const messages = await listAll(`messages.list ${threadId}`, () => client.beta.threads.messages.list(threadId, { limit: 100 }, NO_SDK_RETRIES), retry);
+        const thread = await client.beta.threads.retrieve(threadId, requestOptions);
+        const messages = await collect(client.beta.threads.messages.list(threadId, { limit: 100 }, requestOptions));
         return new Set([...codeInterpreterFileIds(thread.tool_resources), ...messages.flatMap(messageFileIds)]);
       } catch (error) {
         // Gone upstream: it references nothing. Any other failure propagates: unsure means keep.
-        if (isNotFound(error)) return new Set<string>();
+        if (isGone(error)) return new Set<string>();
         throw error;
       }
     });

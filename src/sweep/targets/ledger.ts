@@ -5,7 +5,7 @@
 import type { SweepContext } from '../context';
 
 export async function sweepLedger(ctx: SweepContext): Promise<void> {
-  const cutoff = ctx.clock() - ctx.config.LEDGER_RETENTION;
+  const cutoff = ctx.now() - ctx.config.LEDGER_RETENTION;
   // One past what may be deleted, so reaching the cap is noticed (and reported) rather than silent.
   const limit = ctx.config.SWEEP_MAX_DELETIONS + 1;
   const runs = await ctx.ledger.listRunsCreatedBefore(cutoff, { limit });

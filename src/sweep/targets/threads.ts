@@ -8,15 +8,13 @@
 //   → delete upstream (404 = already done) → purge its ledger rows.
 import type { NewFileRecord, ThreadRecord } from '../../store/ledger';
 import type { SweepContext } from '../context';
-import { deleteWithRetry } from '../delete-with-retry';
 import { runOutputFileIds } from '../file-references';
 import { forEachConcurrently } from '../concurrency';
-import { listAll } from '../list-all';
 import { decideThread } from '../policies';
-import { isNotFound, NO_SDK_RETRIES } from '../retry';
+import { collect, deleteUnlessGone, isGone } from '../upstream-calls';
 
 export async function sweepThreads(ctx: SweepContext): Promise<void> {
-  const cutoff = ctx.clock() - ctx.config.THREAD_TTL;
+  const cutoff = ctx.now() - ctx.config.THREAD_TTL;
   const candidates = await ctx.ledger.listThreadsInactiveSince(cutoff, { includeDeleted: true });
   await forEachConcurrently(candidates, ctx.concurrency, (candidate) => sweepThread(ctx, candidate.threadId));
 }
@@ -29,16 +27,16 @@ async function sweepThread(ctx: SweepContext, threadId: string): Promise<void> {
     const thread = await ledger.getThread(threadId);
     if (!thread) return summary.skipped('threads', 'gone');
     const activeRun = thread.activeRunId ? await ledger.getRun(threadId, thread.activeRunId) : undefined;
-    const verdict = decideThread({ ...thread, activeRunStatus: activeRun?.status }, ctx.clock(), ctx.config.THREAD_TTL);
+    const verdict = decideThread({ ...thread, activeRunStatus: activeRun?.status }, ctx.now(), ctx.config.THREAD_TTL);
     if (verdict.action === 'skip') return summary.skipped('threads', verdict.reason);
     if (!ctx.mayDelete('threads')) return;
 
     if (ctx.dryRun) {
       await harvestRunOutputs(ctx, thread);
     } else {
-      if (thread.deletedAt === undefined) await ledger.markThreadDeleted(threadId, ctx.clock());
+      if (thread.deletedAt === undefined) await ledger.markThreadDeleted(threadId, ctx.now());
       await harvestRunOutputs(ctx, thread);
-      const outcome = await deleteWithRetry(`threads.delete ${threadId}`, () => ctx.client.beta.threads.delete(threadId, NO_SDK_RETRIES), ctx.retry);
+      const outcome = await deleteUnlessGone(() => ctx.client.beta.threads.delete(threadId, ctx.requestOptions));
       await ledger.purgeThread(threadId);
       logger.info('sweep: deleted thread', { threadId, reason: verdict.reason, outcome, ownerId: thread.ownerId });
     }
@@ -54,10 +52,10 @@ async function sweepThread(ctx: SweepContext, threadId: string): Promise<void> {
 async function harvestRunOutputs(ctx: SweepContext, thread: ThreadRecord): Promise<void> {
   let messages;
   try {
-    messages = await listAll(`messages.list ${thread.threadId}`, () => ctx.client.beta.threads.messages.list(thread.threadId, { limit: 100 }, NO_SDK_RETRIES), ctx.retry);
+    messages = await collect(ctx.client.beta.threads.messages.list(thread.threadId, { limit: 100 }, ctx.requestOptions));
   } catch (error) {
     // Already deleted upstream by an earlier attempt, which recorded the outputs first.
-    if (isNotFound(error)) return;
+    if (isGone(error)) return;
     throw error;
   }
   for (const message of messages) {

@@ -668,3 +668,32 @@ describe('CORS (CORS_ALLOWED_ORIGINS=http://app.example)', () => {
     expect(stream.events.at(-1)?.event).toBe('done');
   }, 60_000);
 });
+
+describe('requests no route serves', () => {
+  it('answers an unknown path 404 not_found in the error envelope, for any method', async () => {
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+      const response = await request(`${stack.api}/no/such/route`, { method, headers: { 'x-user-id': 'alice' } });
+      expect(response.status, method).toBe(404);
+      expect(response.json, method).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+      expect(response.headers.get('x-request-id'), method).toBeTruthy();
+    }
+  });
+
+  it('answers a known path with another method 405 method_not_allowed, naming the methods in Allow', async () => {
+    const { id: threadId } = await newThread('alice');
+    const cancel = await request(`${stack.api}/threads/${threadId}/runs/run_abc/cancel`, { method: 'GET', headers: { 'x-user-id': 'alice' } });
+    expect(cancel.status).toBe(405);
+    expect(cancel.json).toEqual({ error: { code: 'method_not_allowed', message: expect.stringContaining('POST') } });
+    expect(cancel.headers.get('allow')).toBe('POST, OPTIONS');
+
+    const thread = await request(`${stack.api}/threads/${threadId}`, { method: 'PUT', headers: { 'x-user-id': 'alice' } });
+    expect(thread.status).toBe(405);
+    expect(thread.headers.get('allow')).toBe('GET, DELETE, OPTIONS');
+  });
+
+  it('asks for an identity first, like every caller route', async () => {
+    const response = await request(`${stack.api}/no/such/route`);
+    expect(response.status).toBe(401);
+    expect(response.json).toEqual({ error: { code: 'unauthorized', message: expect.stringContaining('x-user-id') } });
+  });
+});

@@ -1,6 +1,7 @@
 // Helpers for the frontend API suites: raw HTTP calls, a small Server-Sent Events reader, the function
 // list the local Functions host prints at startup, and scripting the local Assistants server.
 import http from 'node:http';
+import type { RunEventType, STREAM_DONE_EVENT } from '../../../src/runs/run-facts';
 import type { Stack } from '../../support/stack';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response fields freely
@@ -61,9 +62,12 @@ export function postOnFreshConnection(url: string, headers: Record<string, strin
   });
 }
 
+/** What the run events stream sends: the run's recorded events (src/runs/run-facts.ts), then `done`; `error` if it fails. */
+export type SseEventName = RunEventType | typeof STREAM_DONE_EVENT | 'error';
+
 export interface SseMessage {
   id?: string;
-  event?: string;
+  event?: SseEventName;
   data: string;
 }
 
@@ -113,7 +117,7 @@ export async function readSse(url: string, headers: Record<string, string>, opti
         const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
         if (field === 'data') current.dataLines = [...(current.dataLines ?? []), value];
         else if (field === 'id') current.id = value;
-        else if (field === 'event') current.event = value;
+        else if (field === 'event') current.event = value as SseEventName;
       }
       if (options.until?.(events)) {
         await reader.cancel();
@@ -153,4 +157,4 @@ export async function scriptTurns(stack: Pick<Stack, 'assistants'>, threadId: st
   if (!response.ok) throw new Error(`scripting the local Assistants server failed: ${response.status} ${await response.text()}`);
 }
 
-export const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled', 'expired', 'incomplete'];
+export { TERMINAL_RUN_STATUSES } from '../../../src/runs/run-facts';

@@ -2,6 +2,7 @@
 // uploads, owner-only reads and downloads, attachments, and files a run generates.
 import { describe, expect, it } from 'vitest';
 import { apiClient, eventually, useStack } from '../../support/stack';
+import { isTerminal } from '../../../src/runs/run-facts';
 
 const MAX_UPLOAD_BYTES = 64 * 1024;
 /** A 1×1 PNG. */
@@ -45,7 +46,7 @@ async function script(threadId: string, turns: unknown[]): Promise<void> {
 async function finished(threadId: string, runId: string) {
   return eventually(async () => {
     const run = await alice().get(`/threads/${threadId}/runs/${runId}`);
-    return ['completed', 'failed', 'cancelled', 'expired', 'incomplete'].includes(run.body?.status) ? run.body! : undefined;
+    return isTerminal(run.body?.status) ? run.body! : undefined;
   });
 }
 

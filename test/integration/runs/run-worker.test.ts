@@ -7,6 +7,7 @@ import { createRunQueue } from '../../../src/store/run-queue';
 import { emailIdempotencyKey } from '../../../src/tools/email/idempotency';
 import { createStorageClients } from '../../../src/store/storage-clients';
 import { apiClient, eventually, startStack, type Stack } from '../../support/stack';
+import { isTerminal } from '../../../src/runs/run-facts';
 
 let stack: Stack;
 let quotes: http.Server;
@@ -52,7 +53,7 @@ async function post(threadId: string, content: string) {
 async function finished(threadId: string, runId: string, timeoutMs = 30_000) {
   return eventually(async () => {
     const run = await alice().get(`/threads/${threadId}/runs/${runId}`);
-    return ['completed', 'failed', 'cancelled', 'expired', 'incomplete'].includes(run.body?.status) ? run.body! : undefined;
+    return isTerminal(run.body?.status) ? run.body! : undefined;
   }, { timeoutMs });
 }
 
@@ -91,8 +92,8 @@ describe('run worker', () => {
     const runId = await post(threadId, call('send_email', { to: 'carol@example.com', subject: 'Twice?', content: '<p>Once</p>' }));
     // The duplicate: what an at-least-once queue may deliver again.
     const queue = createRunQueue({ RUN_QUEUE_NAME: 'runs' }, createStorageClients({ AzureWebJobsStorage: stack.azurite.connectionString }));
-    await queue.send({ threadId, runId, attempt: 0 });
-    await queue.send({ threadId, runId, attempt: 0 });
+    await queue.send({ threadId, runId, generation: 0 });
+    await queue.send({ threadId, runId, generation: 0 });
 
     expect((await finished(threadId, runId)).status).toBe('completed');
     // Give the duplicates time to be processed before counting.

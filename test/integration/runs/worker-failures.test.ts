@@ -4,6 +4,7 @@ import { createLedger } from '../../../src/store/ledger';
 import { createRunQueue } from '../../../src/store/run-queue';
 import { createStorageClients } from '../../../src/store/storage-clients';
 import { apiClient, eventually, startStack, type Stack } from '../../support/stack';
+import { isTerminal } from '../../../src/runs/run-facts';
 
 let stack: Stack;
 let killOnNextMail = false;
@@ -31,7 +32,7 @@ afterAll(async () => {
 async function finished(threadId: string, runId: string, timeoutMs = 60_000) {
   return eventually(async () => {
     const run = await alice().get(`/threads/${threadId}/runs/${runId}`);
-    return ['completed', 'failed', 'cancelled', 'expired'].includes(run.body?.status) ? run.body! : undefined;
+    return isTerminal(run.body?.status) ? run.body! : undefined;
   }, { timeoutMs, intervalMs: 500 });
 }
 
@@ -83,7 +84,7 @@ describe('worker failures', () => {
     const runId = 'run_poisoned0000000000000001';
     await ledger.setActiveRun(threadId, runId);
     await ledger.recordRun({ threadId, runId, ownerId: 'alice', assistantKey: 'default', assistantId: 'asst_missing', upstreamRunId: 'run_missing', status: 'in_progress', createdAt: Date.now() });
-    await createRunQueue({ RUN_QUEUE_NAME: 'runs' }, clients).send({ threadId, runId, attempt: 0 });
+    await createRunQueue({ RUN_QUEUE_NAME: 'runs' }, clients).send({ threadId, runId, generation: 0 });
 
     const run = await finished(threadId, runId);
     expect(run.status).toBe('failed');

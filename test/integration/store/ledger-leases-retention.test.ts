@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RunEventStore, StoredEvent } from '../../../src/store/ledger';
 import { newId, useLedger } from './use-ledger';
 
 const t0 = Date.parse('2025-01-01T00:00:00.000Z');
@@ -47,8 +48,10 @@ describe('ledger retention', () => {
     const runId = newId('run');
     await fx.ledger.recordRun({ threadId, runId, ownerId: 'alice', assistantKey: 'k', assistantId: 'asst', status: 'completed', createdAt });
     await fx.ledger.claimToolCall({ runId, toolCallId: newId('call'), threadId, name: 'n', arguments: '{}', claimedAt: createdAt, claimToken: 't' });
-    await fx.ledger.appendRunEvent(runId, { type: 'run.completed', data: {}, at: createdAt });
-    await fx.ledger.appendRunEvent(runId, { type: 'done', data: {}, at: createdAt });
+    // The table holds any event; made-up ones will do.
+    const events = fx.ledger as unknown as RunEventStore<StoredEvent>;
+    await events.appendRunEvent(runId, { type: 'run.completed', data: {}, at: createdAt });
+    await events.appendRunEvent(runId, { type: 'done', data: {}, at: createdAt });
     return runId;
   };
 

@@ -65,8 +65,8 @@ describe('ledger runs', () => {
   it('appends status changes to the history and records error, usage and follow-up columns', async () => {
     const threadId = newId('thread');
     const { runId } = await fx.ledger.recordRun(newRun(threadId));
-    await fx.ledger.updateRun(threadId, runId, { status: 'in_progress', at: at(1), upstreamRunId: 'run_up', followMode: 'stream', followGeneration: 1 });
-    await fx.ledger.updateRun(threadId, runId, { status: 'in_progress', at: at(2), lastPolledAt: at(2), cancelRequested: true });
+    await fx.ledger.updateRun(threadId, runId, { status: 'in_progress', at: at(1), upstreamRunId: 'run_up', followGeneration: 1 });
+    await fx.ledger.updateRun(threadId, runId, { status: 'in_progress', at: at(2), expiresAt: at(2), cancelRequested: true });
     await fx.ledger.updateRun(threadId, runId, { status: 'requires_action', at: at(3) });
     const done = await fx.ledger.updateRun(threadId, runId, {
       status: 'failed',
@@ -81,10 +81,9 @@ describe('ledger runs', () => {
     expect(stored).toMatchObject({
       status: 'failed',
       upstreamRunId: 'run_up',
-      followMode: 'stream',
       followGeneration: 1,
       cancelRequested: true,
-      lastPolledAt: at(2),
+      expiresAt: at(2),
       completedAt: at(4),
       usage: { total_tokens: 15 },
       lastError: { code: 'server_error' },
@@ -96,11 +95,11 @@ describe('ledger runs', () => {
     const threadId = newId('thread');
     const { runId } = await fx.ledger.recordRun(newRun(threadId));
     await fx.ledger.updateRun(threadId, runId, { status: 'completed', at: at(5) });
-    const late = await fx.ledger.updateRun(threadId, runId, { status: 'in_progress', at: at(6), lastPolledAt: at(6) });
+    const late = await fx.ledger.updateRun(threadId, runId, { status: 'in_progress', at: at(6), expiresAt: at(6) });
     expect(late.status).toBe('completed');
     await fx.ledger.updateRun(threadId, runId, { status: 'failed', at: at(7), completedAt: at(7) });
     const stored = await fx.ledger.getRun(threadId, runId);
-    expect(stored).toMatchObject({ status: 'completed', completedAt: at(5), lastPolledAt: at(6) });
+    expect(stored).toMatchObject({ status: 'completed', completedAt: at(5), expiresAt: at(6) });
     expect(stored?.statusHistory.map((h) => h.status)).toEqual(['queued', 'completed']);
   });
 

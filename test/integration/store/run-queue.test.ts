@@ -25,13 +25,13 @@ describe('run queue', () => {
 
   it('creates its queue on first use and writes base64-encoded JSON, as the Functions host expects', async () => {
     const queue = createRunQueue(config, clients);
-    await queue.send({ threadId: 'thread_a', runId: 'run_a', attempt: 1 });
+    await queue.send({ threadId: 'thread_a', runId: 'run_a', generation: 1 });
 
     const raw = await clients.queueService.getQueueClient('runs-test').peekMessages({ numberOfMessages: 1 });
     const text = raw.peekedMessageItems[0]!.messageText;
     expect(text).toMatch(/^[A-Za-z0-9+/]+=*$/);
-    expect(JSON.parse(Buffer.from(text, 'base64').toString('utf8'))).toEqual({ threadId: 'thread_a', runId: 'run_a', attempt: 1 });
-    expect(await queue.peekAll()).toEqual([{ threadId: 'thread_a', runId: 'run_a', attempt: 1 }]);
+    expect(JSON.parse(Buffer.from(text, 'base64').toString('utf8'))).toEqual({ threadId: 'thread_a', runId: 'run_a', generation: 1 });
+    expect(await queue.peekAll()).toEqual([{ threadId: 'thread_a', runId: 'run_a', generation: 1 }]);
 
     const [received] = await queue.receive({ max: 1 });
     expect(received).toMatchObject({ message: { runId: 'run_a' }, dequeueCount: 1 });
@@ -41,9 +41,9 @@ describe('run queue', () => {
 
   it('holds delayed messages back until their delay passes', async () => {
     const queue = createRunQueue(config, clients, { queueName: 'runs-delay' });
-    await queue.send({ threadId: 'thread_b', runId: 'run_later', attempt: 2 }, { visibilityDelaySeconds: 3600 });
-    await queue.send({ threadId: 'thread_b', runId: 'run_soon', attempt: 2 }, { visibilityDelaySeconds: 2 });
-    await queue.send({ threadId: 'thread_b', runId: 'run_now', attempt: 1 });
+    await queue.send({ threadId: 'thread_b', runId: 'run_later', generation: 2 }, { visibilityDelaySeconds: 3600 });
+    await queue.send({ threadId: 'thread_b', runId: 'run_soon', generation: 2 }, { visibilityDelaySeconds: 2 });
+    await queue.send({ threadId: 'thread_b', runId: 'run_now', generation: 1 });
 
     expect((await queue.peekAll()).map((m) => m.runId)).not.toContain('run_later');
     const soon = await eventually(async () => {

@@ -21,6 +21,8 @@ export interface UpstreamCall {
   /** Path without the /v1 prefix, e.g. /threads/thread_abc. */
   path: string;
   status: number;
+  /** The SDK's retry number of this request (x-stainless-retry-count): 0 for a first attempt. */
+  retryCount: number;
 }
 
 export interface Stack {
@@ -91,10 +93,9 @@ export function useSweepStack(settings: Record<string, string> = {}): Stack {
       config: stack.config,
       definedAssistantKeys: ['default', 'sales'],
       // The sweep's clock is the server's, so upstream timestamps and ledger times agree.
-      now: () => new Date(now),
+      now: () => now,
       logger: quietLogger(),
       holder: 'test',
-      sleep: async () => {},
       ...overrides,
     });
   };
@@ -108,7 +109,8 @@ function recordingFetch(stack: Stack): typeof fetch {
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const path = url.pathname.replace(/^\/v1/, '');
     const response = stack.intercept?.(method, path) ?? (await fetch(input, init));
-    stack.calls.push({ method, path, status: response.status });
+    const retryCount = Number(new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)).get('x-stainless-retry-count') ?? 0);
+    stack.calls.push({ method, path, status: response.status, retryCount });
     return response;
   };
 }

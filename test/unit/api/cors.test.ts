@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { corsPreflightRoute, methodsForPath } from '../../../src/api/platform-routes';
+import { corsPreflightRoute, methodsForPath } from '../../../src/api/routes';
 import { routeSpecs } from '../../../src/api/routes';
 import { cloudConfig, devConfig, invoke, spyRoute } from './support';
 

@@ -2,7 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../../src/api/openapi';
-import { openApiRoute } from '../../../src/api/platform-routes';
+import { openApiRoute } from '../../../src/api/routes';
 import { allRouteSpecs, routeSpecs } from '../../../src/api/routes';
 import { cloudConfig, invoke } from './support';
 

@@ -30,10 +30,10 @@ describe('applyRunPatch', () => {
 
   it('never replaces a terminal status', () => {
     const done = run({ status: 'cancelled', completedAt: at(3) });
-    const next = applyRunPatch(done, { status: 'in_progress', lastPolledAt: at(4) }, at(4));
+    const next = applyRunPatch(done, { status: 'in_progress', expiresAt: at(4) }, at(4));
     expect(next.status).toBe('cancelled');
     expect(next.completedAt).toEqual(at(3));
-    expect(next.lastPolledAt).toEqual(at(4));
+    expect(next.expiresAt).toEqual(at(4));
   });
 
   it('keeps the first completion time of a terminal run', () => {

@@ -1,19 +1,15 @@
-// The ledger is what the run worker's RunLedgerPort (src/runs/ports.ts) stands for: these tests plug the
-// real ledger and run queue into the worker's tool resolution and check exactly-once tool effects end to end.
-import type { RequiredActionFunctionToolCall } from 'openai/resources/beta/threads/runs/runs';
+// The run worker's tool resolution on the real ledger: these tests check exactly-once tool effects end to end.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logging';
-import type { RunDeps, ToolRunnerPort } from '../../../src/runs/ports';
 import type { ToolOutcome } from '../../../src/tools';
-import { resolveToolCalls } from '../../../src/runs/resolve-tool-calls';
-import { createRunQueue } from '../../../src/store/run-queue';
-import { createUpstreamClient } from '../../../src/upstream';
+import { resolveToolCalls, type ToolCallDeps, type ToolRunner } from '../../../src/runs/resolve-tool-calls';
+import type { RequestedToolCall } from '../../../src/runs/upstream-runs';
 import { newId, useLedger } from './use-ledger';
 
 /** A tool that counts its executions and takes a while, so concurrent resolvers overlap. */
 function countingTools(options: { idempotent: boolean }) {
   const executions: string[] = [];
-  const tools: ToolRunnerPort = {
+  const tools: ToolRunner = {
     has: (name) => name === 'send_email',
     isIdempotent: () => options.idempotent,
     async execute(call): Promise<ToolOutcome> {
@@ -25,23 +21,13 @@ function countingTools(options: { idempotent: boolean }) {
   return { tools, executions };
 }
 
-const toolCall = (id: string): RequiredActionFunctionToolCall => ({ id, type: 'function', function: { name: 'send_email', arguments: '{"to":"a@example.com"}' } });
+const toolCall = (id: string): RequestedToolCall => ({ id, name: 'send_email', arguments: '{"to":"a@example.com"}' });
 
-describe('ledger as the run worker’s port', () => {
+describe('tool resolution on the ledger', () => {
   const fx = useLedger();
-  let base: Omit<RunDeps, 'tools' | 'staleClaimMs'>;
+  let base: Omit<ToolCallDeps, 'tools' | 'staleClaimMs'>;
   beforeAll(() => {
-    base = {
-      // Typed as the ports: this assignment is the compile-time check that ledger and queue fit them.
-      ledger: fx.ledger,
-      queue: createRunQueue(fx.config, fx.clients),
-      client: createUpstreamClient(fx.config),
-      logger: createLogger({ sink: () => undefined }),
-      deploymentId: 'test',
-      now: Date.now,
-      followBudgetMs: 10_000,
-      recheckIntervalMs: 1_000,
-    };
+    base = { ledger: fx.ledger, logger: createLogger({ sink: () => undefined }), now: Date.now };
   });
 
   const seedRun = async () => {
@@ -53,7 +39,7 @@ describe('ledger as the run worker’s port', () => {
 
   it('executes a tool once when two deliveries resolve the same call at the same time, and replays its output', async () => {
     const { tools, executions } = countingTools({ idempotent: false });
-    const deps: RunDeps = { ...base, tools, staleClaimMs: 60_000 };
+    const deps: ToolCallDeps = { ...base, tools, staleClaimMs: 60_000 };
     const run = await seedRun();
     const call = toolCall(newId('call'));
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAssistantsServer, type RunningAssistantsServer } from '../../../local/assistants-server';
 import { loadAssistantDefinitions, type AssistantDefinition } from '../../../src/assistants';
 import { loadConfig } from '../../../src/config';
-import { answerDirectly, classifyIntent, createCopilotRouter, DIRECT_ANSWER_SYSTEM_PROMPT, MAX_ROUTED_CHARS, parseRoute, routerMessages } from '../../../src/router';
+import { answerDirectly, classifyIntent, createCopilotRouter, DIRECT_ANSWER_SYSTEM_PROMPT, MAX_ROUTED_CHARS, parseRoute, routerMessages } from '../../../src/copilot';
 import { createUpstreamClient } from '../../../src/upstream';
 
 const ROOT = path.resolve(__dirname, '../../..');

@@ -4,4 +4,4 @@ export { classifyIntent, parseRoute, routeKeys, routerMessages, MAX_ROUTED_CHARS
 export { answerDirectly, DIRECT_ANSWER_SYSTEM_PROMPT, type DirectAnswer } from './answer-directly';
 export { createCopilotRouter, type CopilotRouter } from './copilot-router';
 export { chooseAssistant, type ChooseDeps, type ChosenAssistant } from './choose-assistant';
-export { answerOnThread, listDirectReply, RUN_ID_METADATA, type DirectRunDeps, type DirectRunInput } from './direct-run';
+export { answerOnThread, listDirectReply, type DirectRunDeps, type DirectRunInput } from './direct-run';

@@ -5,6 +5,7 @@ import type OpenAI from 'openai';
 import type { Message } from 'openai/resources/beta/threads/messages';
 import type { Logger } from '../logging';
 import type { Ledger, RunRecord } from '../store/ledger';
+import { METADATA_KEYS } from '../runs/run-facts';
 import { classifyUpstreamError } from '../upstream';
 import { AUTO_ASSISTANT, OTHER_ROUTE } from './constants';
 import type { CopilotRouter } from './copilot-router';
@@ -26,9 +27,6 @@ export interface DirectRunInput {
   content: string;
 }
 
-/** Metadata key tying a message to our run id when there is no upstream run (messageView reads it). */
-export const RUN_ID_METADATA = 'app_run_id';
-
 export async function answerOnThread(deps: DirectRunDeps, input: DirectRunInput): Promise<RunRecord> {
   const { threadId, runId } = input;
   const logger = deps.logger.child({ threadId, runId });
@@ -37,7 +35,7 @@ export async function answerOnThread(deps: DirectRunDeps, input: DirectRunInput)
   try {
     const answer = await deps.router.answer(input.content);
     const reply = await deps.client.beta.threads.messages
-      .create(threadId, { role: 'assistant', content: answer.text, metadata: { [RUN_ID_METADATA]: runId } })
+      .create(threadId, { role: 'assistant', content: answer.text, metadata: { [METADATA_KEYS.runId]: runId } })
       .catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'Thread', threadId })));
     const run = await deps.ledger.updateRun(threadId, runId, { status: 'completed', completedAt: deps.now(), ...(answer.usage ? { usage: answer.usage } : {}) });
     // The same events the worker writes, so a frontend following the run's stream sees the reply.
@@ -63,5 +61,5 @@ export async function listDirectReply(client: OpenAI, threadId: string, runId: s
   const page = await client.beta.threads.messages
     .list(threadId, { order: 'desc', limit: 100 })
     .catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'Thread', threadId })));
-  return page.data.filter((m) => m.role === 'assistant' && (m.metadata as Record<string, string> | null)?.[RUN_ID_METADATA] === runId).reverse();
+  return page.data.filter((m) => m.role === 'assistant' && (m.metadata as Record<string, string> | null)?.[METADATA_KEYS.runId] === runId).reverse();
 }

@@ -1,0 +1,110 @@
+// Threads: created upstream and recorded in the ledger with their owner; every read checks ownership.
+import { notFound } from '../../errors';
+import { METADATA_KEYS } from '../../runs/run-facts';
+import type { Runtime } from '../../runtime';
+import { classifyUpstreamError } from '../../upstream';
+import { callerRoute } from '../route';
+import { json, noContent } from '../results';
+import { PageQuery } from '../schemas/common';
+import { CreateThreadBody, Thread, ThreadList, ThreadParams } from '../schemas/threads';
+import { threadView } from '../views';
+
+// Conversation routes use function keys as the transport guard; the caller's identity comes from App Service Authentication.
+export const createThread = callerRoute(
+  {
+    name: 'createThread',
+    method: 'POST',
+    path: '/threads',
+    summary: 'Create a thread',
+    tags: ['threads'],
+    body: CreateThreadBody,
+    responses: { 201: { description: 'The new thread.', schema: Thread } },
+  },
+  async ({ body, user, runtime }) => {
+    const deps = await runtime();
+    const assistantKey = body.assistant ?? deps.config.DEFAULT_ASSISTANT;
+    const definition = assistantKey === 'auto' ? undefined : (await deps.assistants.resolve(assistantKey)).definition;
+    if (definition?.threadPerUser) {
+      // One persistent thread per user for this assistant: later questions reuse it.
+      const existing = await findThreadFor(deps, user.userId, assistantKey);
+      if (existing) return json(200, threadView(existing, deps.config.DEFAULT_ASSISTANT));
+    }
+    const upstream = await deps.upstream.beta.threads
+      .create({ metadata: { [METADATA_KEYS.deployment]: deps.config.DEPLOYMENT_ID, [METADATA_KEYS.assistant]: assistantKey } })
+      .catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'Thread' })));
+    const thread = await deps.ledger.createThread({ threadId: upstream.id, ownerId: user.userId, assistantKey, metadata: body.metadata ?? {}, createdAt: deps.now() });
+    return json(201, threadView(thread, deps.config.DEFAULT_ASSISTANT));
+  },
+);
+
+export const listThreads = callerRoute(
+  {
+    name: 'listThreads',
+    method: 'GET',
+    path: '/threads',
+    summary: "List the caller's threads, newest first",
+    tags: ['threads'],
+    query: PageQuery,
+    responses: { 200: { description: 'A page of threads.', schema: ThreadList } },
+  },
+  async ({ query, user, runtime }) => {
+    const deps = await runtime();
+    const page = await deps.ledger.listThreadsByOwner(user.userId, { limit: query.limit, after: query.after });
+    const data = page.threads.map((thread) => threadView(thread, deps.config.DEFAULT_ASSISTANT));
+    return json(200, { data, has_more: page.hasMore, last_id: data.at(-1)?.id ?? null });
+  },
+);
+
+export const getThread = callerRoute(
+  {
+    name: 'getThread',
+    method: 'GET',
+    path: '/threads/{threadId}',
+    summary: 'Get a thread',
+    tags: ['threads'],
+    params: ThreadParams,
+    responses: { 200: { description: 'The thread.', schema: Thread } },
+  },
+  async ({ params, user, runtime }) => {
+    const deps = await runtime();
+    const thread = await deps.ledger.getOwnedThread(params.threadId, user.userId);
+    if (!thread) throw notFound('Thread');
+    return json(200, threadView(thread, deps.config.DEFAULT_ASSISTANT));
+  },
+);
+
+export const deleteThread = callerRoute(
+  {
+    name: 'deleteThread',
+    method: 'DELETE',
+    path: '/threads/{threadId}',
+    summary: 'Delete a thread',
+    tags: ['threads'],
+    params: ThreadParams,
+    responses: { 204: { description: 'Deleted.' } },
+  },
+  async ({ params, user, logger, runtime }) => {
+    const deps = await runtime();
+    const thread = await deps.ledger.getOwnedThread(params.threadId, user.userId);
+    if (!thread) throw notFound('Thread');
+    try {
+      await deps.upstream.beta.threads.delete(params.threadId);
+    } catch (error) {
+      const mapped = classifyUpstreamError(error, { what: 'Thread' });
+      if (mapped.status !== 404) throw mapped; // already gone upstream counts as deleted
+    }
+    await deps.ledger.markThreadDeleted(params.threadId, deps.now());
+    logger.info('thread deleted', { threadId: params.threadId });
+    return noContent();
+  },
+);
+
+async function findThreadFor(deps: Runtime, userId: string, assistantKey: string) {
+  let after: string | undefined;
+  for (;;) {
+    const page = await deps.ledger.listThreadsByOwner(userId, { limit: 100, after });
+    const match = page.threads.find((thread) => thread.assistantKey === assistantKey);
+    if (match || !page.hasMore) return match;
+    after = page.threads.at(-1)?.threadId;
+  }
+}

@@ -1,0 +1,96 @@
+// The facts about a run that every layer shares, defined once: its statuses, the events the worker
+// writes (and the SSE stream and tests read), the metadata keys we tag upstream objects with, and the
+// run queue's message. The API, the ledger, the worker and the tests import them from here.
+import type { Message } from 'openai/resources/beta/threads/messages';
+import type { RunStatus } from 'openai/resources/beta/threads/runs/runs';
+import { z } from 'zod';
+
+export type { RunStatus };
+
+/** Every status of the Assistants run lifecycle. */
+export const RUN_STATUSES = [
+  'queued',
+  'in_progress',
+  'requires_action',
+  'cancelling',
+  'cancelled',
+  'failed',
+  'completed',
+  'incomplete',
+  'expired',
+] as const satisfies readonly RunStatus[];
+
+/** Statuses a run never leaves. */
+export const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled', 'expired', 'incomplete'] as const satisfies readonly RunStatus[];
+export type TerminalRunStatus = (typeof TERMINAL_RUN_STATUSES)[number];
+
+/** Statuses of a run still under way (the thread's one active run). */
+export const ACTIVE_RUN_STATUSES = RUN_STATUSES.filter((status) => !isTerminal(status));
+
+export function isTerminal(status: string): status is TerminalRunStatus {
+  return (TERMINAL_RUN_STATUSES as readonly string[]).includes(status);
+}
+
+/** A status the worker acts on at once (tools to run, or the end); any other one is waited for. */
+export function isDecisive(status: string): boolean {
+  return status === 'requires_action' || isTerminal(status);
+}
+
+export interface RunError {
+  code: string;
+  message: string;
+}
+
+/** Who produces a tool call's output: a backend tool or the frontend. */
+export type ToolOwner = 'server' | 'client';
+
+/**
+ * What the ledger records about a run as it goes, in order; the SSE stream sends each one as
+ * `event: <type>` with `data` plus `at`. Shaped like openai-node's AssistantStreamEvent: a union
+ * discriminated by its name.
+ */
+export type RunEvent =
+  | { type: 'run.status'; data: { status: RunStatus; last_error: RunError | null } }
+  | { type: 'run.tool_call'; data: { id: string; name: string; arguments: string; owner: ToolOwner } }
+  | { type: 'run.tool_output'; data: { id: string; status: string; output?: string } }
+  | { type: 'run.requires_client_action'; data: { tool_call_ids: string[] } }
+  | { type: 'message.completed'; data: Pick<Message, 'id' | 'role' | 'content'> };
+
+export type RunEventType = RunEvent['type'];
+/** The last event of an SSE stream (not recorded: the stream adds it once the run has ended). */
+export const STREAM_DONE_EVENT = 'done';
+
+/** Metadata keys this backend writes upstream (the `app_` prefix is reserved for them). */
+export const METADATA_KEYS = {
+  /** Our run id, on the user message that started a run, the upstream run and a direct reply. */
+  runId: 'app_run_id',
+  /** This deployment's DEPLOYMENT_ID, on everything it creates upstream (cleanup touches only its own). */
+  deployment: 'app_deployment',
+  /** The assistant key a thread was created for. */
+  assistant: 'app_assistant',
+  /** On an assistant: the key of its definition in assistants/ (the sync's identity). */
+  assistantKey: 'app_key',
+  /** On an assistant: the content hash of the definition it was synced from. */
+  definitionHash: 'app_hash',
+} as const;
+export const RESERVED_METADATA_PREFIX = 'app_';
+
+/**
+ * The run queue's message. `generation` numbers the chain of messages following one run: each
+ * re-queue (or wake-up) starts a new generation, and a message older than the run's is a duplicate.
+ */
+export const runQueueMessageSchema = z.preprocess(
+  // Messages queued before `attempt` was renamed `generation` still read.
+  (value) => (value && typeof value === 'object' && !('generation' in value) && 'attempt' in value ? { ...value, generation: (value as { attempt: unknown }).attempt } : value),
+  z.object({
+    threadId: z.string().min(1),
+    runId: z.string().min(1),
+    generation: z.number().int().min(0),
+  }),
+);
+export type RunQueueMessage = z.output<typeof runQueueMessageSchema>;
+
+/** The host hands a queue trigger JSON messages already parsed (strings otherwise). */
+export function parseQueuedRunMessage(queued: unknown): RunQueueMessage {
+  return runQueueMessageSchema.parse(typeof queued === 'string' ? JSON.parse(queued) : queued);
+}

@@ -1,0 +1,160 @@
+// Follows one run for one worker invocation. It holds the run's ledger snapshot and records each upstream
+// state change once: the ledger row, and a `run.status` event when the status moved. Messages the run wrote
+// are recorded with their files. Like openai-node's AssistantStream (#currentRunSnapshot), the snapshot lives
+// in this one object rather than being passed around.
+import type { Message } from 'openai/resources/beta/threads/messages';
+import type { Logger } from '../logging';
+import type { Ledger, RunPatch, RunRecord } from '../store/ledger';
+import { isDecisive, type RunError, type RunStatus } from './run-facts';
+import type { UpstreamRunState, UpstreamRuns, UpstreamStream } from './upstream-runs';
+
+export interface FollowerDeps {
+  upstream: Pick<UpstreamRuns, 'runMessages' | 'file'>;
+  ledger: Ledger;
+  logger: Logger;
+  now: () => number;
+}
+
+export type FollowOutcome =
+  /** The run reached requires_action or a terminal status. */
+  | { kind: 'decisive'; state: UpstreamRunState }
+  /** The budget ran out (or the stream ended early): hand the run back to the queue. */
+  | { kind: 'interrupted' };
+
+export class RunFollower {
+  #snapshot: RunRecord;
+  /** Whether the run's messages were seen on an event stream (else they are read once at the end). */
+  #streamed = false;
+
+  constructor(
+    private readonly deps: FollowerDeps,
+    run: RunRecord,
+  ) {
+    this.#snapshot = run;
+  }
+
+  get run(): RunRecord {
+    return this.#snapshot;
+  }
+
+  /** Mirrors one upstream state into the ledger; a state that changes nothing writes nothing. */
+  async record(state: UpstreamRunState): Promise<void> {
+    const run = this.#snapshot;
+    const patch: RunPatch = {};
+    if (run.upstreamRunId !== state.id) patch.upstreamRunId = state.id;
+    if (state.expiresAt && run.expiresAt !== state.expiresAt) patch.expiresAt = state.expiresAt;
+    if (run.status !== state.status) patch.status = state.status;
+    if (state.usage && !run.usage) patch.usage = state.usage;
+    if (state.lastError && !run.lastError) patch.lastError = state.lastError;
+    if (Object.keys(patch).length === 0) return;
+    this.#snapshot = await this.deps.ledger.updateRun(run.threadId, run.runId, patch);
+    if (patch.status && this.#snapshot.status === patch.status) await this.statusEvent(state.status, patch.lastError ?? null);
+  }
+
+  /** Follows a stream until the run is decisive or the budget ends, recording every state on the way. */
+  async follow(stream: UpstreamStream, budgetEndsAt: number): Promise<FollowOutcome> {
+    this.#streamed = true;
+    const timer = setTimeout(() => stream.abort(), Math.max(0, budgetEndsAt - this.deps.now()));
+    try {
+      for await (const update of stream) {
+        if (update.type === 'message') {
+          await this.recordMessage(update.message);
+          continue;
+        }
+        await this.record(update.state);
+        if (isDecisive(update.state.status)) {
+          stream.abort();
+          return { kind: 'decisive', state: update.state };
+        }
+      }
+      return { kind: 'interrupted' };
+    } catch (error) {
+      if (stream.aborted) return { kind: 'interrupted' };
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Records the run's end: messages nobody streamed are read once, then the thread is freed. */
+  async finish(state: UpstreamRunState): Promise<void> {
+    if (!this.#streamed) await this.catchUpMessages(state.id);
+    this.#snapshot = await finalizeRun(this.deps, this.#snapshot, state);
+  }
+
+  /** An assistant message: its files first, so a frontend reacting to the event can already download them. */
+  async recordMessage(message: Message): Promise<void> {
+    const run = this.#snapshot;
+    await this.recordGeneratedFiles(message);
+    await this.deps.ledger.appendRunEvent(run.runId, { type: 'message.completed', data: { id: message.id, role: message.role, content: message.content }, at: this.deps.now() });
+  }
+
+  private async statusEvent(status: RunStatus, lastError: RunError | null): Promise<void> {
+    await this.deps.ledger.appendRunEvent(this.#snapshot.runId, { type: 'run.status', data: { status, last_error: lastError }, at: this.deps.now() });
+  }
+
+  /**
+   * A run that ended while nobody followed its stream (budget used, adopted, picked up by polling):
+   * its messages are read once, so their files and message events are recorded all the same.
+   */
+  private async catchUpMessages(upstreamRunId: string): Promise<void> {
+    const run = this.#snapshot;
+    const seen = new Set((await this.deps.ledger.listRunEvents(run.runId)).flatMap((event) => (event.type === 'message.completed' ? [event.data.id] : [])));
+    for (const message of await this.deps.upstream.runMessages(run.threadId, upstreamRunId)) {
+      if (message.role === 'assistant' && !seen.has(message.id)) await this.recordMessage(message);
+    }
+  }
+
+  /** Files the run wrote into an assistant message (images, file_path links) become the run owner's to download. */
+  private async recordGeneratedFiles(message: Message): Promise<void> {
+    if (message.role !== 'assistant') return;
+    const run = this.#snapshot;
+    const found = new Map<string, { image: boolean; text?: string }>();
+    for (const part of message.content) {
+      if (part.type === 'image_file') found.set(part.image_file.file_id, { image: true });
+      if (part.type !== 'text') continue;
+      for (const a of part.text.annotations) if (a.type === 'file_path' && !found.has(a.file_path.file_id)) found.set(a.file_path.file_id, { image: false, text: a.text });
+    }
+    for (const [fileId, hint] of found) {
+      // One cheap call gives the real name and size; without it the link text (sandbox:/mnt/data/<name>) names the file.
+      const upstream = await this.deps.upstream.file(fileId).catch((error: unknown) => {
+        this.deps.logger.warn('could not read a generated file', { threadId: run.threadId, runId: run.runId, fileId, error });
+        return undefined;
+      });
+      const filename = (upstream?.filename ?? hint.text ?? '').split(/[/\\]/).pop()?.slice(-255) || (hint.image ? `${fileId}.png` : fileId);
+      await this.deps.ledger.recordFile({
+        fileId,
+        ownerId: run.ownerId,
+        purpose: 'assistants_output',
+        filename,
+        bytes: upstream?.bytes ?? 0,
+        contentType: hint.image ? 'image/png' : 'application/octet-stream',
+        createdAt: this.deps.now(),
+        threadId: run.threadId,
+        runId: run.runId,
+        source: 'generated',
+      });
+    }
+  }
+}
+
+/** Records the run's end, frees the thread for its next run, and marks the thread active. */
+export async function finalizeRun(
+  deps: Pick<FollowerDeps, 'ledger' | 'now'>,
+  run: RunRecord,
+  outcome: { status: RunStatus; usage?: RunRecord['usage']; lastError?: RunError },
+): Promise<RunRecord> {
+  const error = outcome.lastError;
+  const updated = await deps.ledger.updateRun(run.threadId, run.runId, {
+    status: outcome.status,
+    completedAt: deps.now(),
+    ...(outcome.usage ? { usage: outcome.usage } : {}),
+    ...(error ? { lastError: error } : {}),
+  });
+  if (run.status !== outcome.status) {
+    await deps.ledger.appendRunEvent(run.runId, { type: 'run.status', data: { status: outcome.status, last_error: error ?? null }, at: deps.now() });
+  }
+  await deps.ledger.setActiveRun(run.threadId, null, { expectRunId: run.runId });
+  await deps.ledger.touchThread(run.threadId, deps.now());
+  return updated;
+}
