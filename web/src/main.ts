@@ -58,6 +58,8 @@ interface ActiveRun {
   status: RunStatus;
   /** Client tool outputs chosen so far, sent together once every pending call has one. */
   answers: Map<string, string>;
+  /** Statuses this run went through (the progress shows skipped ones as such). */
+  seen: Set<string>;
 }
 
 let config: PageConfig;
@@ -279,16 +281,24 @@ function stopFollowing(): void {
 function renderStatus(status: RunStatus, lastError: { code: string; message: string } | null = null): void {
   if (!active) return;
   active.status = status;
+  active.seen.add(status);
   el.run.hidden = false;
   el.run.dataset['status'] = status;
   const words = STATUS_WORDS[status] ?? status;
   el.runStatus.textContent = lastError ? `${words}: ${lastError.message} (${lastError.code})` : words;
   const steps: string[] = TERMINAL.has(status) && status !== 'completed' ? [...STEPS.slice(0, 3), status] : STEPS;
   const reached = steps.indexOf(status);
+  const seen = active.seen;
   el.runSteps.replaceChildren(
-    ...steps.map((step, i) =>
-      h('li', { class: i < reached ? 'done' : i === reached ? 'current' : '', 'aria-current': i === reached ? 'step' : undefined }, STATUS_WORDS[step] ?? step),
-    ),
+    ...steps.map((step, i) => {
+      const state = i === reached ? 'current' : i < reached ? (seen.has(step) ? 'done' : 'skipped') : '';
+      return h(
+        'li',
+        { class: state, 'aria-current': state === 'current' ? 'step' : undefined },
+        STATUS_WORDS[step] ?? step,
+        state === 'skipped' ? h('span', { class: 'visually-hidden' }, ' (skipped)') : null,
+      );
+    }),
   );
   el.cancel.disabled = TERMINAL.has(status) || status === 'cancelling';
   el.cancel.hidden = TERMINAL.has(status);
@@ -304,7 +314,7 @@ function startFollowing(runId: string, status: RunStatus): void {
     toolViews.set(runId, tools);
     el.conversation.append(tools.element);
   }
-  const run: ActiveRun = { threadId: currentThread, runId, abort: new AbortController(), tools, status, answers: new Map() };
+  const run: ActiveRun = { threadId: currentThread, runId, abort: new AbortController(), tools, status, answers: new Map(), seen: new Set() };
   active = run;
   renderStatus(status);
   el.replyLive.replaceChildren();

@@ -1,0 +1,81 @@
+// The web chat in a real browser on the local stack: a user sends a message and sees the reply,
+// with markdown rendered safely; a second user does not see the first user's threads.
+import { describe, expect, it } from 'vitest';
+import { apiClient } from '../support/stack';
+import { openChat, openThreadId, pageProblems, screenshot, sendMessage, useBrowserStack, waitForStatus } from './support';
+
+const env = useBrowserStack();
+
+describe('web chat: conversation', () => {
+  it('sends a message with the keyboard and shows the reply, the run status and the thread', async () => {
+    const page = await openChat(env(), 'alice');
+    const offered = await page.getByLabel('Assistant').locator('option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value));
+    expect(offered).toEqual(expect.arrayContaining(['default', 'portfolio', 'math-tutor', 'auto']));
+    expect(await page.getByLabel('Assistant').inputValue()).toBe('default');
+
+    await sendMessage(page, 'Hello **there**');
+    await waitForStatus(page, 'completed');
+    const reply = page.locator('.conversation .message.assistant').last();
+    // The local model echoes; the echo's markdown is rendered (bold), not shown as asterisks.
+    await expect.poll(() => reply.textContent()).toContain('Echo: Hello there');
+    expect(await reply.locator('strong').textContent()).toBe('there');
+    const question = page.locator('.conversation .message.user').last();
+    expect(await question.textContent()).toContain('Hello there');
+    expect(await question.locator('strong').textContent()).toBe('there');
+    expect(await page.locator('#run-steps li').allTextContents()).toEqual(['queued', 'in progress', 'waiting for you (skipped)', 'completed']);
+    expect(await page.locator('#run-steps li[aria-current="step"]').textContent()).toBe('completed');
+    expect(await page.getByRole('button', { name: 'Cancel run' }).isVisible()).toBe(false);
+    expect(await page.locator('#run-transport').textContent()).toBe('(live events)');
+
+    // The thread is listed with its title and open (aria-current), and the API agrees on what was said.
+    const threadId = await openThreadId(page);
+    const listed = page.locator(`#threads button[data-thread-id="${threadId}"]`);
+    await expect.poll(() => listed.textContent()).toContain('Hello **there**');
+    expect(await listed.getAttribute('aria-current')).toBe('true');
+    const messages = (await apiClient(env().stack, 'alice').get(`/threads/${threadId}/messages?order=asc`)).body!.data as Array<{ role: string }>;
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    await screenshot(page, 'chat-reply');
+    expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('renders markdown sanitised: no script, handler or javascript: link survives', async () => {
+    const page = await openChat(env(), 'alice');
+    const hostile = 'Look <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> [click](javascript:window.__pwned=3) <a href="https://example.com" onclick="window.__pwned=4">ok</a>';
+    await sendMessage(page, hostile);
+    await waitForStatus(page, 'completed');
+    const reply = page.locator('.conversation .message.assistant').last();
+    await expect.poll(() => reply.textContent()).toContain('Echo: Look');
+    expect(await reply.locator('script, img, [onerror], [onclick]').count()).toBe(0);
+    expect(await reply.locator('a[href^="javascript"]').count()).toBe(0);
+    expect(await reply.locator('a[href="https://example.com"]').getAttribute('rel')).toBe('noopener noreferrer');
+    await reply.locator('a', { hasText: 'click' }).click().catch(() => undefined);
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+  });
+
+  it('a second user does not see the first user\'s threads, and cannot open one by its URL', async () => {
+    const alice = await openChat(env(), 'alice');
+    await sendMessage(alice, 'Alice private note');
+    await waitForStatus(alice, 'completed');
+    const alicesThread = await openThreadId(alice);
+
+    const bob = await openChat(env(), 'bob');
+    await sendMessage(bob, 'Bob says hi');
+    await waitForStatus(bob, 'completed');
+    const bobsThread = await openThreadId(bob);
+    await expect.poll(() => bob.locator('#threads button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-thread-id')))).toContain(bobsThread);
+    const bobSees = await bob.locator('#threads button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-thread-id')));
+    expect(bobSees).not.toContain(alicesThread);
+    expect(await bob.locator('#threads').textContent()).not.toContain('Alice private note');
+
+    // Alice's thread by URL, as bob: the API's 404 in words, nothing of alice's shown.
+    const byUrl = await openChat(env(), 'bob', { hash: `#thread=${alicesThread}` });
+    await expect.poll(() => byUrl.locator('#error-text').textContent()).toMatch(/not found/i);
+    expect(await byUrl.locator('#error').isVisible()).toBe(true);
+    expect(await byUrl.locator('.conversation').textContent()).not.toContain('Alice private note');
+
+    // Switching the picker back to alice shows her thread again.
+    await byUrl.getByLabel('User (dev mode)').selectOption('alice');
+    await expect.poll(() => byUrl.locator('#threads button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-thread-id')))).toContain(alicesThread);
+    await screenshot(bob, 'second-user');
+  });
+});
