@@ -78,4 +78,51 @@ describe('web chat: conversation', () => {
     await expect.poll(() => byUrl.locator('#threads button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-thread-id')))).toContain(alicesThread);
     await screenshot(bob, 'second-user');
   });
+
+  it('works by keyboard and on a narrow screen: skip link, labelled controls, focus order, live regions, collapsible threads', async () => {
+    const page = await openChat(env(), 'alice', { width: 390, height: 844 });
+    // Every form control has a label; every button has words.
+    const unlabelled = await page.evaluate(`[...document.querySelectorAll('input, select, textarea')].filter((c) => c.labels.length === 0 && !c.getAttribute('aria-label')).map((c) => c.id || c.outerHTML)`);
+    expect(unlabelled).toEqual([]);
+    const wordless = await page.evaluate(`[...document.querySelectorAll('button')].filter((b) => !b.textContent.trim() && !b.getAttribute('aria-label')).length`);
+    expect(wordless).toBe(0);
+    expect(await page.locator('#reply-live').getAttribute('aria-live')).toBe('polite');
+    expect(await page.locator('#run-status').getAttribute('role')).toBe('status');
+    expect(await page.locator('#error').getAttribute('role')).toBe('alert');
+
+    // The first Tab reaches the skip link, which takes focus to the message box; then the file input and Send follow.
+    const focused = () => page.evaluate(`document.activeElement.id || document.activeElement.textContent`);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Skip to the message box');
+    await page.keyboard.press('Enter');
+    expect(await focused()).toBe('composer-input');
+    await page.keyboard.type('Typed with the keyboard');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('attachment');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('send');
+    await page.keyboard.press('Enter');
+    await waitForStatus(page, 'completed');
+    await expect.poll(() => page.locator('.conversation .message.assistant').last().textContent()).toContain('Echo: Typed with the keyboard');
+
+    // Narrow: the thread list is behind a disclosure button, and nothing overflows sideways.
+    const toggle = page.getByRole('button', { name: 'Threads' });
+    expect(await toggle.isVisible()).toBe(true);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.locator('#sidebar').isVisible()).toBe(false);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(await page.locator('#sidebar').isVisible()).toBe(true);
+    await screenshot(page, 'narrow-threads');
+    const first = page.locator('#threads button').first();
+    await first.focus();
+    await page.keyboard.press('Enter');
+    // Opening a thread closes the list and moves focus to the thread's title.
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await focused()).toBe('thread-title');
+    await screenshot(page, 'narrow');
+    expect(pageProblems(page)).toEqual([]);
+  });
 });

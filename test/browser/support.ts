@@ -7,7 +7,10 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startWebServer, type RunningWebServer } from '../../local/web';
 import { useStack, type Stack } from '../support/stack';
-import type { Turn } from '../scenarios/support';
+import type { Turn as ScenarioTurn } from '../scenarios/support';
+
+/** A scripted model turn (local Assistants server); `delay_ms` holds it back, e.g. for cancel. */
+export type Turn = ScenarioTurn & { delay_ms?: number };
 
 const ROOT = path.resolve(__dirname, '../..');
 export const SCREENSHOTS = path.join(ROOT, '.data/screenshots');
@@ -93,7 +96,7 @@ export async function openThreadId(page: Page): Promise<string> {
 
 /** Queues what the model does on the next runs of an assistant (by key) on the local Assistants server. */
 export async function scriptAssistant(stack: Stack, key: string, turns: Turn[]): Promise<void> {
-  const listed = (await (await fetch(`${stack.assistants.url}/v1/assistants?limit=100`, { headers: { authorization: 'Bearer local' } })).json()) as {
+  const listed = (await (await fetch(`${stack.assistants.url}/v1/assistants?limit=100`, { headers: { authorization: 'Bearer local', 'OpenAI-Beta': 'assistants=v2' } })).json()) as {
     data: Array<{ id: string; metadata: Record<string, string> }>;
   };
   const assistant = listed.data.find((a) => a.metadata['app_key'] === key);

@@ -129,6 +129,17 @@ function pretty(json: string): string {
   }
 }
 
+/** Arguments on one line, shortened: `{"symbol":"MSFT"}`. */
+function preview(json: string): string {
+  let compact = json;
+  try {
+    compact = JSON.stringify(JSON.parse(json));
+  } catch {
+    // shown as the model wrote it
+  }
+  return compact.length > 60 ? `${compact.slice(0, 57)}…` : compact;
+}
+
 /** The tool calls of one run, kept current as events arrive. */
 export class ToolCallsView {
   readonly element: HTMLLIElement;
@@ -153,7 +164,16 @@ export class ToolCallsView {
         h(
           'li',
           { class: 'tool-call', dataset: { toolName: call.name, toolCallId: call.id } },
-          h('p', {}, h('code', { class: 'tool-name' }, call.name), ' ', h('span', { class: 'muted' }, call.owner === 'client' ? '(answered in this page)' : '(run by the backend)'), ' — ', status),
+          h(
+            'p',
+            {},
+            h('code', { class: 'tool-name' }, call.name),
+            h('code', { class: 'tool-preview' }, `(${preview(call.arguments)})`),
+            ' ',
+            h('span', { class: 'muted' }, call.owner === 'client' ? 'answered in this page' : 'run by the backend'),
+            ' — ',
+            status,
+          ),
           h('details', {}, h('summary', {}, 'Arguments'), h('pre', { class: 'tool-arguments' }, pretty(call.arguments))),
           output,
         ),

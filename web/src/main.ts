@@ -203,8 +203,12 @@ async function openThread(id: string, focusTitle = false): Promise<void> {
   }
 }
 
-/** Messages in order, each run's tool calls after the message that started it. Returns the runs, newest first. */
-async function renderConversation(): Promise<Run[]> {
+/**
+ * Messages in order, each run's tool calls after the message that started it. Returns the runs,
+ * newest first. `live` is the view the page filled from a run's events: kept, so its calls stay
+ * in the order they happened.
+ */
+async function renderConversation(live?: ToolCallsView): Promise<Run[]> {
   if (!threadId) return [];
   const [messages, runs] = await Promise.all([api.messages(threadId), api.runs(threadId)]);
   const byRun = new Map(runs.data.map((run) => [run.id, run]));
@@ -214,7 +218,7 @@ async function renderConversation(): Promise<Run[]> {
   const placeTools = (runId: string) => {
     if (placed.has(runId)) return;
     placed.add(runId);
-    const view = new ToolCallsView(runId);
+    const view = live?.runId === runId ? live : new ToolCallsView(runId);
     for (const call of byRun.get(runId)?.tool_calls ?? []) view.upsert(call);
     toolViews.set(runId, view);
     items.push(view.element);
@@ -225,6 +229,7 @@ async function renderConversation(): Promise<Run[]> {
     if (message.role === 'user' && message.run_id) placeTools(message.run_id);
   }
   el.conversation.replaceChildren(...items);
+  items.at(-1)?.scrollIntoView({ block: 'nearest' });
   return runs.data;
 }
 
@@ -356,7 +361,7 @@ function startFollowing(runId: string, status: RunStatus): void {
         renderStatus(final.status, final.last_error);
         for (const call of final.tool_calls) run.tools.upsert(call);
         // The whole conversation again: the messages as the API lists them, download URLs and all.
-        void renderConversation().then(
+        void renderConversation(run.tools).then(
           () => {
             if (active === run) el.replyLive.replaceChildren();
           },

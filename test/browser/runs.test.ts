@@ -1,0 +1,144 @@
+// Live runs in the web chat: server tools and a chart (portfolio), a CSV attached to a message,
+// the demo client tool answered in the page, cancel, and the polling fallback when events fail.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { apiClient } from '../support/stack';
+import { readFileSync } from 'node:fs';
+import { barChartPng } from './chart-png';
+import { openChat, openThreadId, pageProblems, screenshot, scriptAssistant, sendMessage, useBrowserStack, waitForStatus } from './support';
+
+const ROOT = path.resolve(__dirname, '../..');
+const env = useBrowserStack();
+const HOLDINGS = ['MSFT', 'AAPL', 'AMZN', 'TSLA', 'NFLX', 'NVDA'];
+
+/** Gain or loss per holding of data/finance/portfolio.csv at the fixture's prices, as a bar chart. */
+function gainChart(): string {
+  const prices = (JSON.parse(readFileSync(path.join(ROOT, 'src/tools/stock-prices.fixture.json'), 'utf8')) as { prices: Record<string, number> }).prices;
+  const gains = readFileSync(path.join(ROOT, 'data/finance/portfolio.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => {
+      const [symbol, cost, qty] = line.split(',');
+      return (prices[symbol!]! - Number(cost)) * Number(qty);
+    });
+  return barChartPng(gains).toString('base64');
+}
+
+describe('web chat: live runs', () => {
+  it('a portfolio run shows each get_stock_price and send_email with arguments and outcomes, and the chart inline', async () => {
+    const { stack } = env();
+    await fetch(`${stack.mail.url}/_admin/mail`, { method: 'DELETE' });
+    await scriptAssistant(stack, 'portfolio', [
+      { tool_calls: HOLDINGS.map((symbol) => ({ name: 'get_stock_price', arguments: { symbol } })) },
+      { code_interpreter: { input: "df.plot.bar(x='Symbol', y='Gain')", image_png_base64: gainChart() } },
+      { tool_calls: [{ name: 'send_email', arguments: { to: 'investor@example.com', subject: 'Your portfolio report', content: '<html><body><p>Report</p></body></html>' } }] },
+      { message: 'Here is the **gain or loss** of each investment. I emailed the report to investor@example.com.' },
+    ]);
+    const page = await openChat(env(), 'investor');
+    await sendMessage(page, 'Chart my portfolio and email me a report at investor@example.com.', { assistant: 'portfolio' });
+    await waitForStatus(page, 'completed', 60_000);
+
+    const calls = page.locator('.conversation .tool-call');
+    await expect.poll(() => calls.count()).toBe(7);
+    const prices = page.locator('.tool-call[data-tool-name="get_stock_price"]');
+    expect(await prices.count()).toBe(6);
+    const symbols = await prices.locator('.tool-arguments').allTextContents();
+    expect(symbols.map((text) => (JSON.parse(text) as { symbol: string }).symbol).sort()).toEqual([...HOLDINGS].sort());
+    expect(await prices.locator('.tool-status').allTextContents()).toEqual(Array(6).fill('done'));
+    expect(await prices.first().locator('.tool-result').textContent()).toMatch(/\d/);
+    const email = page.locator('.tool-call[data-tool-name="send_email"]');
+    expect(await email.locator('.tool-status').textContent()).toBe('done');
+    expect(JSON.parse((await email.locator('.tool-arguments').textContent())!)).toMatchObject({ to: 'investor@example.com', subject: 'Your portfolio report' });
+    expect(((await (await fetch(`${stack.mail.url}/_admin/mail`)).json()) as { items: unknown[] }).items).toHaveLength(1);
+
+    // The reply's markdown and the chart, fetched with the caller's identity and shown inline.
+    const reply = page.locator('.conversation .message.assistant').last();
+    expect(await reply.locator('strong').textContent()).toBe('gain or loss');
+    const chart = page.locator('.conversation .message.assistant img.inline-image');
+    expect(await chart.count()).toBe(1);
+    await expect.poll(() => chart.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(480);
+    expect(await chart.getAttribute('src')).toMatch(/^blob:/);
+    expect(await page.locator('.conversation').getByRole('button', { name: /^Download image/ }).count()).toBe(1);
+    await screenshot(page, 'portfolio');
+    expect(pageProblems(page)).toEqual([]);
+  }, 90_000);
+
+  it('uploads a CSV and attaches it to the message, shown by name before and after reopening the thread', async () => {
+    const page = await openChat(env(), 'analyst');
+    await sendMessage(page, 'What is in this file?', { attach: path.join(ROOT, 'data/finance/portfolio.csv') });
+    await waitForStatus(page, 'completed');
+    const question = page.locator('.conversation .message.user').last();
+    await expect.poll(() => question.locator('.attachment').textContent()).toBe('Attached: portfolio.csv');
+    expect(await page.getByLabel(/Attach a file/).inputValue()).toBe('');
+
+    const threadId = await openThreadId(page);
+    const api = apiClient(env().stack, 'analyst');
+    const messages = (await api.get(`/threads/${threadId}/messages?order=asc`)).body!.data as Array<{ role: string; attachments: Array<{ file_id: string; tools: Array<{ type: string }> }> }>;
+    const attachments = messages.find((m) => m.role === 'user')!.attachments;
+    expect(attachments).toEqual([{ file_id: expect.stringMatching(/^file-/), tools: [{ type: 'code_interpreter' }] }]);
+    const file = (await api.get(`/files/${attachments[0]!.file_id}`)).body!;
+    expect(file).toMatchObject({ filename: 'portfolio.csv', content_type: 'text/csv' });
+
+    // Reopened from the thread list (a fresh page), the attachment is still named.
+    const again = await openChat(env(), 'analyst');
+    await again.locator(`#threads button[data-thread-id="${threadId}"]`).click();
+    await expect.poll(() => again.locator('.conversation .message.user .attachment').textContent()).toBe('Attached: portfolio.csv');
+    await screenshot(again, 'csv-attachment');
+  });
+
+  it('answers the demo client tool (confirm_choice) in the page with the keyboard, and the run goes on', async () => {
+    const page = await openChat(env(), 'chooser');
+    await sendMessage(page, `Which format?\n/call confirm_choice ${JSON.stringify({ question: 'Which report format?', options: ['PDF', 'HTML'] })}`);
+    await waitForStatus(page, 'waiting for you');
+    const ask = page.getByRole('group', { name: 'The assistant asks: Which report format?' });
+    await ask.waitFor();
+    expect(await page.locator('.tool-call[data-tool-name="confirm_choice"] .tool-status').textContent()).toBe('waiting for you');
+    expect(await page.locator('#run-steps li[aria-current="step"]').textContent()).toBe('waiting for you');
+    // Focus went to the first option; Tab reaches the second, Enter picks it.
+    expect(await page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('PDF');
+    await screenshot(page, 'client-tool');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+
+    await waitForStatus(page, 'completed');
+    await expect.poll(() => page.locator('.conversation .message.assistant').last().textContent()).toContain('confirm_choice returned: {"choice":"HTML"}');
+    expect(await page.locator('.client-tool').count()).toBe(0);
+    const threadId = await openThreadId(page);
+    const runs = (await apiClient(env().stack, 'chooser').get(`/threads/${threadId}/runs`)).body!.data as Array<{ tool_calls: Array<{ name: string; owner: string; status: string }> }>;
+    expect(runs[0]!.tool_calls).toEqual([expect.objectContaining({ name: 'confirm_choice', owner: 'client', status: 'completed' })]);
+    expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('cancels a run that is taking long', async () => {
+    await scriptAssistant(env().stack, 'default', [{ message: 'This reply comes too late.', delay_ms: 30_000 }]);
+    const page = await openChat(env(), 'impatient');
+    await sendMessage(page, 'Take your time.');
+    await waitForStatus(page, /^(queued|in progress)$/);
+    const cancel = page.getByRole('button', { name: 'Cancel run' });
+    await cancel.waitFor();
+    await cancel.click();
+    await waitForStatus(page, 'cancelled', 30_000);
+    expect(await cancel.isVisible()).toBe(false);
+    expect(await page.locator('.conversation').textContent()).not.toContain('too late');
+    const threadId = await openThreadId(page);
+    const runs = (await apiClient(env().stack, 'impatient').get(`/threads/${threadId}/runs`)).body!.data as Array<{ status: string }>;
+    expect(runs[0]!.status).toBe('cancelled');
+    await screenshot(page, 'cancelled');
+  });
+
+  it('follows the run by polling when the event stream is refused, and shows API errors in words', async () => {
+    const page = await openChat(env(), 'poller');
+    await page.route('**/runs/*/events', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'no events here' } }) }));
+    await sendMessage(page, 'Poll me');
+    await waitForStatus(page, 'completed');
+    expect(await page.locator('#run-transport').textContent()).toBe('(polling)');
+    await expect.poll(() => page.locator('.conversation .message.assistant').last().textContent()).toContain('Echo: Poll me');
+
+    // A message the API refuses (too long): its error code and message, in the alert.
+    await page.getByLabel('Message', { exact: true }).fill('x'.repeat(256_001));
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/validation_failed/);
+    expect(await page.getByRole('alert').textContent()).toMatch(/HTTP 400/);
+  });
+});
