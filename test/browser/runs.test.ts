@@ -59,10 +59,29 @@ describe('web chat: live runs', () => {
     expect(await chart.count()).toBe(1);
     await expect.poll(() => chart.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(480);
     expect(await chart.getAttribute('src')).toMatch(/^blob:/);
-    expect(await page.locator('.conversation').getByRole('button', { name: /^Download image/ }).count()).toBe(1);
+    expect(await page.locator('.conversation .image').getByRole('button', { name: /^Download / }).count()).toBe(1);
     await screenshot(page, 'portfolio');
+    // The view docs/web-chat.png shows: the run's tools, the chart and the reply, in one window.
+    await page.setViewportSize({ width: 1280, height: 1120 });
+    await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
+    await screenshot(page, 'web-chat', { fullPage: false });
     expect(pageProblems(page)).toEqual([]);
   }, 90_000);
+
+  it('auto: the copilot router picks the trading assistant, and the page says so', async () => {
+    const { stack } = env();
+    const chat = await fetch(`${stack.assistants.url}/_admin/script`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat: [{ content: 'trading' }] }) });
+    expect(chat.status).toBe(200);
+    await scriptAssistant(stack, 'trading', [{ tool_calls: [{ name: 'get_stock_price', arguments: { symbol: 'MSFT' } }] }, { message: 'MSFT is trading at its fixture price.' }]);
+    const page = await openChat(env(), 'router-user');
+    await sendMessage(page, 'What is the price of MSFT?', { assistant: 'auto' });
+    await waitForStatus(page, 'completed');
+    await expect.poll(() => page.locator('#run-routed').textContent()).toMatch(/^Auto routed this to Trading/);
+    const reply = page.locator('.conversation .message.assistant').last();
+    expect(await reply.locator('.who').textContent()).toMatch(/^Trading/);
+    expect(await reply.textContent()).toContain('MSFT is trading');
+    expect(await page.locator('.tool-call[data-tool-name="get_stock_price"] .tool-status').textContent()).toBe('done');
+  });
 
   it('uploads a CSV and attaches it to the message, shown by name before and after reopening the thread', async () => {
     const page = await openChat(env(), 'analyst');

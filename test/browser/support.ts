@@ -68,9 +68,9 @@ export async function openChat(env: BrowserStack, userId: string, options: { wid
 /** JavaScript errors the page threw or logged (expected failures of API calls are shown, not logged). */
 export const pageProblems = (page: Page): string[] => (page as Page & { problems?: string[] }).problems ?? [];
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? true });
   return file;
 }
 

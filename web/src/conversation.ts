@@ -97,7 +97,7 @@ function contentPart(ctx: ConversationContext, part: MessageContent): HTMLElemen
           status.textContent = `The image could not be loaded: ${describeError(error)}`;
         },
       );
-      return h('figure', { class: 'image' }, img, h('figcaption', {}, status, downloadButton(ctx, fileId, 'Download image')));
+      return h('figure', { class: 'image' }, img, h('figcaption', {}, status, downloadButton(ctx, fileId, 'Download')));
     }
     case 'image_url':
       return h('p', {}, 'Image: ', h('a', { href: part.image_url.url, target: '_blank', rel: 'noopener noreferrer' }, part.image_url.url));
@@ -174,8 +174,7 @@ export class ToolCallsView {
             ' — ',
             status,
           ),
-          h('details', {}, h('summary', {}, 'Arguments'), h('pre', { class: 'tool-arguments' }, pretty(call.arguments))),
-          output,
+          h('div', { class: 'tool-details' }, h('details', {}, h('summary', {}, 'Arguments'), h('pre', { class: 'tool-arguments' }, pretty(call.arguments))), output),
         ),
       );
       row = { status, output };

@@ -41,6 +41,7 @@ const el = {
   runSteps: byId<HTMLOListElement>('run-steps'),
   runStatus: byId('run-status'),
   runTransport: byId('run-transport'),
+  runRouted: byId('run-routed'),
   clientTools: byId('client-tools'),
   cancel: byId<HTMLButtonElement>('cancel'),
   replyLive: byId('reply-live'),
@@ -323,6 +324,7 @@ function startFollowing(runId: string, status: RunStatus): void {
   active = run;
   renderStatus(status);
   el.replyLive.replaceChildren();
+  el.runRouted.textContent = '';
   const streaming = new Map<string, { text: string; el: HTMLElement }>();
   const isCurrent = () => active === run && !run.abort.signal.aborted;
 
@@ -360,6 +362,7 @@ function startFollowing(runId: string, status: RunStatus): void {
         if (!isCurrent()) return;
         renderStatus(final.status, final.last_error);
         for (const call of final.tool_calls) run.tools.upsert(call);
+        if (final.routed_to) el.runRouted.textContent = `Auto routed this to ${final.routed_to === 'other' ? 'a direct answer' : ctx.assistantName(final.routed_to)}.`;
         // The whole conversation again: the messages as the API lists them, download URLs and all.
         void renderConversation(run.tools).then(
           () => {
