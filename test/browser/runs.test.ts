@@ -114,6 +114,8 @@ describe('web chat: live runs', () => {
     await ask.waitFor();
     expect(await page.locator('.tool-call[data-tool-name="confirm_choice"] .tool-status').textContent()).toBe('waiting for you');
     expect(await page.locator('#run-steps li[aria-current="step"]').textContent()).toBe('waiting for you');
+    // The prompt came over the open event stream (proxied unbuffered), not from a finished response.
+    expect(await page.locator('#run-transport').textContent()).toBe('(live events)');
     // Focus went to the first option; Tab reaches the second, Enter picks it.
     expect(await page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('PDF');
     await screenshot(page, 'client-tool');
