@@ -125,4 +125,44 @@ describe('web chat: conversation', () => {
     await screenshot(page, 'narrow');
     expect(pageProblems(page)).toEqual([]);
   });
+
+  it('renders message.delta text as it arrives in the live region, and resumes the stream with Last-Event-ID (stubbed event stream)', async () => {
+    // The backend does not relay deltas yet, so this stream is served by the test (the documented
+    // event format); the run itself is real and its final conversation comes from the API.
+    const page = await openChat(env(), 'streamer');
+    const frames = (events: Array<[number, string, unknown]>) => `retry: 200\n\n${events.map(([id, event, data]) => `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join('')}`;
+    const resumedWith: Array<string | undefined> = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/runs/*/events', async (route) => {
+      const lastEventId = route.request().headers()['last-event-id'];
+      resumedWith.push(lastEventId);
+      if (lastEventId === undefined) {
+        // The first connection ends after three deltas, as a dropped connection would.
+        return route.fulfill({ status: 200, contentType: 'text/event-stream', body: frames([
+          [1, 'run.status', { status: 'in_progress', last_error: null }],
+          [2, 'message.delta', { id: 'msg_stub', delta: 'Hel' }],
+          [3, 'message.delta', { id: 'msg_stub', delta: 'lo **wor' }],
+          [4, 'message.delta', { id: 'msg_stub', delta: 'ld**' }],
+        ]) });
+      }
+      await held;
+      return route.fulfill({ status: 200, contentType: 'text/event-stream', body: frames([
+        [5, 'message.completed', { id: 'msg_stub', role: 'assistant', content: [{ type: 'text', text: { value: 'Hello **world**', annotations: [] } }] }],
+        [6, 'done', { status: 'completed' }],
+      ]) });
+    });
+    await sendMessage(page, 'Stream to me');
+    const streaming = page.locator('#reply-live .streaming');
+    await expect.poll(async () => (await streaming.textContent())?.trim()).toBe('Hello world');
+    expect(await streaming.locator('strong').textContent()).toBe('world');
+    expect(await page.locator('#run-status').textContent()).toBe('in progress');
+    expect(await page.locator('#reply-live').getAttribute('aria-live')).toBe('polite');
+    // The page reconnected with the last id it had seen.
+    await expect.poll(() => resumedWith).toEqual([undefined, '4']);
+    release();
+    await waitForStatus(page, 'completed');
+    await expect.poll(() => page.locator('.conversation .message.assistant').last().textContent()).toContain('Echo: Stream to me');
+    expect(await page.locator('#reply-live').textContent()).toBe('');
+  });
 });
