@@ -131,6 +131,42 @@ describe('web chat: live runs', () => {
     expect(pageProblems(page)).toEqual([]);
   });
 
+  it('answers another client tool (get_user_location) with the generic JSON form', async () => {
+    const page = await openChat(env(), 'traveller');
+    await sendMessage(page, 'Where am I?\n/call get_user_location {}');
+    await waitForStatus(page, 'waiting for you');
+    const output = page.getByLabel('Output of get_user_location');
+    expect(JSON.parse(await output.inputValue())).toEqual({ city: 'Lisbon', country: 'Portugal' });
+    await output.fill('{"city": "Porto", "country": "Portugal"}');
+    await page.getByRole('button', { name: 'Send output' }).click();
+    await waitForStatus(page, 'completed');
+    await expect.poll(() => page.locator('.conversation .message.assistant').last().textContent()).toContain('get_user_location returned: {"city": "Porto", "country": "Portugal"}');
+  });
+
+  it('offers a file the assistant wrote as a download, from its link and its button', async () => {
+    const csv = 'Symbol,Gain\nMSFT,1200\nTSLA,-800\n';
+    await scriptAssistant(env().stack, 'default', [
+      { message: 'Your [gain report](sandbox:/mnt/data/gains.csv) is ready.', files: [{ filename: 'gains.csv', content_base64: Buffer.from(csv).toString('base64') }] },
+    ]);
+    const page = await openChat(env(), 'downloader');
+    await sendMessage(page, 'Write me a CSV of the gains.');
+    await waitForStatus(page, 'completed');
+    const reply = page.locator('.conversation .message.assistant').last();
+    const link = reply.getByRole('link', { name: 'gain report' });
+    expect(await link.getAttribute('href')).toMatch(/^#file=file-/);
+    const button = reply.getByRole('button', { name: 'Download gains.csv' });
+    await button.waitFor();
+    for (const target of [link, button]) {
+      const [download] = await Promise.all([page.waitForEvent('download'), target.click()]);
+      expect(download.suggestedFilename()).toBe('gains.csv');
+      const stream = await download.createReadStream();
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(csv);
+    }
+    expect(await page.locator('#error').isVisible()).toBe(false);
+  });
+
   it('cancels a run that is taking long', async () => {
     await scriptAssistant(env().stack, 'default', [{ message: 'This reply comes too late.', delay_ms: 30_000 }]);
     const page = await openChat(env(), 'impatient');

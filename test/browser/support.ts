@@ -9,8 +9,11 @@ import { startWebServer, type RunningWebServer } from '../../local/web';
 import { useStack, type Stack } from '../support/stack';
 import type { Turn as ScenarioTurn } from '../scenarios/support';
 
-/** A scripted model turn (local Assistants server); `delay_ms` holds it back, e.g. for cancel. */
-export type Turn = ScenarioTurn & { delay_ms?: number };
+/**
+ * A scripted model turn (local Assistants server, local/assistants-server/model/turns.ts): `delay_ms`
+ * holds it back (e.g. for cancel); `files` are linked from the message as sandbox:/mnt/data/<filename>.
+ */
+export type Turn = (ScenarioTurn | { message: string; files: Array<{ filename: string; content_base64: string }> }) & { delay_ms?: number };
 
 const ROOT = path.resolve(__dirname, '../..');
 export const SCREENSHOTS = path.join(ROOT, '.data/screenshots');
