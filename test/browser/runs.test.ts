@@ -1,11 +1,11 @@
 // Live runs in the web chat: server tools and a chart (portfolio), a CSV attached to a message,
 // the demo client tool answered in the page, cancel, and the polling fallback when events fail.
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/stack';
 import { readFileSync } from 'node:fs';
 import { barChartPng } from './chart-png';
-import { openChat, openThreadId, pageProblems, screenshot, scriptAssistant, sendMessage, useBrowserStack, waitForStatus } from './support';
+import { clearScripts, openChat, openThreadId, pageProblems, screenshot, scriptAssistant, scriptedTurnsLeft, sendMessage, useBrowserStack, waitForStatus } from './support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const env = useBrowserStack();
@@ -26,6 +26,10 @@ function gainChart(): string {
 }
 
 describe('web chat: live runs', () => {
+  beforeEach(async () => {
+    await clearScripts(env().stack);
+  });
+
   it('a portfolio run shows each get_stock_price and send_email with arguments and outcomes, and the chart inline', async () => {
     const { stack } = env();
     await fetch(`${stack.mail.url}/_admin/mail`, { method: 'DELETE' });
@@ -171,7 +175,9 @@ describe('web chat: live runs', () => {
     await scriptAssistant(env().stack, 'default', [{ message: 'This reply comes too late.', delay_ms: 30_000 }]);
     const page = await openChat(env(), 'impatient');
     await sendMessage(page, 'Take your time.');
-    await waitForStatus(page, /^(queued|in progress)$/);
+    // The model has taken its (slow) turn: the run is generating when it is cancelled.
+    await expect.poll(() => scriptedTurnsLeft(env().stack), { timeout: 20_000 }).toBe(0);
+    await waitForStatus(page, 'in progress');
     const cancel = page.getByRole('button', { name: 'Cancel run' });
     await cancel.waitFor();
     await cancel.click();

@@ -97,6 +97,17 @@ export async function openThreadId(page: Page): Promise<string> {
   return new URL(page.url()).hash.slice('#thread='.length);
 }
 
+/** Drops every scripted turn left on the local Assistants server (a failed test leaves none behind). */
+export async function clearScripts(stack: Stack): Promise<void> {
+  expect((await fetch(`${stack.assistants.url}/_admin/script`, { method: 'DELETE' })).status).toBe(200);
+}
+
+/** How many scripted turns of assistant runs are still waiting to be taken by a run. */
+export async function scriptedTurnsLeft(stack: Stack): Promise<number> {
+  const scripts = (await (await fetch(`${stack.assistants.url}/_admin/script`)).json()) as { byAssistant: Record<string, unknown[]>; byThread: Record<string, unknown[]>; global: unknown[] };
+  return [...Object.values(scripts.byAssistant), ...Object.values(scripts.byThread), scripts.global].reduce((sum, turns) => sum + turns.length, 0);
+}
+
 /** Queues what the model does on the next runs of an assistant (by key) on the local Assistants server. */
 export async function scriptAssistant(stack: Stack, key: string, turns: Turn[]): Promise<void> {
   const listed = (await (await fetch(`${stack.assistants.url}/v1/assistants?limit=100`, { headers: { authorization: 'Bearer local', 'OpenAI-Beta': 'assistants=v2' } })).json()) as {
