@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { startWebServer, type RunningWebServer } from '../../local/web';
 import { useStack, type Stack } from '../support/stack';
 import type { Turn as ScenarioTurn } from '../scenarios/support';
@@ -28,20 +28,22 @@ export interface BrowserStack {
 
 /** One stack, web server and browser for a test file. */
 export function useBrowserStack(): () => BrowserStack {
-  const stack = useStack();
-  let web: RunningWebServer | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-  beforeAll(async () => {
+  // Checked before the stack starts: without chromium the suite fails at once, saying how to install it.
+  beforeAll(() => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`The browser tests need Debian's chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
     }
+  });
+  const stack = useStack();
+  let web: RunningWebServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     web = await startWebServer({ port: 0, apiOrigin: new URL(stack().api).origin });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   }, 60_000);
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
+    // Closing the browser closes every page's context.
     await browser?.close().catch(() => undefined);
     await web?.close();
   });
