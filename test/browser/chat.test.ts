@@ -165,4 +165,40 @@ describe('web chat: conversation', () => {
     await expect.poll(() => page.locator('.conversation .message.assistant').last().textContent()).toContain('Echo: Stream to me');
     expect(await page.locator('#reply-live').textContent()).toBe('');
   });
+
+  it('in easyauth mode (config.json) uses App Service Authentication: a sign-in link when signed out, no x-user-id when signed in', async () => {
+    // Azure's /.auth endpoints and the config a deployment would ship, stubbed; the API calls are recorded.
+    const context = await env().browser.newContext();
+    const page = await context.newPage();
+    let signedIn = false;
+    const apiHeaders: Array<Record<string, string>> = [];
+    await page.route('**/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ auth: 'easyauth', apiBase: '/api' }) }));
+    await page.route('**/.auth/me', (route) =>
+      signedIn
+        ? route.fulfill({ contentType: 'application/json', body: JSON.stringify([{ user_id: 'ada@example.com', user_claims: [{ typ: 'name', val: 'Ada Lovelace' }] }]) })
+        : route.fulfill({ status: 401, contentType: 'application/json', body: '{}' }),
+    );
+    await page.route('**/api/**', (route) => {
+      apiHeaders.push(route.request().headers());
+      const url = new URL(route.request().url());
+      const body = url.pathname === '/api/assistants' ? { data: [{ key: 'default', name: 'General Assistant', description: '', default: true }], auto: true } : { data: [], has_more: false, last_id: null };
+      return route.fulfill({ contentType: 'application/json', body: JSON.stringify(body) });
+    });
+
+    await page.goto(env().web.url);
+    const signIn = page.getByRole('link', { name: 'Sign in' });
+    await signIn.waitFor();
+    expect(await signIn.getAttribute('href')).toBe('/.auth/login/aad?post_login_redirect_uri=%2F');
+    expect(await page.getByLabel('User (dev mode)').count()).toBe(0);
+    expect(apiHeaders).toEqual([]);
+
+    signedIn = true;
+    await page.reload();
+    await page.locator('body[data-ready="true"]').waitFor();
+    expect(await page.locator('#identity').textContent()).toContain('Signed in as Ada Lovelace');
+    expect(await page.getByRole('link', { name: 'Sign out' }).getAttribute('href')).toMatch(/^\/\.auth\/logout/);
+    expect(apiHeaders.length).toBeGreaterThan(0);
+    for (const headers of apiHeaders) expect(headers).not.toHaveProperty('x-user-id');
+    await context.close();
+  });
 });
