@@ -88,10 +88,9 @@ async function poll(api: Api, threadId: string, runId: string, on: RunCallbacks,
       if (run.status === 'requires_action' && run.required_action) on.requiresAction(run);
     }
     for (const call of run.tool_calls) {
-      const key = `${call.status}`;
       if (!seen.has(call.id)) on.toolCall(call);
-      if (seen.get(call.id) !== key && call.status !== 'running' && call.status !== 'pending') on.toolOutput({ id: call.id, status: call.status, ...(call.output !== null ? { output: call.output } : {}) });
-      seen.set(call.id, key);
+      if (seen.get(call.id) !== call.status && call.status !== 'running' && call.status !== 'pending') on.toolOutput({ id: call.id, status: call.status, ...(call.output !== null ? { output: call.output } : {}) });
+      seen.set(call.id, call.status);
     }
     if (TERMINAL.has(run.status)) {
       on.finished(run);
