@@ -10,6 +10,7 @@ import { startAzurite } from './azurite';
 import { startAssistantsServer } from './assistants-server';
 import { startMailSink } from './mail-sink';
 import { startFunctionsHost } from './functions-host';
+import { startWebServer } from './web';
 
 const root = path.resolve(__dirname, '..');
 const { values } = parseArgs({
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     'azurite-port': { type: 'string', default: process.env.AZURITE_BLOB_PORT ?? '10000' },
     'assistants-port': { type: 'string', default: process.env.ASSISTANTS_SERVER_PORT ?? '7080' },
     'mail-port': { type: 'string', default: process.env.MAIL_SINK_PORT ?? '7090' },
+    'web-port': { type: 'string', default: process.env.WEB_PORT ?? '7070' },
     'skip-sync': { type: 'boolean', default: false },
   },
 });
@@ -69,6 +71,8 @@ async function main(): Promise<void> {
       onOutput: (text) => process.stdout.write(text),
     });
     stops.push(host.close);
+    const web = await startWebServer({ port: Number(values['web-port']), apiOrigin: host.url });
+    stops.push(web.close);
     void host.exited.then((code) => {
       if (!stopping) {
         console.error(`Functions host exited (${code}); stopping.`);
@@ -80,6 +84,7 @@ async function main(): Promise<void> {
       [
         '',
         'Local stack is up:',
+        `  Web chat             ${web.url}`,
         `  Functions API        ${host.url}/api  (health: ${host.url}/api/health)`,
         `  Assistants API       ${assistants.url}/v1`,
         `  Mail sink            ${mail.url}/_admin/mail`,
