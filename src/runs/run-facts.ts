@@ -54,7 +54,15 @@ export type RunEvent =
   | { type: 'run.tool_call'; data: { id: string; name: string; arguments: string; owner: ToolOwner } }
   | { type: 'run.tool_output'; data: { id: string; status: string; output?: string } }
   | { type: 'run.requires_client_action'; data: { tool_call_ids: string[] } }
+  /** Text the model wrote since the previous delta of the same message, coalesced (MESSAGE_DELTA_INTERVAL_MS). */
+  | { type: 'message.delta'; data: { id: string; delta: string } }
   | { type: 'message.completed'; data: Pick<Message, 'id' | 'role' | 'content'> };
+
+/**
+ * Token deltas are written at most once per this interval per run: a frontend sees the reply grow about ten
+ * times a second, and a long reply costs tens of ledger writes, not one per token.
+ */
+export const MESSAGE_DELTA_INTERVAL_MS = 100;
 
 export type RunEventType = RunEvent['type'];
 /** The last event of an SSE stream (not recorded: the stream adds it once the run has ended). */

@@ -5,7 +5,7 @@
 import type { Message } from 'openai/resources/beta/threads/messages';
 import type { Logger } from '../logging';
 import type { Ledger, RunPatch, RunRecord } from '../store/ledger';
-import { isDecisive, type RunError, type RunStatus } from './run-facts';
+import { isDecisive, MESSAGE_DELTA_INTERVAL_MS, type RunError, type RunStatus } from './run-facts';
 import type { UpstreamRunState, UpstreamRuns, UpstreamStream } from './upstream-runs';
 
 export interface FollowerDeps {
@@ -25,6 +25,12 @@ export class RunFollower {
   #snapshot: RunRecord;
   /** Whether the run's messages were seen on an event stream (else they are read once at the end). */
   #streamed = false;
+  /** Text deltas not yet written, and when the last delta event was written. */
+  #pendingDelta: { messageId: string; text: string } | undefined;
+  #lastDeltaWriteAt = 0;
+  #deltaTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Ledger writes of this follower, one after another, so a timed delta flush never interleaves with the loop's. */
+  #writes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: FollowerDeps,
@@ -57,11 +63,17 @@ export class RunFollower {
     const timer = setTimeout(() => stream.abort(), Math.max(0, budgetEndsAt - this.deps.now()));
     try {
       for await (const update of stream) {
-        if (update.type === 'message') {
-          await this.recordMessage(update.message);
+        if (update.type === 'text_delta') {
+          await this.queueDelta(update.messageId, update.text);
           continue;
         }
-        await this.record(update.state);
+        // Whatever comes next (a whole message, a state) is preceded by the text streamed before it.
+        await this.serial(() => this.flushDelta());
+        if (update.type === 'message') {
+          await this.serial(() => this.recordMessage(update.message));
+          continue;
+        }
+        await this.serial(() => this.record(update.state));
         if (isDecisive(update.state.status)) {
           stream.abort();
           return { kind: 'decisive', state: update.state };
@@ -73,7 +85,46 @@ export class RunFollower {
       throw error;
     } finally {
       clearTimeout(timer);
+      clearTimeout(this.#deltaTimer);
+      await this.serial(() => this.flushDelta());
     }
+  }
+
+  /**
+   * Coalesces text deltas: written at once when the last write is MESSAGE_DELTA_INTERVAL_MS old, else by a
+   * timer at the end of the interval (or before the next non-delta update, whichever comes first).
+   */
+  private async queueDelta(messageId: string, text: string): Promise<void> {
+    if (this.#pendingDelta && this.#pendingDelta.messageId !== messageId) await this.serial(() => this.flushDelta());
+    this.#pendingDelta = { messageId, text: (this.#pendingDelta?.text ?? '') + text };
+    const wait = this.#lastDeltaWriteAt + MESSAGE_DELTA_INTERVAL_MS - this.deps.now();
+    if (wait <= 0) {
+      await this.serial(() => this.flushDelta());
+      return;
+    }
+    this.#deltaTimer ??= setTimeout(() => {
+      this.#deltaTimer = undefined;
+      void this.serial(() => this.flushDelta()).catch((error: unknown) =>
+        this.deps.logger.warn('could not record a message delta', { threadId: this.#snapshot.threadId, runId: this.#snapshot.runId, error }),
+      );
+    }, wait);
+  }
+
+  private async flushDelta(): Promise<void> {
+    const pending = this.#pendingDelta;
+    if (!pending) return;
+    this.#pendingDelta = undefined;
+    clearTimeout(this.#deltaTimer);
+    this.#deltaTimer = undefined;
+    this.#lastDeltaWriteAt = this.deps.now();
+    await this.deps.ledger.appendRunEvent(this.#snapshot.runId, { type: 'message.delta', data: { id: pending.messageId, delta: pending.text }, at: this.#lastDeltaWriteAt });
+  }
+
+  /** Runs one ledger write after the ones already queued. */
+  private serial(write: () => Promise<void>): Promise<void> {
+    const next = this.#writes.then(write);
+    this.#writes = next.catch(() => undefined);
+    return next;
   }
 
   /** Records the run's end: messages nobody streamed are read once, then the thread is freed. */

@@ -26,7 +26,11 @@ export interface UpstreamRunState {
 }
 
 /** What a followed run reports, in order. */
-export type UpstreamUpdate = { type: 'state'; state: UpstreamRunState } | { type: 'message'; message: Message };
+export type UpstreamUpdate =
+  | { type: 'state'; state: UpstreamRunState }
+  | { type: 'message'; message: Message }
+  /** A piece of an assistant message's text as the model writes it. */
+  | { type: 'text_delta'; messageId: string; text: string };
 
 /** A live stream of one run's updates; `abort()` ends it (the iteration then stops). */
 export interface UpstreamStream extends AsyncIterable<UpstreamUpdate> {

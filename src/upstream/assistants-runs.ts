@@ -75,11 +75,15 @@ interface EventStream extends AsyncIterable<AssistantStreamEvent> {
   controller: AbortController;
 }
 
-/** Run events (`thread.run.*`, not steps) become states; completed messages pass through; the rest is dropped. */
+/** Run events (`thread.run.*`, not steps) become states; message text deltas and completed messages pass through; the rest is dropped. */
 function updates(stream: EventStream): UpstreamStream {
   async function* read(): AsyncGenerator<UpstreamUpdate> {
     for await (const event of stream) {
       if (event.event === 'thread.message.completed') yield { type: 'message', message: event.data };
+      else if (event.event === 'thread.message.delta') {
+        const text = (event.data.delta.content ?? []).map((part) => (part.type === 'text' ? (part.text?.value ?? '') : '')).join('');
+        if (text) yield { type: 'text_delta', messageId: event.data.id, text };
+      }
       else if (event.event.startsWith('thread.run.') && !event.event.startsWith('thread.run.step.')) yield { type: 'state', state: runState(event.data as Run) };
     }
   }

@@ -140,7 +140,7 @@ export const runEvents = callerRoute(
     path: '/threads/{threadId}/runs/{runId}/events',
     summary: "Stream a run's events (Server-Sent Events)",
     description:
-      'Each event has an `id:`, an `event:` type and JSON `data:`. Reconnect with the Last-Event-ID header (or `?last_event_id=`) to resume after the last event seen. Comment lines keep the connection alive; the stream ends when the run finishes.',
+      'Each event has an `id:`, an `event:` type and JSON `data:`. Types: `run.status` {status, last_error}, `run.tool_call` {id, name, arguments, owner}, `run.tool_output` {id, status, output}, `run.requires_client_action` {tool_call_ids}, `message.delta` {id, delta} (the reply text as it is written, coalesced to about ten events a second; concatenate the deltas of one message id), `message.completed` {id, role, content} (the whole message; it replaces the deltas), and a final `done` {status}. Reconnect with the Last-Event-ID header (or `?last_event_id=`) to resume after the last event seen, deltas included. Comment lines keep the connection alive; the stream ends when the run finishes.',
     tags: ['runs'],
     params: RunParams,
     query: RunEventsQuery,
