@@ -41,6 +41,8 @@ export interface FuzzSummary {
 
 export interface FuzzResult {
   summary: FuzzSummary;
+  /** Statuses per strategy (what each kind of hostile request got). */
+  statusesByStrategy: Record<string, Record<string, number>>;
   findings: Finding[];
 }
 
@@ -192,8 +194,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   let requests = 0;
   let clientRefused = 0;
   let stoppedEarly = false;
-  const count = (outcome: Awaited<ReturnType<typeof send>>) => {
+  const statusesByStrategy: Record<string, Record<string, number>> = {};
+  const count = (outcome: Awaited<ReturnType<typeof send>>, strategy: string) => {
     requests++;
+    const perStrategy = (statusesByStrategy[strategy] ??= {});
+    const status = outcome.ok ? String(outcome.response.status) : outcome.kind;
+    perStrategy[status] = (perStrategy[status] ?? 0) + 1;
     if (!outcome.ok && outcome.kind === 'client_refused') clientRefused++;
     const key = outcome.ok ? String(outcome.response.status) : outcome.kind;
     statuses[key] = (statuses[key] ?? 0) + 1;
@@ -210,11 +216,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
       const c = cases[index++]!;
       byStrategy[c.strategy] = (byStrategy[c.strategy] ?? 0) + 1;
       const outcome = await sendTracked(c.request);
-      count(outcome);
+      count(outcome, c.strategy);
       let twinOutcome;
       if (c.crossUser) {
         twinOutcome = await sendTracked(c.crossUser.twin);
-        count(twinOutcome);
+        count(twinOutcome, c.strategy);
         findings.push(...judge({ ...c, crossUser: undefined, request: c.crossUser.twin, summary: `${c.summary} (twin with missing ids)` }, twinOutcome, oracle));
       }
       const found = judge(c, outcome, oracle, twinOutcome);
@@ -246,7 +252,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     duration_ms: Date.now() - started,
     stopped_early: stoppedEarly,
   };
-  return { summary, findings };
+  return { summary, statusesByStrategy, findings };
 }
 
 async function checkHealth(api: string, findings: Finding[]): Promise<boolean> {

@@ -646,7 +646,8 @@ export function createGenerator(ctx: GeneratorContext, rng: Rng) {
   /** The next hostile case (deterministic for the seed). */
   function next(): FuzzCase {
     if (rng.chance(1 / (operations.length + 1))) return unmatchedCase();
-    const op = rng.pick(operations);
+    // Routes that take a body have the most to get wrong: they are drawn three times as often.
+    const op = rng.weighted(operations.map((o) => [o.body ? 3 : 1, o] as const));
     const strategies: Array<readonly [number, (op: Operation) => FuzzCase]> = [
       [0.5, baselineCase],
       [0.7, anonymousCase],
