@@ -24,9 +24,9 @@ afterAll(async () => {
 
 describe(`fuzz (${full ? 'full' : 'quick slice'}, seed ${seed})`, () => {
   it(`sends ${requests} hostile requests: no 5xx, only enveloped errors, no cross-user leak, no hang, healthy after`, async () => {
-    const { summary, findings, statusesByStrategy } = await runFuzz({ api: stack.api, seed, requests, budgetMs, concurrency: Number(process.env.FUZZ_CONCURRENCY ?? 4), log: full ? (line) => console.log(line) : undefined });
+    const { summary, findings, statusesByStrategy, log } = await runFuzz({ api: stack.api, seed, requests, budgetMs, concurrency: Number(process.env.FUZZ_CONCURRENCY ?? 4), log: full ? (line) => console.log(line) : undefined });
     const line = summaryLine(summary);
-    if (process.env.FUZZ_OUT) writeFileSync(process.env.FUZZ_OUT, JSON.stringify({ summary, line, statusesByStrategy, findings, distinct: distinctFindings(findings) }, null, 2));
+    if (process.env.FUZZ_OUT) writeFileSync(process.env.FUZZ_OUT, JSON.stringify({ summary, line, statusesByStrategy, findings, log, distinct: distinctFindings(findings) }, null, 2));
     console.log(line);
     const report = `${findings.length} finding(s), first ones:\n${describeFindings(findings, 8)}`;
     expect(summary.requests, 'every planned request was sent').toBeGreaterThanOrEqual(requests);

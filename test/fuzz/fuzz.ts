@@ -41,6 +41,8 @@ export interface FuzzSummary {
 
 export interface FuzzResult {
   summary: FuzzSummary;
+  /** One line per request sent: n, method, path (shortened), what was sent, status. */
+  log: string[];
   /** Statuses per strategy (what each kind of hostile request got). */
   statusesByStrategy: Record<string, Record<string, number>>;
   findings: Finding[];
@@ -194,6 +196,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   let requests = 0;
   let clientRefused = 0;
   let stoppedEarly = false;
+  const sentLog: string[] = [];
   const statusesByStrategy: Record<string, Record<string, number>> = {};
   const count = (outcome: Awaited<ReturnType<typeof send>>, strategy: string) => {
     requests++;
@@ -223,6 +226,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
         count(twinOutcome, c.strategy);
         findings.push(...judge({ ...c, crossUser: undefined, request: c.crossUser.twin, summary: `${c.summary} (twin with missing ids)` }, twinOutcome, oracle));
       }
+      const status = (o: typeof outcome) => (o.ok ? String(o.response.status) : o.kind);
+      sentLog.push(`${c.n} ${c.strategy} ${c.method} ${c.request.path.slice(0, 120)} | ${c.summary} → ${status(outcome)}${twinOutcome ? ` (twin ${status(twinOutcome)})` : ''}`);
       const found = judge(c, outcome, oracle, twinOutcome);
       for (const f of found) log(`finding #${findings.length + 1}: ${f.kind} ${f.method} ${f.template} [${f.strategy}] ${f.request} → ${f.status ?? '-'} ${f.body.slice(0, 160)} (${f.reason})`);
       findings.push(...found);
@@ -252,7 +257,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     duration_ms: Date.now() - started,
     stopped_early: stoppedEarly,
   };
-  return { summary, statusesByStrategy, findings };
+  return { summary, log: sentLog, statusesByStrategy, findings };
 }
 
 async function checkHealth(api: string, findings: Finding[]): Promise<boolean> {
