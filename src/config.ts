@@ -58,9 +58,9 @@ export const settingsSchema = z.object({
   EMAIL_LOGIC_APP_URL: url.optional().describe('send_email Logic App HTTP trigger URL.'),
   EMAIL_ALLOWED_DOMAINS: csv.optional().describe('Recipient domains send_email may write to, comma-separated. Default: example.com locally, none in the cloud.'),
   EMAIL_MAX_RECIPIENTS: int(1, 50).default(5).describe('Most recipients one send_email call may address.'),
-  STOCK_PRICE_PROVIDER: z.enum(['fixture', 'http']).default('fixture').describe('get_stock_price source: the offline fixture, or an HTTP market-data provider.'),
-  STOCK_PRICE_URL: url.optional().describe('HTTP market-data URL with a {symbol} placeholder (STOCK_PRICE_PROVIDER=http).'),
-  STOCK_PRICE_API_KEY: z.string().min(1).optional().describe('Key for the HTTP market-data provider.'),
+  STOCK_PRICE_PROVIDER: z.enum(['fixture', 'twelvedata']).default('fixture').describe('get_stock_price source: the offline fixture (not live prices; the tool and health say so), or Twelve Data quotes (needs STOCK_PRICE_API_KEY).'),
+  STOCK_PRICE_URL: url.optional().describe('Twelve Data API base URL (default https://api.twelvedata.com); tests point it at local/market-data.'),
+  STOCK_PRICE_API_KEY: z.string().min(1).optional().describe('Twelve Data API key (STOCK_PRICE_PROVIDER=twelvedata); in Azure a Key Vault reference.'),
   TOOL_TIMEOUT: duration.default(30_000).describe("Longest a tool call may take (also bounded by the run's expires_at)."),
 
   // Following runs.
@@ -126,7 +126,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (provider !== 'local') problems.push('AzureWebJobsStorage: set a connection string or AzureWebJobsStorage__queueServiceUri/__tableServiceUri');
   }
   if (s.AzureWebJobsStorage__queueServiceUri && !s.AzureWebJobsStorage__tableServiceUri) problems.push('AzureWebJobsStorage__tableServiceUri: required with AzureWebJobsStorage__queueServiceUri');
-  if (s.STOCK_PRICE_PROVIDER === 'http' && !s.STOCK_PRICE_URL) problems.push('STOCK_PRICE_URL: required when STOCK_PRICE_PROVIDER=http');
+  if (s.STOCK_PRICE_PROVIDER === 'twelvedata' && !s.STOCK_PRICE_API_KEY) problems.push('STOCK_PRICE_API_KEY: required when STOCK_PRICE_PROVIDER=twelvedata');
+  // The removed `http` provider took a URL template; a base URL with {symbol} is that old setting left behind.
+  if (s.STOCK_PRICE_URL && /\{symbol\}|%7Bsymbol%7D/i.test(s.STOCK_PRICE_URL)) problems.push('STOCK_PRICE_URL: the {symbol} URL template of the removed http provider; set the Twelve Data base URL or leave it unset');
   if (problems.length) throw new ConfigError(problems);
 
   return {
