@@ -68,9 +68,9 @@ export const settingsSchema = z.object({
   EMAIL_MAX_PER_RUN: int(0, 1_000).default(3).describe('Most send_email calls one run may make (0: none).'),
   EMAIL_MAX_PER_USER_PER_HOUR: int(0, 100_000).default(20).describe('Most send_email calls made for one user in one clock hour (UTC), across runs (0: none).'),
   EMAIL_REPEATABILITY: z.enum(['none', 'acs']).default('none').describe('acs: the Logic App passes Idempotency-Key and Repeatability-First-Sent to ACS Email, which answers a repeat within 5 minutes with the first outcome, so send_email may repeat an ambiguous attempt; none: it never does.'),
-  STOCK_PRICE_PROVIDER: z.enum(['fixture', 'http']).default('fixture').describe('get_stock_price source: the offline fixture, or an HTTP market-data provider.'),
-  STOCK_PRICE_URL: url.optional().describe('HTTP market-data URL with a {symbol} placeholder (STOCK_PRICE_PROVIDER=http).'),
-  STOCK_PRICE_API_KEY: z.string().min(1).optional().describe('Key for the HTTP market-data provider.'),
+  STOCK_PRICE_PROVIDER: z.enum(['fixture', 'twelvedata']).default('fixture').describe('get_stock_price source: the offline fixture (not live prices; the tool and health say so), or Twelve Data quotes (needs STOCK_PRICE_API_KEY).'),
+  STOCK_PRICE_URL: url.optional().describe('Twelve Data API base URL (default https://api.twelvedata.com); tests point it at local/market-data.'),
+  STOCK_PRICE_API_KEY: z.string().min(1).optional().describe('Twelve Data API key (STOCK_PRICE_PROVIDER=twelvedata); in Azure a Key Vault reference.'),
   TOOL_TIMEOUT: duration.default(30_000).describe("Longest a tool call may take (also bounded by the run's expires_at)."),
 
   // Following runs.
@@ -143,7 +143,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (provider !== 'local') problems.push('AzureWebJobsStorage: set a connection string or AzureWebJobsStorage__queueServiceUri/__tableServiceUri');
   }
   if (s.AzureWebJobsStorage__queueServiceUri && !s.AzureWebJobsStorage__tableServiceUri) problems.push('AzureWebJobsStorage__tableServiceUri: required with AzureWebJobsStorage__queueServiceUri');
-  if (s.STOCK_PRICE_PROVIDER === 'http' && !s.STOCK_PRICE_URL) problems.push('STOCK_PRICE_URL: required when STOCK_PRICE_PROVIDER=http');
+  if (s.STOCK_PRICE_PROVIDER === 'twelvedata' && !s.STOCK_PRICE_API_KEY) problems.push('STOCK_PRICE_API_KEY: required when STOCK_PRICE_PROVIDER=twelvedata');
+  // The removed `http` provider took a URL template; a base URL with {symbol} is that old setting left behind.
+  if (s.STOCK_PRICE_URL && /\{symbol\}|%7Bsymbol%7D/i.test(s.STOCK_PRICE_URL)) problems.push('STOCK_PRICE_URL: the {symbol} URL template of the removed http provider; set the Twelve Data base URL or leave it unset');
   if (problems.length) throw new ConfigError(problems);
 
   return {

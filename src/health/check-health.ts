@@ -2,12 +2,20 @@
 // 200 when all are up (or not configured) and 503 when any is down.
 
 export type ProbeResult = 'up' | 'not_configured';
-export type Probe = (signal: AbortSignal) => Promise<ProbeResult>;
+/** A probe may say more than up/not configured: which source it found, and a warning that leaves the report ok. */
+export interface ProbeReport {
+  status: ProbeResult;
+  source?: string;
+  warning?: string;
+}
+export type Probe = (signal: AbortSignal) => Promise<ProbeResult | ProbeReport>;
 
 export interface DependencyStatus {
   status: 'up' | 'down' | 'not_configured';
   latencyMs: number;
   error?: string;
+  source?: string;
+  warning?: string;
 }
 
 export interface HealthReport {
@@ -23,11 +31,12 @@ export async function checkHealth(probes: Record<string, Probe>, options: { time
       const started = now();
       const signal = AbortSignal.timeout(timeoutMs);
       try {
-        const status = await Promise.race([
+        const result = await Promise.race([
           probe(signal),
           new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true })),
         ]);
-        return [name, { status, latencyMs: now() - started }];
+        const report = typeof result === 'string' ? { status: result } : result;
+        return [name, { ...report, latencyMs: now() - started }];
       } catch (error) {
         // Only a short, secret-free reason: probes never put URLs in their errors.
         return [name, { status: 'down', latencyMs: now() - started, error: describeFailure(error) }];
@@ -57,5 +66,24 @@ export function originReachableProbe(url: string | undefined, fetchImpl: typeof 
     if (!url) return 'not_configured';
     await fetchImpl(new URL(url).origin, { method: 'HEAD', signal });
     return 'up';
+  };
+}
+
+/**
+ * Which source get_stock_price answers from. The fixture is always "up" but, outside local development, carries
+ * a warning: its prices are not live. Twelve Data is probed by its origin only (no key sent, no credit spent).
+ */
+export function marketDataProbe(
+  config: { STOCK_PRICE_PROVIDER: string; STOCK_PRICE_URL?: string; provider: string },
+  fetchImpl: typeof fetch = fetch,
+): Probe {
+  return async (signal) => {
+    if (config.STOCK_PRICE_PROVIDER === 'fixture') {
+      return config.provider === 'local'
+        ? { status: 'up', source: 'fixture' }
+        : { status: 'up', source: 'fixture', warning: 'get_stock_price answers from the offline fixture: its prices are not live market data. Set STOCK_PRICE_PROVIDER=twelvedata and STOCK_PRICE_API_KEY.' };
+    }
+    await originReachableProbe(config.STOCK_PRICE_URL ?? 'https://api.twelvedata.com', fetchImpl)(signal);
+    return { status: 'up', source: config.STOCK_PRICE_PROVIDER };
   };
 }

@@ -1,24 +1,43 @@
-// Where get_stock_price gets its prices: an offline fixture (default) or an HTTP market-data service.
+// Where get_stock_price gets its prices: an offline fixture (the local default) or Twelve Data's real quotes.
 import { z } from 'zod';
 import type { Config } from '../config';
+import { createTwelveDataProvider, TWELVE_DATA_SOURCE } from './market-data/twelve-data';
 import bundledFixture from './stock-prices.fixture.json';
-import { ToolError } from './tool-error';
+
+export type StockPriceSource = 'fixture' | typeof TWELVE_DATA_SOURCE;
 
 export interface StockQuote {
   symbol: string;
   price: number;
   currency: string;
+  /** Which source answered; reported to the model as `source`. */
+  source: StockPriceSource;
+  /** ISO 8601 instant the price is from (for the fixture: the date its values were written). */
+  asOf: string;
+  /** The trading day the quote belongs to, in the exchange's calendar, when the source says. */
+  tradingDay?: string;
+  exchange?: string;
+  marketOpen?: boolean;
+}
+
+export interface QuoteContext {
+  signal: AbortSignal;
+  /** Epoch ms at which `signal` aborts: no wait may run past it. */
+  deadlineMs: number;
 }
 
 export interface StockPriceProvider {
-  /** Reported to the model as `source`. */
-  readonly name: 'fixture' | 'http';
+  readonly name: StockPriceSource;
+  /** Whether the prices are real market data (the tool description and health say so when not). */
+  readonly live: boolean;
   /** The quote, or undefined when the provider does not know the symbol. Throws ToolError on failure. */
-  quote(symbol: string, signal: AbortSignal): Promise<StockQuote | undefined>;
+  quote(symbol: string, ctx: QuoteContext): Promise<StockQuote | undefined>;
 }
 
 const fixtureSchema = z.object({
   currency: z.string().length(3),
+  /** The date the fixture's values were written (they are plausible, not market data). */
+  as_of: z.iso.date().optional(),
   prices: z.record(z.string(), z.number().positive()),
 });
 
@@ -38,60 +57,27 @@ export function createFixtureProvider(readFixture: () => Promise<unknown> = read
   };
   return {
     name: 'fixture',
+    live: false,
     async quote(symbol) {
       const fixture = await load();
       const price = Object.hasOwn(fixture.prices, symbol) ? fixture.prices[symbol] : undefined;
-      return price === undefined ? undefined : { symbol, price, currency: fixture.currency };
+      if (price === undefined) return undefined;
+      const asOf = fixture.as_of ? `${fixture.as_of}T00:00:00.000Z` : new Date(0).toISOString();
+      return { symbol, price, currency: fixture.currency, source: 'fixture', asOf };
     },
   };
 }
 
-/** Sent with STOCK_PRICE_API_KEY; the common convention of market-data APIs. */
-export const STOCK_API_KEY_HEADER = 'x-api-key';
-
-const quoteSchema = z.object({
-  symbol: z.string().min(1),
-  price: z.number().positive(),
-  currency: z.string().regex(/^[A-Za-z]{3}$/).optional(),
-});
-
-export function createHttpProvider(options: { url: string; apiKey?: string; fetch?: typeof fetch }): StockPriceProvider {
-  const fetchImpl = options.fetch ?? fetch;
-  return {
-    name: 'http',
-    async quote(symbol, signal) {
-      // Only messages written here leave this function: the URL or key may carry credentials.
-      if (!/\{symbol\}|%7Bsymbol%7D/i.test(options.url)) throw new ToolError('The stock price service is misconfigured (its URL has no {symbol} placeholder).');
-      const url = options.url.replace(/\{symbol\}|%7Bsymbol%7D/gi, encodeURIComponent(symbol));
-      const headers: Record<string, string> = { accept: 'application/json' };
-      if (options.apiKey) headers[STOCK_API_KEY_HEADER] = options.apiKey;
-      let response: Response;
-      try {
-        response = await fetchImpl(url, { headers, signal });
-      } catch (error) {
-        if (signal.aborted) throw error;
-        throw new ToolError('The stock price service could not be reached.');
-      }
-      if (response.status === 404) {
-        await response.body?.cancel();
-        return undefined;
-      }
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new ToolError(`The stock price service answered HTTP ${response.status}.`, { status: response.status });
-      }
-      const parsed = quoteSchema.safeParse(await response.json().catch(() => undefined));
-      if (!parsed.success) throw new ToolError('The stock price service sent an unreadable quote.');
-      if (parsed.data.symbol.toUpperCase() !== symbol) throw new ToolError(`The stock price service answered for ${parsed.data.symbol}, not ${symbol}.`);
-      return { symbol, price: parsed.data.price, currency: (parsed.data.currency ?? 'USD').toUpperCase() };
-    },
-  };
-}
-
-export function createStockPriceProvider(deps: { config: Config; fetch?: typeof fetch; readFixture?: () => Promise<unknown> }): StockPriceProvider {
+export function createStockPriceProvider(deps: {
+  config: Config;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readFixture?: () => Promise<unknown>;
+}): StockPriceProvider {
   const { config } = deps;
-  if (config.STOCK_PRICE_PROVIDER === 'http' && config.STOCK_PRICE_URL) {
-    return createHttpProvider({ url: config.STOCK_PRICE_URL, apiKey: config.STOCK_PRICE_API_KEY, fetch: deps.fetch });
+  if (config.STOCK_PRICE_PROVIDER === TWELVE_DATA_SOURCE && config.STOCK_PRICE_API_KEY) {
+    return createTwelveDataProvider({ apiKey: config.STOCK_PRICE_API_KEY, baseUrl: config.STOCK_PRICE_URL, fetch: deps.fetch, now: deps.now, sleep: deps.sleep });
   }
   return createFixtureProvider(deps.readFixture);
 }

@@ -14,19 +14,20 @@ let quotes: http.Server;
 const alice = () => apiClient(() => stack.api, 'alice');
 
 beforeAll(async () => {
-  // A market-data provider that hangs for HANG and fails for BOOM.
+  // A Twelve Data-shaped market-data service (see local/market-data) that hangs for HANG and fails for BOOM.
   quotes = http.createServer((req, res) => {
     if (req.url?.includes('HANG')) return; // never answers
-    if (req.url?.includes('BOOM')) return void res.writeHead(500).end('{"error":"down"}');
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ symbol: 'MSFT', price: 420.5, currency: 'USD' }));
+    if (req.url?.includes('BOOM')) return void res.writeHead(500).end('{"code":500,"message":"down","status":"error"}');
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ symbol: 'MSFT', currency: 'USD', datetime: '2026-11-30', timestamp: 1796025600, close: '420.5' }));
   });
   await new Promise<void>((resolve) => quotes.listen(0, '127.0.0.1', resolve));
   stack = await startStack({
     env: {
       TOOL_TIMEOUT: '2s',
       RUN_RECHECK_INTERVAL: '1s',
-      STOCK_PRICE_PROVIDER: 'http',
-      STOCK_PRICE_URL: `http://127.0.0.1:${(quotes.address() as AddressInfo).port}/quote/{symbol}`,
+      STOCK_PRICE_PROVIDER: 'twelvedata',
+      STOCK_PRICE_API_KEY: 'run-worker-test-key',
+      STOCK_PRICE_URL: `http://127.0.0.1:${(quotes.address() as AddressInfo).port}`,
     },
   });
 }, 120_000);

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/config';
 import { createToolRegistry, type ToolDeps } from '../../../src/tools';
+import { FIXTURE_DESCRIPTION, FIXTURE_NOTE, LIVE_DESCRIPTION } from '../../../src/tools/stock-price';
 import fixture from '../../../src/tools/stock-prices.fixture.json';
 import { callContext, capturingLogger, testConfig } from './helpers';
+
+/** What every fixture answer carries besides symbol and price: the source, its date, and that it is not live. */
+const FIXTURE_OUTPUT = { currency: 'USD', source: 'fixture', as_of: `${fixture.as_of}T00:00:00.000Z`, live: false, note: FIXTURE_NOTE };
 
 function quoteWith(deps: Partial<ToolDeps> & { env?: Record<string, string> } = {}) {
   const { env, ...rest } = deps;
@@ -26,7 +29,7 @@ describe('get_stock_price with the fixture provider', () => {
       const outcome = await quote({ symbol });
       expect(outcome.status, symbol).toBe('succeeded');
       const output = JSON.parse(outcome.output);
-      expect(output).toEqual({ symbol, price: fixture.prices[symbol as keyof typeof fixture.prices], currency: 'USD', source: 'fixture' });
+      expect(output).toEqual({ ...FIXTURE_OUTPUT, symbol, price: fixture.prices[symbol as keyof typeof fixture.prices] });
       expect(output.price).toBeGreaterThan(0);
     }
   });
@@ -52,7 +55,7 @@ describe('get_stock_price with the fixture provider', () => {
 
   it('reads an injected fixture', async () => {
     const { quote } = quoteWith({ readFixture: async () => ({ currency: 'EUR', prices: { SAP: 180.5 } }) });
-    expect(JSON.parse((await quote({ symbol: 'sap' })).output)).toEqual({ symbol: 'SAP', price: 180.5, currency: 'EUR', source: 'fixture' });
+    expect(JSON.parse((await quote({ symbol: 'sap' })).output)).toEqual({ ...FIXTURE_OUTPUT, symbol: 'SAP', price: 180.5, currency: 'EUR', as_of: '1970-01-01T00:00:00.000Z' });
     expect((await quote({ symbol: 'MSFT' })).status).toBe('failed');
   });
 
@@ -62,69 +65,29 @@ describe('get_stock_price with the fixture provider', () => {
   });
 });
 
-describe('get_stock_price with the http provider', () => {
-  const API_KEY = 'market-data-key-42';
-  let server: Server;
-  let base = '';
-  const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
+describe('get_stock_price description and settings', () => {
+  const description = (env: Record<string, string> = {}) => createToolRegistry({ config: testConfig(env) }).functionTools(['get_stock_price'])[0]!.function.description;
 
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      seen.push({ url: req.url ?? '', headers: req.headers });
-      const symbol = decodeURIComponent((req.url ?? '').split('/').pop() ?? '');
-      const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
-      if (symbol === 'MSFT') return send(200, { symbol: 'MSFT', price: 321.5, currency: 'usd' });
-      if (symbol === 'BRK.B') return send(200, { symbol: 'brk.b', price: 410 });
-      if (symbol === 'BROKEN') return send(500, { error: 'boom' });
-      if (symbol === 'GARBLED') return send(200, 'not json');
-      if (symbol === 'OTHER') return send(200, { symbol: 'AAPL', price: 1 });
-      return send(404, { error: 'unknown symbol' });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  it('tells the model the fixture prices are not live, and describes live quotes otherwise', () => {
+    expect(description()).toBe(FIXTURE_DESCRIPTION);
+    expect(description()).toMatch(/NOT live market data/);
+    expect(description({ STOCK_PRICE_PROVIDER: 'twelvedata', STOCK_PRICE_API_KEY: 'k' })).toBe(LIVE_DESCRIPTION);
+    expect(LIVE_DESCRIPTION).toMatch(/as_of/);
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-
-  const httpQuote = () =>
-    quoteWith({ env: { STOCK_PRICE_PROVIDER: 'http', STOCK_PRICE_URL: `${base}/quote/{symbol}`, STOCK_PRICE_API_KEY: API_KEY } });
-
-  it('gets a quote, sending the API key as a header', async () => {
-    const { quote, lines } = httpQuote();
-    const outcome = await quote({ symbol: 'msft' });
-    expect(outcome.status).toBe('succeeded');
-    expect(JSON.parse(outcome.output)).toEqual({ symbol: 'MSFT', price: 321.5, currency: 'USD', source: 'http' });
-    const request = seen.find((r) => r.url === '/quote/MSFT');
-    expect(request?.headers['x-api-key']).toBe(API_KEY);
-    expect(lines.join('\n')).not.toContain(API_KEY);
-  });
-
-  it('encodes the symbol into the URL and defaults the currency', async () => {
-    const outcome = await httpQuote().quote({ symbol: 'brk.b' });
-    expect(JSON.parse(outcome.output)).toEqual({ symbol: 'BRK.B', price: 410, currency: 'USD', source: 'http' });
-  });
-
-  it('reports an unknown symbol, a server error and a garbled answer as failures', async () => {
-    const { quote, lines } = httpQuote();
-    const unknown = await quote({ symbol: 'NOPE' });
-    expect(unknown.status).toBe('failed');
-    expect(JSON.parse(unknown.output).error).toContain('No price is available for symbol NOPE');
-    const broken = await quote({ symbol: 'BROKEN' });
-    expect(JSON.parse(broken.output)).toMatchObject({ status: 500, error: expect.stringContaining('HTTP 500') });
-    expect((await quote({ symbol: 'GARBLED' })).status).toBe('failed');
-    expect(JSON.parse((await quote({ symbol: 'OTHER' })).output).error).toContain('answered for AAPL');
-    const everything = [unknown.output, broken.output, ...lines].join('\n');
-    expect(everything).not.toContain(API_KEY);
-    expect(everything).not.toContain(base);
-  });
-
-  it('fails cleanly when the service cannot be reached', async () => {
-    const { quote } = quoteWith({ env: { STOCK_PRICE_PROVIDER: 'http', STOCK_PRICE_URL: 'http://127.0.0.1:9/quote/{symbol}?apikey=hidden' } });
-    const outcome = await quote({ symbol: 'MSFT' });
-    expect(outcome.status).toBe('failed');
-    expect(JSON.parse(outcome.output).error).toContain('could not be reached');
-    expect(outcome.output).not.toContain('hidden');
+  it('requires a key for Twelve Data and refuses the removed http provider and its URL template', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ EMAIL_ALLOWED_DOMAINS: 'example.com', ...env });
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ STOCK_PRICE_PROVIDER: 'twelvedata' })).toEqual(['STOCK_PRICE_API_KEY: required when STOCK_PRICE_PROVIDER=twelvedata']);
+    expect(problems({ STOCK_PRICE_PROVIDER: 'http', STOCK_PRICE_URL: 'https://quotes.example.com/quote' })[0]).toMatch(/^STOCK_PRICE_PROVIDER: /);
+    expect(problems({ STOCK_PRICE_PROVIDER: 'twelvedata', STOCK_PRICE_API_KEY: 'k', STOCK_PRICE_URL: 'https://quotes.example.com/quote/{symbol}' })[0]).toMatch(/removed http provider/);
+    expect(problems({ STOCK_PRICE_PROVIDER: 'twelvedata', STOCK_PRICE_API_KEY: 'k' })).toEqual([]);
+    expect(loadConfig({ EMAIL_ALLOWED_DOMAINS: 'example.com' }).STOCK_PRICE_PROVIDER).toBe('fixture');
   });
 });
