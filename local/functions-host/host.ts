@@ -10,7 +10,7 @@ import type { AppStartContext, HookContext } from './worker/core-types';
 import { readHostJson } from './host-json';
 import http from 'node:http';
 import { answerClientErrors, closeServer, listen } from '../shared/http';
-import { httpLimitsFromSettings } from './http/limits';
+import { httpLimitsFromSettings, MAX_REQUEST_HEADER_BYTES } from './http/limits';
 import { createRequestListener } from './http/server';
 import { InFlight } from './worker/in-flight';
 import { createInvoker } from './worker/invoke';
@@ -45,7 +45,6 @@ export interface RunningHost {
 }
 
 /** Kestrel's MaxRequestHeadersTotalSize. */
-export const MAX_REQUEST_HEADER_BYTES = 32 * 1024;
 
 /** Startup failures the CLI reports as a message (no stack) before exiting 1. */
 export class HostStartupError extends Error {

@@ -1,6 +1,7 @@
 // Programmatic launcher: runs the host CLI as a child process (so tests can SIGKILL it mid-run) and resolves
 // once it prints its readiness line; rejects with the captured output if the child exits or stalls first.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { MAX_REQUEST_HEADER_BYTES } from './http/limits';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -58,6 +59,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
   const tsx = pathToFileURL(createRequire(__filename).resolve('tsx')).href;
   const shutdownSeconds = options.shutdownTimeoutSeconds ?? 10;
   const args = [
+    `--max-http-header-size=${MAX_REQUEST_HEADER_BYTES}`,
     '--import', tsx, CLI,
     '--app', path.resolve(options.appPath),
     '--script-root', scriptRoot,

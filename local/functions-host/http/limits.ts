@@ -8,6 +8,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody, sendError, type ErrorBody } from '../../shared/http';
 import type { SettingsSource } from '../settings';
 
+/**
+ * Kestrel's limit on the request line and headers (32 KB in all). The app's process gets the same limit
+ * (`--max-http-header-size`): in streaming mode the library's own HTTP server, which the host forwards to,
+ * would otherwise refuse 16-32 KB of headers with Node's default empty 431.
+ */
+export const MAX_REQUEST_HEADER_BYTES = 32 * 1024;
 export const DEFAULT_MAX_REQUEST_BODY_BYTES = 100 * 1024 * 1024;
 export const DEFAULT_RESPONSE_TIMEOUT_MS = 230_000;
 

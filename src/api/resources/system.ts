@@ -1,5 +1,5 @@
 // Health (each dependency probed, 503 when one is down) and the assistants this deployment offers.
-import { checkHealth, originReachableProbe } from '../../health/check-health';
+import { checkHealth, marketDataProbe, originReachableProbe } from '../../health/check-health';
 import { callerRoute, route } from '../route';
 import { json } from '../results';
 import { AssistantList } from '../schemas/assistants';
@@ -28,6 +28,7 @@ export const health = route(
         return 'up';
       },
       email: originReachableProbe(deps.config.EMAIL_LOGIC_APP_URL),
+      market_data: marketDataProbe(deps.config),
     });
     return json(report.status === 'ok' ? 200 : 503, report);
   },

@@ -6,7 +6,13 @@ export const HealthReport = z
     status: z.enum(['ok', 'unhealthy']),
     checks: z.record(
       z.string(),
-      z.object({ status: z.enum(['up', 'down', 'not_configured']), latencyMs: z.number(), error: z.string().optional() }),
+      z.object({
+        status: z.enum(['up', 'down', 'not_configured']),
+        latencyMs: z.number(),
+        error: z.string().optional(),
+        source: z.string().optional().meta({ description: 'Which source answers, where a dependency has several (market_data: fixture or twelvedata).' }),
+        warning: z.string().optional().meta({ description: 'Something an operator should know that leaves the report ok (e.g. prices that are not live).' }),
+      }),
     ),
   })
   .meta({ id: 'HealthReport' });

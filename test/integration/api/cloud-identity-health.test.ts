@@ -158,7 +158,9 @@ describe('health', () => {
       storage: 'up',
       upstream: 'up',
       email: 'up',
+      market_data: 'up',
     });
+    expect(healthy.json.checks.market_data.source).toBe('fixture');
 
     await stack.mail.close();
     mailClosed = true;
@@ -170,6 +172,7 @@ describe('health', () => {
         storage: { status: 'up', latencyMs: expect.any(Number) },
         upstream: { status: 'up', latencyMs: expect.any(Number) },
         email: { status: 'down', latencyMs: expect.any(Number), error: expect.any(String) },
+        market_data: expect.objectContaining({ status: 'up', source: 'fixture' }),
       },
     });
     // The reason is short and leaks neither the Logic App URL nor its signature.
