@@ -1,14 +1,14 @@
 // Dev-only stand-in for the send-email Logic App: an HTTP trigger with the Logic App URL shape and
 // answers (401 on a bad signature, 400 on a schema mismatch, 202 on success) that stores what it receives.
 // Like the ACS workflow, it honours repeatable requests (./repeatability.ts): one email per Idempotency-Key.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { FaultInjector, faultsSchema } from './faults';
 import { openMailStore, type MailStore, type StoredEmail } from './mail-store';
 import { RepeatabilityTracker } from './repeatability';
+import { BodyTooLargeError, closeServer, listen, readBody as readWholeBody, sendJson } from '../shared/http';
 
 export interface MailSinkOptions {
   /** 0 (default) lets the OS pick a free port. */
@@ -56,32 +56,21 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Runn
   const faults = new FaultInjector();
   const repeats = new RepeatabilityTracker(options.now);
 
-  const server = createServer((req, res) => {
-    handle(req, res, { store, faults, repeats, signature, onMail: options.onMail }).catch((error: unknown) => {
-      const problem = error instanceof HttpProblem ? error : new HttpProblem(500, 'InternalServerError', 'The mail sink failed to handle the request.');
-      sendJson(res, problem.status, { error: { code: problem.code, message: problem.message } });
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { server, url } = await listen(
+    (req, res) => {
+      handle(req, res, { store, faults, repeats, signature, onMail: options.onMail }).catch((error: unknown) => {
+        const problem = error instanceof HttpProblem ? error : new HttpProblem(500, 'InternalServerError', 'The mail sink failed to handle the request.');
+        sendJson(res, problem.status, { error: { code: problem.code, message: problem.message } });
+      });
+    },
+    { port: options.port, host },
+  );
   const query = new URLSearchParams({ 'api-version': '2016-10-01', sp: '/triggers/manual/run', sv: '1.0', sig: signature });
   return {
     url,
     logicAppUrl: `${url}${TRIGGER_PATH}?${query.toString()}`,
     // Idempotent: closing an already closed sink is fine (tests close it to simulate an outage).
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        if (!server.listening) return resolve();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server, { force: true }),
   };
 }
 
@@ -193,19 +182,10 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
+/** The body, or the Logic App's 413 past MAX_BODY_BYTES. */
 async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, 'RequestEntityTooLarge', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return void res.end();
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+  return readWholeBody(req, { limit: MAX_BODY_BYTES }).catch((error: unknown) => {
+    if (error instanceof BodyTooLargeError) throw new HttpProblem(413, 'RequestEntityTooLarge', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+    throw error;
+  });
 }
