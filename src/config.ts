@@ -98,7 +98,16 @@ export interface Config extends Settings {
   provider: Provider;
   authMode: 'dev' | 'cloud';
   emailAllowedDomains: string[];
+  /**
+   * Settings App Service handed over as the literal `@Microsoft.KeyVault(...)` text: it could not resolve the
+   * reference yet (role assignments still propagating, a missing secret). They are left unset, so only what
+   * needs them is unavailable (send_email, a market-data key) and health says why; the app itself starts.
+   */
+  unresolvedKeyVaultReferences: string[];
 }
+
+/** What App Service passes through when it cannot resolve a Key Vault reference. */
+export const KEY_VAULT_REFERENCE = /^\s*@Microsoft\.KeyVault\(/i;
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -110,9 +119,11 @@ export class ConfigError extends Error {
 /** Reads settings from `env` (default: process.env), applying aliases and defaults. Throws ConfigError naming every bad setting. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const raw: Record<string, string> = {};
+  const unresolvedKeyVaultReferences: string[] = [];
   for (const key of Object.keys(settingsSchema.shape)) {
     const value = [key, ...(SETTING_ALIASES[key] ?? [])].map((name) => env[name]).find((v) => v !== undefined && v !== '');
-    if (value !== undefined) raw[key] = value;
+    if (value !== undefined && KEY_VAULT_REFERENCE.test(value)) unresolvedKeyVaultReferences.push(key);
+    else if (value !== undefined) raw[key] = value;
   }
   const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) {
@@ -143,7 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (provider !== 'local') problems.push('AzureWebJobsStorage: set a connection string or AzureWebJobsStorage__queueServiceUri/__tableServiceUri');
   }
   if (s.AzureWebJobsStorage__queueServiceUri && !s.AzureWebJobsStorage__tableServiceUri) problems.push('AzureWebJobsStorage__tableServiceUri: required with AzureWebJobsStorage__queueServiceUri');
-  if (s.STOCK_PRICE_PROVIDER === 'twelvedata' && !s.STOCK_PRICE_API_KEY) problems.push('STOCK_PRICE_API_KEY: required when STOCK_PRICE_PROVIDER=twelvedata');
+  if (s.STOCK_PRICE_PROVIDER === 'twelvedata' && !s.STOCK_PRICE_API_KEY && !unresolvedKeyVaultReferences.includes('STOCK_PRICE_API_KEY')) problems.push('STOCK_PRICE_API_KEY: required when STOCK_PRICE_PROVIDER=twelvedata');
   // The removed `http` provider took a URL template; a base URL with {symbol} is that old setting left behind.
   if (s.STOCK_PRICE_URL && /\{symbol\}|%7Bsymbol%7D/i.test(s.STOCK_PRICE_URL)) problems.push('STOCK_PRICE_URL: the {symbol} URL template of the removed http provider; set the Twelve Data base URL or leave it unset');
   if (problems.length) throw new ConfigError(problems);
@@ -155,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     provider,
     authMode,
     emailAllowedDomains: s.EMAIL_ALLOWED_DOMAINS ?? (provider === 'local' ? ['example.com'] : []),
+    unresolvedKeyVaultReferences,
   };
 }
 

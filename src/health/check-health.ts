@@ -87,3 +87,12 @@ export function marketDataProbe(
     return { status: 'up', source: config.STOCK_PRICE_PROVIDER };
   };
 }
+
+/**
+ * A setting still holding an unresolved Key Vault reference: reported as not configured, with a warning that
+ * names the setting (never its value), and the report stays ok. Otherwise the dependency's own probe runs.
+ */
+export function unlessUnresolved(setting: string, unresolved: readonly string[], probe: Probe): Probe {
+  if (!unresolved.includes(setting)) return probe;
+  return async () => ({ status: 'not_configured', warning: `${setting} is a Key Vault reference App Service has not resolved (role assignments still propagating, or a missing secret); what needs it is unavailable until it resolves.` });
+}

@@ -43,6 +43,9 @@ const MAYBE_SENT = 'The email may or may not have been sent; it was not sent aga
 async function sendEmail(args: SendEmailArgs, ctx: ToolContext, deps: ToolDeps, policy: RetryPolicy, quota: EmailQuota) {
   const { config } = deps;
   const url = config.EMAIL_LOGIC_APP_URL;
+  if (!url && config.unresolvedKeyVaultReferences.includes('EMAIL_LOGIC_APP_URL')) {
+    throw new ToolError('Email is unavailable right now (its Logic App URL is a Key Vault reference the platform has not resolved yet); no email was sent. Try again later.', { unavailable: true });
+  }
   if (!url) throw new ToolError('Email is not configured in this deployment (no Logic App URL is set); no email was sent.');
   const check = checkRecipients(args.to, config.emailAllowedDomains, config.EMAIL_MAX_RECIPIENTS);
   if (!check.ok) throw new ToolError(check.message);
