@@ -111,6 +111,10 @@ param emailProvider string = 'acs'
 @description('Where Azure Communication Services stores email data at rest.')
 param emailDataLocation string = 'United States'
 
+@secure()
+@description('Twelve Data API key for live get_stock_price quotes (azd env set STOCK_PRICE_API_KEY). Empty: the offline fixture answers, and the tool and health say its prices are not live.')
+param stockPriceApiKey string = ''
+
 @description('Client id of an existing Entra ID app registration for the API. Empty: azd up creates one (app/api-auth.bicep). Either way App Service Authentication and the app validate its tokens; there is no unauthenticated deployment.')
 param authClientId string = ''
 
@@ -273,6 +277,16 @@ module acsEmail 'app/acs-email.bicep' = if (emailProvider == 'acs') {
   }
 }
 
+module marketData 'app/market-data-secret.bicep' = if (!empty(stockPriceApiKey)) {
+  name: 'marketData'
+  scope: rg
+  params: {
+    keyVaultName: keyVault.outputs.name
+    tags: tags
+    apiKey: stockPriceApiKey
+  }
+}
+
 module email 'app/logic-app-email.bicep' = {
   name: 'email'
   scope: rg
@@ -395,6 +409,7 @@ module api 'app/api.bicep' = {
     // Only the ACS workflow recognises repeats (ACS Email repeatable requests); Office 365 would send twice.
     emailRepeatability: emailProvider == 'acs' ? 'acs' : 'none'
     emailUrlSecretUri: email.outputs.callbackUrlSecretUri
+    stockPriceApiKeySecretUri: !empty(stockPriceApiKey) ? marketData!.outputs.secretUri : ''
     authClientId: apiClientId
   }
   // The host starts with the app; give it its storage and Key Vault roles first.

@@ -33,6 +33,9 @@ param emailAllowedDomains string = ''
 param emailRepeatability string = 'none'
 @description('Key Vault secret URI (versionless) holding the send-email Logic App URL.')
 param emailUrlSecretUri string
+
+@description('Key Vault secret URI of the Twelve Data key. Empty: get_stock_price uses the offline fixture.')
+param stockPriceApiKeySecretUri string = ''
 @description('Client id of the API\'s Entra ID app registration. Required: App Service Authentication and the app validate its tokens.')
 @minLength(36)
 param authClientId string
@@ -64,6 +67,9 @@ var appSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }
+
+// Live quotes only with a key; without one the app's default, the fixture, answers and says its prices are not live.
+var marketDataSettings = !empty(stockPriceApiKeySecretUri) ? { STOCK_PRICE_PROVIDER: 'twelvedata', STOCK_PRICE_API_KEY: '@Microsoft.KeyVault(SecretUri=${stockPriceApiKeySecretUri})' } : {}
 
 // Only azure-openai sends an api-version; foundry speaks v1.
 var azureOpenAiSettings = assistantsProvider == 'azure-openai' ? { ASSISTANTS_API_VERSION: assistantsApiVersion } : {}
@@ -141,7 +147,7 @@ module functionApp 'br/public:avm/res/web/site:0.15.1' = {
       }
     }
     virtualNetworkSubnetId: !empty(virtualNetworkSubnetId) ? virtualNetworkSubnetId : null
-    appSettingsKeyValuePairs: union(appSettings, azureOpenAiSettings)
+    appSettingsKeyValuePairs: union(appSettings, azureOpenAiSettings, marketDataSettings)
     authSettingV2Configuration: authSettings
   }
 }

@@ -71,3 +71,21 @@ describe("the project's CI workflow", () => {
     expect(ci).toContain('azd provision --preview --no-prompt');
   });
 });
+
+describe('the market-data key', () => {
+  const main = declarations(sources.text('infra/main.bicep'));
+  const api = sources.text('infra/app/api.bicep');
+
+  it('is a secure parameter that reaches the app only as a Key Vault reference, and live quotes need it', () => {
+    const param = find(main, 'param', 'stockPriceApiKey');
+    expect(param?.decorators).toContain('@secure()');
+    expect(param?.value).toBe("''");
+    expect(find(main, 'module', 'marketData')?.condition).toBe('!empty(stockPriceApiKey)');
+    expect(main.filter((d) => d.kind === 'output').map((d) => d.value).join('\n')).not.toContain('stockPriceApiKey');
+    const settings = find(declarations(api), 'var', 'marketDataSettings')?.value ?? '';
+    expect(settings).toMatch(/^!empty\(stockPriceApiKeySecretUri\) \? \{/);
+    expect(settings).toContain("STOCK_PRICE_API_KEY: '@Microsoft.KeyVault(SecretUri=${stockPriceApiKeySecretUri})'");
+    expect(settings).toContain("STOCK_PRICE_PROVIDER: 'twelvedata'");
+    expect(api).toContain('union(appSettings, azureOpenAiSettings, marketDataSettings)');
+  });
+});
