@@ -1,0 +1,50 @@
+// Storage transactions of one-tool runs through the backend, counted at the proxy in front of Azurite.
+// Runs start together with nobody on their SSE stream, so the figure is the worker's and the API's own cost.
+// The queue listener's idle polling, measured just before, is subtracted (it is paid per second, not per run).
+import { createScriptedThreads, startRun, waitForLedger } from '../followers/assistants/backend-api';
+import type { FollowerContext } from '../followers/types';
+import { sleep } from '../pool';
+import { turnsFor, type WorkloadRun } from '../workload';
+import { diffCounts, type StorageCounts } from './storage-proxy';
+
+export interface StorageCost {
+  runs: number;
+  per_run: StorageCounts & { total: number };
+  idle_queue_polls_per_s: number;
+  by_operation: Record<string, number>;
+}
+
+export async function measureStorageCost(ctx: FollowerContext): Promise<StorageCost> {
+  const durationMs = 500;
+  const workload: WorkloadRun[] = Array.from({ length: ctx.config.costRuns }, (_, index) => ({ index, kind: 'server_tool_1', durationMs, turns: turnsFor('server_tool_1', durationMs) }));
+  const threads = await createScriptedThreads(ctx.stack, ctx.admin, workload);
+  const knownBefore = new Set(Object.keys((await ctx.admin.stats()).by_run));
+
+  const idleStart = ctx.storage.counts();
+  const idleMs = 3000;
+  await sleep(idleMs);
+  const idlePerMs = diffCounts(ctx.storage.counts(), idleStart).queue / idleMs;
+
+  const before = ctx.storage.counts();
+  const detailBefore = ctx.storage.detail();
+  const startedAt = Date.now();
+  const started = await Promise.all(threads.map((threadId) => startRun(ctx.stack, threadId)));
+  await waitForLedger(ctx.ledger, ctx.admin, started, knownBefore, Date.now() + 120_000);
+  // Let the last invocation's trailing writes (queue delete, thread touch) land.
+  await sleep(1000);
+  const elapsedMs = Date.now() - startedAt;
+  const spent = diffCounts(ctx.storage.counts(), before);
+  const n = workload.length;
+  const queue = Math.max(0, spent.queue - idlePerMs * elapsedMs) / n;
+  const byOperation: Record<string, number> = {};
+  for (const [key, count] of Object.entries(ctx.storage.detail())) {
+    const delta = count - (detailBefore[key] ?? 0);
+    if (delta > 0) byOperation[key] = Math.round((delta / n) * 100) / 100;
+  }
+  return {
+    runs: n,
+    per_run: { table: spent.table / n, queue, blob: spent.blob / n, total: spent.table / n + queue + spent.blob / n },
+    idle_queue_polls_per_s: idlePerMs * 1000,
+    by_operation: byOperation,
+  };
+}
