@@ -1,14 +1,19 @@
-// Storage transactions of one-tool runs through the backend, counted at the proxy in front of Azurite.
-// Runs start together with nobody on their SSE stream, so the figure is the worker's and the API's own cost.
-// The queue listener's idle polling, measured just before, is subtracted (it is paid per second, not per run).
+// A probe of one-tool runs through the backend, started one after another on an otherwise idle stack:
+// the HTTP start latency of a single request (no queueing behind other starts), and the storage transactions
+// per run counted at the proxy in front of Azurite. Nobody reads their SSE streams, so the count is the
+// worker's and the API's own cost; the queue listener's idle polling, measured just before, is subtracted
+// (it is paid per second, not per run).
 import { createScriptedThreads, startRun, waitForLedger } from '../followers/assistants/backend-api';
 import type { FollowerContext } from '../followers/types';
 import { sleep } from '../pool';
 import { turnsFor, type WorkloadRun } from '../workload';
+import { summarize, type Summary } from '../stats';
 import { diffCounts, type StorageCounts } from './storage-proxy';
 
 export interface StorageCost {
   runs: number;
+  /** POST /threads/{id}/messages, one request at a time. */
+  start_ms: Summary;
   per_run: StorageCounts & { total: number };
   idle_queue_polls_per_s: number;
   by_operation: Record<string, number>;
@@ -28,7 +33,8 @@ export async function measureStorageCost(ctx: FollowerContext): Promise<StorageC
   const before = ctx.storage.counts();
   const detailBefore = ctx.storage.detail();
   const startedAt = Date.now();
-  const started = await Promise.all(threads.map((threadId) => startRun(ctx.stack, threadId)));
+  const started = [];
+  for (const threadId of threads) started.push(await startRun(ctx.stack, threadId));
   await waitForLedger(ctx.ledger, ctx.admin, started, knownBefore, Date.now() + 120_000);
   // Let the last invocation's trailing writes (queue delete, thread touch) land.
   await sleep(1000);
@@ -43,6 +49,7 @@ export async function measureStorageCost(ctx: FollowerContext): Promise<StorageC
   }
   return {
     runs: n,
+    start_ms: summarize(started.map((run) => run.latencyMs)),
     per_run: { table: spent.table / n, queue, blob: spent.blob / n, total: spent.table / n + queue + spent.blob / n },
     idle_queue_polls_per_s: idlePerMs * 1000,
     by_operation: byOperation,
