@@ -121,6 +121,7 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
       if (cost) {
         push(
           `| HTTP start, one request at a time (${cost.runs} one-tool runs), p50 / p99 | ${round(cost.start_ms.p50)} / ${round(cost.start_ms.p99)} ms |`,
+          `| host CPU per one-tool run, one at a time, no SSE reader (idle CPU subtracted) | ${round(cost.cpu_ms_per_run)} ms |`,
           `| storage transactions per one-tool run, no SSE reader (${cost.runs} runs; table / queue / blob) | ${round(cost.per_run.total)} (${round(cost.per_run.table)} / ${round(cost.per_run.queue)} / ${round(cost.per_run.blob)}) |`,
           `| queue listener idle polling (subtracted above) | ${round(cost.idle_queue_polls_per_s)} requests/s |`,
         );
@@ -129,6 +130,7 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
         push(
           `| bundle: dist/main.js as built / minified | ${round(results.bundle.bundle_bytes / 1024 / 1024)} / ${round(results.bundle.minified_bytes / 1024 / 1024)} MB |`,
           `| entry cold load (fresh node, host's module intercept) p50 / max of ${results.bundle.load_ms.n} | ${round(results.bundle.load_ms.p50)} / ${round(results.bundle.load_ms.max)} ms |`,
+          `| RSS of a fresh process with the entry loaded (tsx included, no run yet) | ${round(results.bundle.loaded_rss_bytes / 1024 / 1024)} MB |`,
         );
       }
       push('');

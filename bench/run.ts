@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import { startAzurite } from '../local/azurite';
 import { startStack } from '../local/stack';
@@ -32,6 +33,8 @@ const log = (line: string) => console.log(`[bench ${new Date().toISOString().sli
 async function main(): Promise<number> {
   const config = parseArgs(process.argv.slice(2), process.env);
   const docArg = process.argv.find((arg) => arg.startsWith('--doc='))?.slice(6);
+  // --only=sdk,backend: a subset of followers (for development; targets needing the others read "not measured").
+  const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice(7).split(',');
   const docPath = path.resolve(ROOT, docArg ?? (config.mode === 'full' ? 'docs/BENCHMARKS.md' : '.data/bench/BENCHMARKS.quick.md'));
   const startedAt = Date.now();
   const machine = machineInfo();
@@ -41,7 +44,12 @@ async function main(): Promise<number> {
   const azurite = await startAzurite();
   const proxy = await startStorageProxy(azurite);
   // The project's own queue settings (the test stack shortens the polling interval).
-  const stack = await startStack({ azurite: proxy.azurite, queues: { maxPollingInterval: '00:00:02' } });
+  // --profile-host: the host writes a V8 CPU profile to .data/bench/profiles/ when it exits.
+  const profileDir = path.join(ROOT, '.data/bench/profiles');
+  const profileEnv = process.argv.includes('--profile-host')
+    ? { NODE_OPTIONS: `--import ${pathToFileURL(path.join(__dirname, 'measure/cpu-profile-preload.mjs')).href}`, BENCH_PROFILE_DIR: profileDir }
+    : undefined;
+  const stack = await startStack({ azurite: proxy.azurite, queues: { maxPollingInterval: '00:00:02' }, env: profileEnv });
   let problems = 0;
   try {
     const openai = new OpenAI({ baseURL: `${stack.assistants.url}/v1`, apiKey: 'bench' });
@@ -62,7 +70,7 @@ async function main(): Promise<number> {
         continue;
       }
       const result: Extract<ProtocolResult, { measured: true }> = { measured: true, followers: {} };
-      for (const follower of plan.followers) {
+      for (const follower of plan.followers.filter((f) => !only || only.includes(f.key))) {
         log(`${protocol}/${follower.key}: following ${workload.length} runs`);
         const t0 = Date.now();
         const outcome = await follower.follow(ctx, workload);

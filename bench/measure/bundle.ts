@@ -14,6 +14,8 @@ export interface BundleFigures {
   bundle_bytes: number;
   minified_bytes: number;
   load_ms: Summary;
+  /** Resident memory of a fresh process right after loading the entry (median). */
+  loaded_rss_bytes: number;
 }
 
 export async function measureBundle(env: Record<string, string>, loads = 5): Promise<BundleFigures> {
@@ -34,14 +36,17 @@ export async function measureBundle(env: Record<string, string>, loads = 5): Pro
       logLevel: 'error',
     });
     const times: number[] = [];
+    const rss: number[] = [];
     for (let i = 0; i < loads; i++) {
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load-entry.ts'), path.join(ROOT, 'dist/main.js')], {
         cwd: ROOT,
         env: { ...process.env, ...env },
       });
-      times.push((JSON.parse(stdout.trim().split('\n').pop()!) as { load_ms: number }).load_ms);
+      const loaded = JSON.parse(stdout.trim().split('\n').pop()!) as { load_ms: number; rss_bytes: number };
+      times.push(loaded.load_ms);
+      rss.push(loaded.rss_bytes);
     }
-    return { bundle_bytes: statSync(path.join(ROOT, 'dist/main.js')).size, minified_bytes: statSync(minified).size, load_ms: summarize(times) };
+    return { bundle_bytes: statSync(path.join(ROOT, 'dist/main.js')).size, minified_bytes: statSync(minified).size, load_ms: summarize(times), loaded_rss_bytes: summarize(rss).p50 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 // Run in a fresh process: loads the app entry the way local/functions-host does (its core-module intercept
-// in place, then require) and prints {"load_ms": ...}, the time the require took.
+// in place, then require) and prints {"load_ms": ..., "rss_bytes": ...}: the time the require took and the
+// process's resident memory once the entry is loaded (tsx included, as in the local host).
 import Module from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +16,6 @@ registry.currentEntryPoint = appPath;
 const started = performance.now();
 Module.createRequire(appPath)(appPath);
 const loadMs = performance.now() - started;
-console.log(JSON.stringify({ load_ms: loadMs }));
+console.log(JSON.stringify({ load_ms: loadMs, rss_bytes: process.memoryUsage().rss }));
 // The app may hold handles (clients, timers) once loaded; the measurement is done.
 process.exit(0);
