@@ -11,7 +11,7 @@ import OpenAI from 'openai';
 import { startAzurite } from '../local/azurite';
 import { startStack } from '../local/stack';
 import { parseArgs } from './config';
-import { EXPLANATIONS } from './explanations';
+import { explainMisses } from './explanations';
 import { machineInfo } from './machine';
 import { measureBundle } from './measure/bundle';
 import { followMetrics } from './measure/follow-metrics';
@@ -102,7 +102,7 @@ async function main(): Promise<number> {
     };
     const targets = evaluateTargets(results);
     mkdirSync(path.dirname(docPath), { recursive: true });
-    writeFileSync(docPath, renderMarkdown(results, targets, EXPLANATIONS));
+    writeFileSync(docPath, renderMarkdown(results, targets, explainMisses(results)));
     for (const t of targets) log(`target ${t.label}: ${t.status}${t.actual === null ? '' : ` (${t.actual.toFixed(2)}${t.unit === '×' ? '×' : ` ${t.unit}`}, limit ${t.limit})`}${t.by ? `, ${t.by}` : ''}`);
     log(`report written to ${path.relative(ROOT, docPath)}${problems ? `; ${problems} runs could not be measured` : ''}`);
     console.log(benchLine(results, targets));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../../bench/config';
+import { explainMisses } from '../../../bench/explanations';
 import { cpuMsFromStat } from '../../../bench/measure/process';
 import { benchJson, benchLine, renderMarkdown } from '../../../bench/report';
 import type { BenchResults, FollowerResult } from '../../../bench/results';
@@ -37,11 +38,11 @@ function results(): BenchResults {
           storage_per_run: { table: 20, queue: 5, blob: 0, total: 25 },
           sse: { followed_runs: 2, delivery_ms: summarize([100, 300]) },
         },
-        storage_cost: { runs: 2, start_ms: summarize([11, 13]), per_run: { table: 20, queue: 4, blob: 0, total: 24 }, idle_queue_polls_per_s: 1, by_operation: { 'table GET ledgerRuns': 6 } },
+        storage_cost: { runs: 2, start_ms: summarize([11, 13]), cpu_ms_per_run: 3, per_run: { table: 20, queue: 4, blob: 0, total: 24 }, idle_queue_polls_per_s: 1, by_operation: { 'table GET ledgerRuns': 6 } },
       },
       responses: { measured: false, note: 'not there yet' },
     },
-    bundle: { bundle_bytes: 4 * 1024 * 1024, minified_bytes: 1.5 * 1024 * 1024, load_ms: summarize([150, 160, 170]) },
+    bundle: { bundle_bytes: 4 * 1024 * 1024, minified_bytes: 1.5 * 1024 * 1024, load_ms: summarize([150, 160, 170]), loaded_rss_bytes: 120 * 1024 * 1024 },
   };
 }
 
@@ -103,6 +104,15 @@ describe('report', () => {
     expect(doc).toMatch(/\| backend detection p99 \| ≤ 1500 ms \| 2000 ms \| missed: 1.33× the limit/);
     expect(doc).toContain('**host process peak RSS with the runs in flight** (missed, 1.17× the limit (+44.0 MB)): the host keeps every stream open.');
     expect(doc).toContain(benchLine(r, targets));
+  });
+});
+
+describe('explainMisses', () => {
+  it('explains each target with this run\'s figures', () => {
+    const texts = explainMisses(results());
+    expect(texts.storage_one_tool).toContain('table GET ledgerRuns 6');
+    expect(texts.worker_rss).toContain('120 MB');
+    expect(texts.calls_vs_poll_1s).toContain('averages 8.00 calls');
   });
 });
 
