@@ -29,7 +29,7 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
     runs: Math.round(number('runs', quick ? 60 : 1000)),
     timeScale: number('time-scale', quick ? 0.1 : 1),
     seed: Math.round(number('seed', 17)),
-    clientConcurrency: Math.round(number('client-concurrency', quick ? 60 : 200)),
+    clientConcurrency: Math.round(number('client-concurrency', quick ? 60 : 100)),
     startConcurrency: Math.round(number('start-concurrency', 16)),
     costRuns: Math.round(number('cost-runs', quick ? 8 : 20)),
     sseSampleEvery: Math.round(number('sse-sample-every', 5)),

@@ -5,6 +5,15 @@ import { round } from './targets';
 
 type Explain = (results: BenchResults) => string;
 
+const afterBurst = (r: BenchResults) => {
+  const b = assistants(r)?.backend;
+  if (!b) return '';
+  return (
+    `moments during the start burst: p50 ${round(b.detection_during_burst_ms.p50)} ms, p99 ${round(b.detection_during_burst_ms.p99)} ms (${b.detection_during_burst_ms.n}); ` +
+    `after it: p50 ${round(b.detection_after_burst_ms.p50)} ms, p99 ${round(b.detection_after_burst_ms.p99)} ms (${b.detection_after_burst_ms.n}). `
+  );
+};
+
 const assistants = (r: BenchResults) => (r.protocols.assistants.measured ? r.protocols.assistants : undefined);
 
 export const EXPLANATIONS: Partial<Record<string, Explain>> = {
@@ -17,11 +26,13 @@ export const EXPLANATIONS: Partial<Record<string, Explain>> = {
       `so ¼ would need the backend below one call per run plus its tool rounds, which a create call alone already spends; the ratio improves with longer runs.`
     );
   },
-  detection_p50: () =>
+  detection_p50: (r) =>
+    afterBurst(r) +
     'a decisive event is recorded only after the events before it on the same stream (thread.message.completed is appended to the ledger first), ' +
     'and the status write itself is a read plus an ETag-checked write; each storage round trip goes through Azurite (and the counting proxy) on a shared 2-core machine. ' +
-    'During the start burst the one host process also serves every HTTP start and every SSE reader\'s ledger polling, so the worker waits for the event loop.',
-  detection_p99: () =>
+    "During the start burst the one host process also serves every HTTP start and every SSE reader's ledger polling, so the worker waits for the event loop.",
+  detection_p99: (r) =>
+    afterBurst(r) +
     'the tail is the start burst: while starts arrive the single host process is CPU-bound (see CPU per run), so stream events wait behind HTTP requests and ledger polls; ' +
     'runs that change state after the burst are recorded much faster.',
   worker_rss: (r) =>

@@ -20,6 +20,9 @@ export interface BackendFigures {
   rss_mb: { at_start: number; peak: number; lifetime_peak: number };
   cpu_ms_per_run: number;
   storage_per_run: { table: number; queue: number; blob: number; total: number };
+  /** Backend detection delays of moments during the start burst, and after it. */
+  detection_during_burst_ms: Summary;
+  detection_after_burst_ms: Summary;
   sse: { followed_runs: number; delivery_ms: Summary };
 }
 

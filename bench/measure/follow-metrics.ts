@@ -13,6 +13,24 @@ export interface FollowMetrics {
   problems: string[];
 }
 
+/**
+ * Detection delays of the runs whose decisive moment (on this process's clock) passes `include`
+ * (e.g. only moments after the start burst); unmeasurable runs are left out.
+ */
+export function detectionDelays(runs: readonly FollowedRun[], stats: ServerStats, serverClockOffsetMs: number, include: (momentMs: number) => boolean): number[] {
+  const delays: number[] = [];
+  for (const run of runs) {
+    const upstream = stats.by_run[run.upstreamRunId];
+    if (!upstream) continue;
+    for (const [seen, server] of [[run.requiresActionSeenMs, upstream.requires_action_at_ms], [run.terminalSeenMs, upstream.terminal_at_ms]] as const) {
+      if (seen === undefined || server === null) continue;
+      const moment = server - serverClockOffsetMs;
+      if (include(moment)) delays.push(seen - moment);
+    }
+  }
+  return delays;
+}
+
 export function followMetrics(runs: readonly FollowedRun[], stats: ServerStats, serverClockOffsetMs: number): FollowMetrics {
   const calls: number[] = [];
   const delays: number[] = [];

@@ -1,8 +1,8 @@
 // (d) This backend: runs started through its HTTP API, followed by its queue worker over the upstream's
 // event stream; the moments come from the ledger. Frontends follow client-tool runs (and a sample of the
 // rest) over the API's SSE stream, answering client tools there and timing the delivery of each event.
-import { summarize } from '../../stats';
-import { peakOverlap } from '../../stats';
+import { peakOverlap, summarize } from '../../stats';
+import { detectionDelays } from '../../measure/follow-metrics';
 import { mapPool } from '../../pool';
 import { readEvents } from '../../sse-client';
 import { watchProcess } from '../../measure/process';
@@ -40,7 +40,8 @@ async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
     if (run.kind === 'client_tool' || i % config.sseSampleEvery === 0) sse.push(followOverSse(ctx, startedRun, deliveries));
     return startedRun;
   });
-  const burstMs = Date.now() - burstStart;
+  const burstEnd = Date.now();
+  const burstMs = burstEnd - burstStart;
   ctx.log(`backend: ${started.length} runs started in ${burstMs} ms`);
 
   const longest = Math.max(...workload.map((run) => run.durationMs));
@@ -51,6 +52,9 @@ async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
   const runs = records.map((record, i) => ({ index: workload[i]!.index, upstreamRunId: record.upstreamRunId ?? '', status: record.status, ...ledgerMoments(record) }));
   const inFlight = peakOverlap(started.map((run, i) => ({ start: run.sentMs, end: runs[i]!.terminalSeenMs ?? run.sentMs })));
   const total = storage.blob + storage.queue + storage.table;
+  // The same delays, split at the end of the start burst: the host serves every start in the same process.
+  const stats = await admin.stats();
+  const offset = await admin.clockOffsetMs();
   return {
     runs,
     extra: {
@@ -61,6 +65,8 @@ async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
       rss_mb: { at_start: mb(resources.rssAtStartBytes), peak: mb(resources.peakRssBytes), lifetime_peak: mb(resources.lifetimePeakRssBytes) },
       cpu_ms_per_run: resources.cpuMs / started.length,
       storage_per_run: { table: storage.table / started.length, queue: storage.queue / started.length, blob: storage.blob / started.length, total: total / started.length },
+      detection_during_burst_ms: summarize(detectionDelays(runs, stats, offset, (moment) => moment <= burstEnd)),
+      detection_after_burst_ms: summarize(detectionDelays(runs, stats, offset, (moment) => moment > burstEnd)),
       sse: { followed_runs: sse.length, delivery_ms: summarize(deliveries) },
     },
   };

@@ -36,6 +36,8 @@ function results(): BenchResults {
           rss_mb: { at_start: 100, peak: 300, lifetime_peak: 310 },
           cpu_ms_per_run: 4,
           storage_per_run: { table: 20, queue: 5, blob: 0, total: 25 },
+          detection_during_burst_ms: summarize([2000]),
+          detection_after_burst_ms: summarize([100]),
           sse: { followed_runs: 2, delivery_ms: summarize([100, 300]) },
         },
         storage_cost: { runs: 2, start_ms: summarize([11, 13]), cpu_ms_per_run: 3, per_run: { table: 20, queue: 4, blob: 0, total: 24 }, idle_queue_polls_per_s: 1, by_operation: { 'table GET ledgerRuns': 6 } },
@@ -102,7 +104,7 @@ describe('report', () => {
     expect(doc).toMatch(/\| `poll_1s` \| how \| 4 \| 8.00 \| 8 \| 8 \| 400 \| 500 \| 500 \|/);
     expect(doc).toContain('## Responses protocol\n\nNot measured yet: not there yet');
     expect(doc).toMatch(/\| backend detection p99 \| ≤ 1500 ms \| 2000 ms \| missed: 1.33× the limit/);
-    expect(doc).toContain('**host process peak RSS with the runs in flight** (missed, 1.17× the limit (+44.0 MB)): the host keeps every stream open.');
+    expect(doc).toContain('**host process peak RSS, 4 runs in flight (target set for 1000)** (missed, 1.17× the limit (+44.0 MB)): the host keeps every stream open.');
     expect(doc).toContain(benchLine(r, targets));
   });
 });
