@@ -16,6 +16,8 @@ export interface BackendFigures {
   runs: number;
   start_ms: Summary;
   starts_per_s: number;
+  /** Runs over the time from the first start to the last run's end in the ledger. */
+  completed_per_s: number;
   peak_in_flight: number;
   rss_mb: { at_start: number; peak: number; lifetime_peak: number };
   cpu_ms_per_run: number;

@@ -61,6 +61,7 @@ async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
       runs: started.length,
       start_ms: summarize(started.map((run) => run.latencyMs)),
       starts_per_s: started.length / (burstMs / 1000),
+      completed_per_s: started.length / ((Math.max(...runs.map((run) => run.terminalSeenMs ?? 0)) - burstStart) / 1000),
       peak_in_flight: inFlight,
       rss_mb: { at_start: mb(resources.rssAtStartBytes), peak: mb(resources.peakRssBytes), lifetime_peak: mb(resources.lifetimePeakRssBytes) },
       cpu_ms_per_run: resources.cpuMs / started.length,

@@ -32,6 +32,7 @@ function results(): BenchResults {
           runs: 4,
           start_ms: summarize([10, 12, 14, 40]),
           starts_per_s: 50,
+          completed_per_s: 20,
           peak_in_flight: 4,
           rss_mb: { at_start: 100, peak: 300, lifetime_peak: 310 },
           cpu_ms_per_run: 4,
