@@ -13,15 +13,23 @@ import { BENCH_USER, backendApi, createScriptedThreads, ledgerMoments, startRun,
 
 async function followOverSse(ctx: FollowerContext, run: StartedRun, deliveries: number[]): Promise<void> {
   const api = backendApi(ctx.stack);
-  await readEvents(`${ctx.stack.api}/threads/${run.threadId}/runs/${run.runId}/events`, { 'x-user-id': BENCH_USER }, async (event) => {
-    const data = event.data as { at?: number; tool_call_ids?: string[] };
-    if (typeof data.at === 'number') deliveries.push(event.receivedMs - data.at);
-    if (event.event === 'run.requires_client_action' && data.tool_call_ids) {
-      const outputs = data.tool_call_ids.map((id) => ({ tool_call_id: id, output: '{"city":"Oslo","country":"NO"}' }));
-      const answer = await api.post(`/threads/${run.threadId}/runs/${run.runId}/tool_outputs`, { tool_outputs: outputs });
-      if (answer.status !== 202) throw new Error(`tool_outputs answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    }
-  });
+  let lastId: string | undefined;
+  let done = false;
+  // The API ends a stream after a while; a frontend reconnects with Last-Event-ID until the run is done.
+  while (!done) {
+    const headers: Record<string, string> = { 'x-user-id': BENCH_USER, ...(lastId ? { 'last-event-id': lastId } : {}) };
+    await readEvents(`${ctx.stack.api}/threads/${run.threadId}/runs/${run.runId}/events`, headers, async (event) => {
+      if (event.id) lastId = event.id;
+      if (event.event === 'done') done = true;
+      const data = event.data as { at?: number; tool_call_ids?: string[] };
+      if (typeof data.at === 'number') deliveries.push(event.receivedMs - data.at);
+      if (event.event === 'run.requires_client_action' && data.tool_call_ids) {
+        const outputs = data.tool_call_ids.map((id) => ({ tool_call_id: id, output: '{"city":"Oslo","country":"NO"}' }));
+        const answer = await api.post(`/threads/${run.threadId}/runs/${run.runId}/tool_outputs`, { tool_outputs: outputs });
+        if (answer.status !== 202) throw new Error(`tool_outputs answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      }
+    });
+  }
 }
 
 async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
@@ -45,7 +53,7 @@ async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
   ctx.log(`backend: ${started.length} runs started in ${burstMs} ms`);
 
   const longest = Math.max(...workload.map((run) => run.durationMs));
-  const records = await waitForLedger(ctx.ledger, admin, started, knownBefore, Date.now() + longest * 3 + 180_000);
+  const records = await waitForLedger(ctx.ledger, admin, started, knownBefore, Date.now() + longest * 3 + 180_000 + workload.length * 1000);
   await Promise.all(sse);
   const resources = watch.stop();
   const storage = diffCounts(ctx.storage.counts(), storageBefore);
