@@ -80,7 +80,7 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
     '## Workload',
     '',
     `${config.mode} mode: ${workload.runs} runs per follower, seed ${config.seed}, time scale ${config.timeScale}` +
-      ` (durations log-normal, median ${round(4000 * config.timeScale)} ms, p99 ${round(60_000 * config.timeScale)} ms; the loops' intervals are scaled alike).`,
+      ` (durations log-normal, median ${round(4000 * config.timeScale)} ms, p99 ${round(60_000 * config.timeScale)} ms, capped at ${round(120_000 * config.timeScale)} ms; the loops' intervals are scaled alike).`,
     `Run mix: ${workload.kinds.plain} plain, ${workload.kinds.server_tool_1} with one server tool call, ${workload.kinds.server_tool_2} with two, ${workload.kinds.client_tool} with a client tool.`,
     `Drawn durations: median ${round(workload.duration_ms.p50)} ms, p95 ${round(workload.duration_ms.p95)} ms, p99 ${round(workload.duration_ms.p99)} ms, max ${round(workload.duration_ms.max)} ms.`,
     `The loops and the SDK keep at most ${config.clientConcurrency} runs in flight each; the backend gets every run at once (${config.startConcurrency} concurrent HTTP starts).`,

@@ -50,6 +50,13 @@ async function main(): Promise<number> {
     ? { NODE_OPTIONS: `--import ${pathToFileURL(path.join(__dirname, 'measure/cpu-profile-preload.mjs')).href}`, BENCH_PROFILE_DIR: profileDir }
     : undefined;
   const stack = await startStack({ azurite: proxy.azurite, queues: { maxPollingInterval: '00:00:02' }, env: profileEnv });
+  // Ctrl-C (or a CI timeout's SIGTERM) stops the stack's child processes too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the stack`);
+      void stack.close().finally(() => process.exit(130));
+    });
+  }
   let problems = 0;
   try {
     const openai = new OpenAI({ baseURL: `${stack.assistants.url}/v1`, apiKey: 'bench' });

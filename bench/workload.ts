@@ -1,6 +1,7 @@
 // The benchmark's workload: N runs with log-normal durations (median 4 s, p99 60 s at time scale 1),
 // 30 % needing one or two server tool calls and 5 % a client tool. Deterministic for a seed, so every
-// follower gets the same runs.
+// follower gets the same runs. Durations are capped at twice the p99 (about 0.2 % of draws): one 1-in-10,000
+// draw of 7 minutes would otherwise set the length of every follower's phase.
 
 export type RunKind = 'plain' | 'server_tool_1' | 'server_tool_2' | 'client_tool';
 
@@ -28,6 +29,8 @@ export interface WorkloadOptions {
   p99Ms?: number;
   serverToolShare?: number;
   clientToolShare?: number;
+  /** Longest duration before scaling; default 2 × p99. */
+  capMs?: number;
 }
 
 export const SERVER_TOOL = 'get_stock_price';
@@ -63,7 +66,9 @@ export function logNormal(random: () => number, medianMs: number, p99Ms: number)
 
 export function generateWorkload(options: WorkloadOptions): WorkloadRun[] {
   const random = seededRandom(options.seed);
-  const duration = logNormal(random, options.medianMs ?? 4000, options.p99Ms ?? 60_000);
+  const p99Ms = options.p99Ms ?? 60_000;
+  const duration = logNormal(random, options.medianMs ?? 4000, p99Ms);
+  const capMs = options.capMs ?? 2 * p99Ms;
   const serverShare = options.serverToolShare ?? 0.3;
   const clientShare = options.clientToolShare ?? 0.05;
   const runs: WorkloadRun[] = [];
@@ -71,7 +76,7 @@ export function generateWorkload(options: WorkloadOptions): WorkloadRun[] {
     const roll = random();
     const kind: RunKind =
       roll < clientShare ? 'client_tool' : roll < clientShare + serverShare / 2 ? 'server_tool_1' : roll < clientShare + serverShare ? 'server_tool_2' : 'plain';
-    const durationMs = Math.max(1, Math.round(duration() * options.timeScale));
+    const durationMs = Math.max(1, Math.round(Math.min(duration(), capMs) * options.timeScale));
     runs.push({ index, kind, durationMs, turns: turnsFor(kind, durationMs) });
   }
   return runs;

@@ -48,8 +48,17 @@ export async function startRun(stack: Stack, threadId: string): Promise<StartedR
  * Waits until every started run is terminal upstream (one stats call per round, so waiting costs the stack
  * little), then reads each run's ledger record once it is terminal there too.
  */
-export async function waitForLedger(ledger: Ledger, admin: ServerAdmin, runs: readonly StartedRun[], knownBefore: ReadonlySet<string>, deadlineMs: number): Promise<RunRecord[]> {
+export async function waitForLedger(
+  ledger: Ledger,
+  admin: ServerAdmin,
+  runs: readonly StartedRun[],
+  knownBefore: ReadonlySet<string>,
+  deadlineMs: number,
+  failed: () => Error | undefined = () => undefined,
+): Promise<RunRecord[]> {
   for (;;) {
+    const failure = failed();
+    if (failure) throw failure;
     const stats = await admin.stats();
     const fresh = Object.entries(stats.by_run).filter(([id]) => !knownBefore.has(id));
     if (fresh.length >= runs.length && fresh.every(([, run]) => TERMINAL.has(run.status))) break;

@@ -41,11 +41,14 @@ async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
   const storageBefore = ctx.storage.counts();
   const deliveries: number[] = [];
   const sse: Array<Promise<void>> = [];
+  // A failing SSE reader (e.g. a rejected tool_outputs) ends the wait at once instead of at the deadline.
+  let sseFailure: Error | undefined;
+  const read = (run: StartedRun) => followOverSse(ctx, run, deliveries).catch((error: unknown) => void (sseFailure ??= error instanceof Error ? error : new Error(String(error))));
 
   const burstStart = Date.now();
   const started = await mapPool(workload, config.startConcurrency, async (run, i) => {
     const startedRun = await startRun(stack, threads[i]!);
-    if (run.kind === 'client_tool' || i % config.sseSampleEvery === 0) sse.push(followOverSse(ctx, startedRun, deliveries));
+    if (run.kind === 'client_tool' || i % config.sseSampleEvery === 0) sse.push(read(startedRun));
     return startedRun;
   });
   const burstEnd = Date.now();
@@ -53,8 +56,9 @@ async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
   ctx.log(`backend: ${started.length} runs started in ${burstMs} ms`);
 
   const longest = Math.max(...workload.map((run) => run.durationMs));
-  const records = await waitForLedger(ctx.ledger, admin, started, knownBefore, Date.now() + longest * 3 + 180_000 + workload.length * 1000);
+  const records = await waitForLedger(ctx.ledger, admin, started, knownBefore, Date.now() + longest * 3 + 180_000 + workload.length * 1000, () => sseFailure);
   await Promise.all(sse);
+  if (sseFailure) throw sseFailure;
   const resources = watch.stop();
   const storage = diffCounts(ctx.storage.counts(), storageBefore);
   const runs = records.map((record, i) => ({ index: workload[i]!.index, upstreamRunId: record.upstreamRunId ?? '', status: record.status, ...ledgerMoments(record) }));

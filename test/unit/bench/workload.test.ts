@@ -40,6 +40,14 @@ describe('generateWorkload', () => {
     expect(ratio).toBeCloseTo(0.1, 2);
   });
 
+  it('caps durations at twice the p99, scaled', () => {
+    const full = generateWorkload({ runs: 5000, seed: 17, timeScale: 1 });
+    expect(Math.max(...full.map((r) => r.durationMs))).toBe(120_000);
+    expect(percentile(full.map((r) => r.durationMs), 99)).toBeLessThan(120_000);
+    const quick = generateWorkload({ runs: 5000, seed: 17, timeScale: 0.1 });
+    expect(Math.max(...quick.map((r) => r.durationMs))).toBe(12_000);
+  });
+
   it('scripts turns whose delays add up to the run duration', () => {
     for (const run of generateWorkload({ runs: 300, seed: 11, timeScale: 1 })) {
       expect(run.turns.reduce((sum, turn) => sum + turn.delay_ms, 0)).toBe(run.durationMs);
