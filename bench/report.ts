@@ -31,6 +31,7 @@ export function benchJson(results: BenchResults, targets: readonly TargetResult[
       Object.assign(backend, {
         start_ms: result.storage_cost ? { p50: compact(result.storage_cost.start_ms.p50), p99: compact(result.storage_cost.start_ms.p99) } : null,
         burst_start_ms: { p50: compact(b.start_ms.p50), p99: compact(b.start_ms.p99) },
+        start_retries: b.start_retries,
         starts_per_s: compact(b.starts_per_s),
         completed_per_s: compact(b.completed_per_s),
         detection_after_burst_ms: { p50: compact(b.detection_after_burst_ms.p50), p99: compact(b.detection_after_burst_ms.p99) },
@@ -123,6 +124,7 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
         '| figure | value |',
         '|---|---|',
         `| HTTP start (POST /threads/{id}/messages) during the burst, p50 / p99 | ${round(b.start_ms.p50)} / ${round(b.start_ms.p99)} ms |`,
+        `| starts answered 429/503 and retried after Retry-After / storage requests the proxy failed to forward | ${b.start_retries} / ${JSON.stringify(b.storage_proxy_errors)} |`,
         `| starts per second (${config.startConcurrency} concurrent) / runs finished per second (first start to last end) | ${round(b.starts_per_s)} / ${round(b.completed_per_s)} |`,
         `| runs in flight at the peak (accepted, not yet terminal in the ledger) | ${b.peak_in_flight} |`,
         `| detection during the start burst, p50 / p99 (${b.detection_during_burst_ms.n} moments) | ${round(b.detection_during_burst_ms.p50)} / ${round(b.detection_during_burst_ms.p99)} ms |`,

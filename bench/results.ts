@@ -15,6 +15,10 @@ export interface FollowerResult extends FollowMetrics {
 export interface BackendFigures {
   runs: number;
   start_ms: Summary;
+  /** Starts answered 429/503 and retried after Retry-After. */
+  start_retries: number;
+  /** Storage requests the counting proxy could not forward, by error code (should be empty). */
+  storage_proxy_errors: Record<string, number>;
   starts_per_s: number;
   /** Runs over the time from the first start to the last run's end in the ledger. */
   completed_per_s: number;

@@ -113,6 +113,11 @@ async function main(): Promise<number> {
     for (const t of targets) log(`target ${t.label}: ${t.status}${t.actual === null ? '' : ` (${t.actual.toFixed(2)}${t.unit === '×' ? '×' : ` ${t.unit}`}, limit ${t.limit})`}${t.by ? `, ${t.by}` : ''}`);
     log(`report written to ${path.relative(ROOT, docPath)}${problems ? `; ${problems} runs could not be measured` : ''}`);
     console.log(benchLine(results, targets));
+  } catch (error) {
+    // What the host said about it, so a CI failure can be read without a rerun.
+    const hostErrors = stack.host.logs().split('\n').filter((line) => /error|fail/i.test(line));
+    if (hostErrors.length) console.error(`host log, lines mentioning errors (last 20 of ${hostErrors.length}):\n${hostErrors.slice(-20).join('\n')}`);
+    throw error;
   } finally {
     await stack.close();
   }

@@ -14,6 +14,8 @@ export interface StorageProxy {
   counts(): StorageCounts;
   /** Counts by "service METHOD resource", e.g. "table POST ledgerRunEvents". */
   detail(): Record<string, number>;
+  /** Requests the proxy could not forward (answered 502), by error code. */
+  errors(): Record<string, number>;
 }
 
 const ACCOUNT_KEY_PATTERN = /AccountKey=([^;]+);/;
@@ -21,8 +23,11 @@ const ACCOUNT_KEY_PATTERN = /AccountKey=([^;]+);/;
 export async function startStorageProxy(target: RunningAzurite): Promise<StorageProxy> {
   const counts: StorageCounts = { blob: 0, queue: 0, table: 0 };
   const detail = new Map<string, number>();
+  const errors = new Map<string, number>();
   const servers: http.Server[] = [];
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  // No keep-alive towards Azurite: a reused socket that Azurite has just timed out fails the request, which
+  // the host would see as a storage error the real service never gives it.
+  const agent = new http.Agent({ keepAlive: false, maxSockets: 256 });
 
   const proxyFor = async (service: StorageService, upstream: string): Promise<string> => {
     const base = new URL(upstream);
@@ -38,7 +43,8 @@ export async function startStorageProxy(target: RunningAzurite): Promise<Storage
           answer.pipe(res);
         },
       );
-      forward.on('error', () => {
+      forward.on('error', (error: NodeJS.ErrnoException) => {
+        errors.set(error.code ?? error.message, (errors.get(error.code ?? error.message) ?? 0) + 1);
         if (!res.headersSent) res.writeHead(502);
         res.end();
       });
@@ -72,6 +78,7 @@ export async function startStorageProxy(target: RunningAzurite): Promise<Storage
     },
     counts: () => ({ ...counts }),
     detail: () => Object.fromEntries(detail),
+    errors: () => Object.fromEntries(errors),
   };
 }
 

@@ -33,15 +33,23 @@ export interface StartedRun {
   threadId: string;
   runId: string;
   sentMs: number;
+  /** From the first attempt to the accepted one. */
   latencyMs: number;
+  /** 429/503 answers retried after their Retry-After, as a frontend would. */
+  retries: number;
 }
+
+const MAX_START_ATTEMPTS = 6;
 
 export async function startRun(stack: Stack, threadId: string): Promise<StartedRun> {
   const sentMs = Date.now();
-  const accepted = await backendApi(stack).post(`/threads/${threadId}/messages`, { content: 'Benchmark question' });
-  const latencyMs = Date.now() - sentMs;
-  if (accepted.status !== 202) throw new Error(`POST /threads/${threadId}/messages answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
-  return { threadId, runId: accepted.body!.run.id as string, sentMs, latencyMs };
+  for (let attempt = 1; ; attempt++) {
+    const accepted = await backendApi(stack).post(`/threads/${threadId}/messages`, { content: 'Benchmark question' });
+    if (accepted.status === 202) return { threadId, runId: accepted.body!.run.id as string, sentMs, latencyMs: Date.now() - sentMs, retries: attempt - 1 };
+    const retryable = accepted.status === 429 || accepted.status === 503;
+    if (!retryable || attempt >= MAX_START_ATTEMPTS) throw new Error(`POST /threads/${threadId}/messages answered ${accepted.status} (attempt ${attempt}): ${JSON.stringify(accepted.body)}`);
+    await sleep(Math.min(5, Number(accepted.headers.get('retry-after')) || 1) * 1000);
+  }
 }
 
 /**

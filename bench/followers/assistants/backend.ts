@@ -72,6 +72,8 @@ async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
     extra: {
       runs: started.length,
       start_ms: summarize(started.map((run) => run.latencyMs)),
+      start_retries: started.reduce((sum, run) => sum + run.retries, 0),
+      storage_proxy_errors: ctx.storage.errors(),
       starts_per_s: started.length / (burstMs / 1000),
       completed_per_s: started.length / ((Math.max(...runs.map((run) => run.terminalSeenMs ?? 0)) - burstStart) / 1000),
       peak_in_flight: inFlight,

@@ -31,6 +31,8 @@ function results(): BenchResults {
         backend: {
           runs: 4,
           start_ms: summarize([10, 12, 14, 40]),
+          start_retries: 0,
+          storage_proxy_errors: {},
           starts_per_s: 50,
           completed_per_s: 20,
           peak_in_flight: 4,
