@@ -1,0 +1,38 @@
+// Benchmark modes. Full: 1000 runs per follower at real time. Quick (CI): fewer runs, every workload duration
+// and every polling loop's interval scaled by TIME_SCALE, so calls per run keep their proportions.
+export interface BenchConfig {
+  mode: 'full' | 'quick';
+  runs: number;
+  /** Multiplies workload durations and the loops' intervals (not the backend's or the SDK's own timing). */
+  timeScale: number;
+  seed: number;
+  /** Runs one client-side follower (loops, SDK) keeps in flight at once. */
+  clientConcurrency: number;
+  /** Concurrent HTTP starts against the backend. */
+  startConcurrency: number;
+  /** One-tool runs of the storage-cost phase. */
+  costRuns: number;
+  /** Every n-th backend run is also followed over the API's SSE stream (client-tool runs always are). */
+  sseSampleEvery: number;
+}
+
+export function parseArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): BenchConfig {
+  const quick = argv.includes('--quick');
+  const number = (name: string, fallback: number) => {
+    const flag = argv.find((arg) => arg.startsWith(`--${name}=`));
+    const value = flag ? Number(flag.split('=')[1]) : env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`] ? Number(env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`]) : fallback;
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+    return value;
+  };
+  return {
+    mode: quick ? 'quick' : 'full',
+    runs: Math.round(number('runs', quick ? 60 : 1000)),
+    timeScale: number('time-scale', quick ? 0.1 : 1),
+    seed: Math.round(number('seed', 17)),
+    clientConcurrency: Math.round(number('client-concurrency', quick ? 60 : 100)),
+    startConcurrency: Math.round(number('start-concurrency', 16)),
+    costRuns: Math.round(number('cost-runs', quick ? 8 : 20)),
+    // Every SSE reader polls the ledger every 300 ms for its run's life: a few dozen are plenty.
+    sseSampleEvery: Math.round(number('sse-sample-every', quick ? 5 : 50)),
+  };
+}

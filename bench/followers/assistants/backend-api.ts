@@ -1,0 +1,91 @@
+// The backend as a frontend sees it: threads and runs through the HTTP API, the outcome read from the ledger.
+import { apiClient, type Stack } from '../../../local/stack';
+import { createLedger, type Ledger, type RunRecord } from '../../../src/store/ledger';
+import { createStorageClients } from '../../../src/store/storage-clients';
+import { mapPool, sleep } from '../../pool';
+import type { ServerAdmin } from '../../server-admin';
+import type { WorkloadRun } from '../../workload';
+import { TERMINAL } from './tools';
+
+export const BENCH_USER = 'bench-user';
+
+export function benchLedger(directConnectionString: string): Ledger {
+  return createLedger({ LEDGER_TABLE_PREFIX: 'ledger' }, createStorageClients({ AzureWebJobsStorage: directConnectionString }));
+}
+
+export function backendApi(stack: Stack) {
+  return apiClient(() => stack.api, BENCH_USER);
+}
+
+/** One API thread per run, with the run's turns scripted on the server. */
+export async function createScriptedThreads(stack: Stack, admin: ServerAdmin, workload: readonly WorkloadRun[]): Promise<string[]> {
+  const api = backendApi(stack);
+  return mapPool(workload, 16, async (run) => {
+    const created = await api.post('/threads', {});
+    if (created.status !== 201) throw new Error(`POST /threads answered ${created.status}: ${JSON.stringify(created.body)}`);
+    const threadId = created.body!.id as string;
+    await admin.script(threadId, run.turns);
+    return threadId;
+  });
+}
+
+export interface StartedRun {
+  threadId: string;
+  runId: string;
+  sentMs: number;
+  /** From the first attempt to the accepted one. */
+  latencyMs: number;
+  /** 429/503 answers retried after their Retry-After, as a frontend would. */
+  retries: number;
+}
+
+const MAX_START_ATTEMPTS = 6;
+
+export async function startRun(stack: Stack, threadId: string): Promise<StartedRun> {
+  const sentMs = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    const accepted = await backendApi(stack).post(`/threads/${threadId}/messages`, { content: 'Benchmark question' });
+    if (accepted.status === 202) return { threadId, runId: accepted.body!.run.id as string, sentMs, latencyMs: Date.now() - sentMs, retries: attempt - 1 };
+    const retryable = accepted.status === 429 || accepted.status === 503;
+    if (!retryable || attempt >= MAX_START_ATTEMPTS) throw new Error(`POST /threads/${threadId}/messages answered ${accepted.status} (attempt ${attempt}): ${JSON.stringify(accepted.body)}`);
+    await sleep(Math.min(5, Number(accepted.headers.get('retry-after')) || 1) * 1000);
+  }
+}
+
+/**
+ * Waits until every started run is terminal upstream (one stats call per round, so waiting costs the stack
+ * little), then reads each run's ledger record once it is terminal there too.
+ */
+export async function waitForLedger(
+  ledger: Ledger,
+  admin: ServerAdmin,
+  runs: readonly StartedRun[],
+  knownBefore: ReadonlySet<string>,
+  deadlineMs: number,
+  failed: () => Error | undefined = () => undefined,
+): Promise<RunRecord[]> {
+  for (;;) {
+    const failure = failed();
+    if (failure) throw failure;
+    const stats = await admin.stats();
+    const fresh = Object.entries(stats.by_run).filter(([id]) => !knownBefore.has(id));
+    if (fresh.length >= runs.length && fresh.every(([, run]) => TERMINAL.has(run.status))) break;
+    if (Date.now() > deadlineMs) throw new Error(`backend runs unfinished at the deadline: ${fresh.filter(([, r]) => !TERMINAL.has(r.status)).length} upstream, ${runs.length - fresh.length} never started`);
+    await sleep(500);
+  }
+  return mapPool(runs, 8, async ({ threadId, runId }) => {
+    for (;;) {
+      const record = await ledger.getRun(threadId, runId);
+      if (record && TERMINAL.has(record.status)) return record;
+      if (Date.now() > deadlineMs) throw new Error(`run ${runId} is ${record?.status ?? 'missing'} in the ledger at the deadline`);
+      await sleep(200);
+    }
+  });
+}
+
+/** When the ledger recorded the run's last requires_action and its terminal status. */
+export function ledgerMoments(record: RunRecord): { requiresActionSeenMs?: number; terminalSeenMs?: number } {
+  const history = record.statusHistory;
+  const last = (match: (status: string) => boolean) => [...history].reverse().find((change) => match(change.status))?.at;
+  return { requiresActionSeenMs: last((s) => s === 'requires_action'), terminalSeenMs: last((s) => TERMINAL.has(s)) };
+}

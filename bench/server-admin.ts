@@ -1,0 +1,40 @@
+// The local Assistants server's admin API, as the benchmark uses it: scripts per thread and the server's own
+// per-run stats (call counts, and the server-clock moments a run became terminal or required action).
+import type { ScriptTurn } from './workload';
+
+export interface ServerRunStats {
+  calls: number;
+  status: string;
+  terminal_at_ms: number | null;
+  requires_action_at_ms: number | null;
+}
+
+export interface ServerStats {
+  requests_total: number;
+  by_route: Record<string, number>;
+  by_run: Record<string, ServerRunStats>;
+}
+
+export function serverAdmin(base: string) {
+  const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${base}/_admin${route}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} /_admin${route} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  return {
+    script: (threadId: string, turns: ScriptTurn[]) => call<unknown>('POST', '/script', { thread_id: threadId, turns }),
+    stats: () => call<ServerStats>('GET', '/stats'),
+    /** Server clock minus this process's clock (0 unless someone advanced it). */
+    clockOffsetMs: async () => {
+      const before = Date.now();
+      const { now_ms } = await call<{ now_ms: number }>('GET', '/clock');
+      return now_ms - (before + Date.now()) / 2;
+    },
+  };
+}
+
+export type ServerAdmin = ReturnType<typeof serverAdmin>;

@@ -1,0 +1,145 @@
+// The whole local stack: in-memory Azurite, the local Assistants API server, the mail sink, and the app
+// (dist/main.js) in our local Functions host as a child process. Free of any test runner, so benchmarks
+// and scripts use it too; test/support/stack.ts wraps it in vitest hooks.
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startAzurite, type RunningAzurite } from './azurite';
+import { startAssistantsServer } from './assistants-server';
+import { startMailSink, type MailSinkOptions } from './mail-sink';
+import { startFunctionsHost, type RunningFunctionsHost } from './functions-host';
+
+const ROOT = path.resolve(__dirname, '..');
+
+export interface Stack {
+  azurite: RunningAzurite;
+  assistants: { url: string; close(): Promise<void> };
+  mail: { url: string; logicAppUrl: string; close(): Promise<void> };
+  host: RunningFunctionsHost;
+  /** http://127.0.0.1:<port>/api */
+  api: string;
+  env: Record<string, string>;
+  /** Starts the host again (after a kill) with the same settings. */
+  restartHost(): Promise<RunningFunctionsHost>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Extra app settings. */
+  env?: Record<string, string>;
+  /** Overrides of host.json `extensions.queues` (e.g. a small maxDequeueCount). */
+  queues?: Record<string, unknown>;
+  onMail?: MailSinkOptions['onMail'];
+  /** Sync assistants/ upstream before the host starts (default true). */
+  syncAssistants?: boolean;
+  /** An Azurite already started (e.g. behind a counting proxy) to use instead of a new one; the stack closes it. */
+  azurite?: RunningAzurite;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  // Whatever started is stopped again if a later step fails, so a failed setup leaks no process.
+  const started: Array<() => Promise<void>> = [];
+  try {
+    const azurite = options.azurite ?? (await startAzurite());
+    started.push(azurite.close);
+    const assistants = await startAssistantsServer();
+    started.push(assistants.close);
+    const mail = await startMailSink({ onMail: options.onMail });
+    started.push(mail.close);
+    const env: Record<string, string> = {
+      AzureWebJobsStorage: azurite.connectionString,
+      LOCAL_ASSISTANTS_URL: assistants.url,
+      EMAIL_LOGIC_APP_URL: mail.logicAppUrl,
+      // Queue messages held by a killed host come back quickly.
+      LOCAL_HOST_QUEUE_LEASE_SECONDS: '3',
+      ...options.env,
+    };
+    if (options.syncAssistants !== false) await syncAssistants(env);
+
+    const scriptRoot = writeScriptRoot(options.queues ?? {});
+    const start = () => startFunctionsHost({ appPath: path.join(ROOT, 'dist/main.js'), scriptRoot, env, shutdownTimeoutSeconds: 2 });
+    let host = await start();
+    const stack: Stack = {
+      azurite,
+      assistants,
+      mail,
+      host,
+      api: host.baseUrl,
+      env,
+      async restartHost() {
+        host = await start();
+        stack.host = host;
+        stack.api = host.baseUrl;
+        return host;
+      },
+      async close() {
+        await stack.host.close().catch(() => undefined);
+        await Promise.allSettled([mail.close(), assistants.close()]);
+        await azurite.close();
+      },
+    };
+    return stack;
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A folder with the app's host.json, queue settings overridden (tests need fewer, faster retries). */
+function writeScriptRoot(queues: Record<string, unknown>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'app-host-'));
+  const hostJson = JSON.parse(readFileSync(path.join(ROOT, 'host.json'), 'utf8')) as { extensions: { queues: Record<string, unknown> } };
+  hostJson.extensions.queues = { ...hostJson.extensions.queues, maxPollingInterval: '00:00:00.500', ...queues };
+  writeFileSync(path.join(dir, 'host.json'), JSON.stringify(hostJson, null, 2));
+  return dir;
+}
+
+async function syncAssistants(env: Record<string, string>): Promise<void> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/assistants-sync.ts')], { cwd: ROOT, env: { ...process.env, ...env } });
+}
+
+/** A small client for the app's API as one user. */
+export function apiClient(stack: Pick<Stack, 'api'> | (() => string), userId: string) {
+  const base = () => (typeof stack === 'function' ? stack() : stack.api);
+  const call = async (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${base()}${route}`, {
+      method,
+      headers: { 'x-user-id': userId, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers read response fields freely
+    return { status: response.status, headers: response.headers, body: text ? (safeJson(text) as Record<string, any>) : undefined };
+  };
+  return {
+    get: (route: string, headers?: Record<string, string>) => call('GET', route, undefined, headers),
+    post: (route: string, body?: unknown, headers?: Record<string, string>) => call('POST', route, body ?? {}, headers),
+    delete: (route: string) => call('DELETE', route),
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { raw: text };
+  }
+}
+
+/** Polls until `check` returns a value (not undefined) or the time is up. */
+export async function eventually<T>(check: () => Promise<T | undefined>, { timeoutMs = 30_000, intervalMs = 200 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
