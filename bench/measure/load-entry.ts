@@ -4,10 +4,10 @@
 import Module from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createCoreApi } from '../../local/functions-host/core-api';
+import { createCoreApi } from '../../local/functions-host/worker/core-api';
 import { createHostLog } from '../../local/functions-host/logs';
-import { provideCoreModule } from '../../local/functions-host/module-intercept';
-import { AppRegistry } from '../../local/functions-host/registry';
+import { provideCoreModule } from '../../local/functions-host/worker/module-intercept';
+import { AppRegistry } from '../../local/functions-host/worker/registry';
 
 const appPath = path.resolve(process.argv[2] ?? 'dist/main.js');
 const registry = new AppRegistry(createHostLog({ write: () => undefined }));
