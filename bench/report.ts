@@ -39,7 +39,7 @@ export function benchJson(results: BenchResults, targets: readonly TargetResult[
         rss_mb: b.rss_mb.peak,
         cpu_ms_per_run: compact(b.cpu_ms_per_run),
         sse_delivery_ms: { p50: compact(b.sse.delivery_ms.p50), p95: compact(b.sse.delivery_ms.p95), p99: compact(b.sse.delivery_ms.p99) },
-        ...(result.storage_cost ? { storage_per_one_tool_run: compact(result.storage_cost.per_run.total) } : {}),
+        ...(result.storage_cost ? { storage_per_one_tool_run: compact(result.storage_cost.per_run.total), delta_writes_per_one_tool_run: compact(result.storage_cost.delta_events_per_run) } : {}),
         ...(results.bundle ? { bundle_mb: compact(results.bundle.minified_bytes / 1024 / 1024), entry_load_ms: compact(results.bundle.load_ms.p50) } : {}),
       });
     }
@@ -140,6 +140,7 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
           `| HTTP start, one request at a time (${cost.runs} one-tool runs), p50 / p99 | ${round(cost.start_ms.p50)} / ${round(cost.start_ms.p99)} ms |`,
           `| host CPU per one-tool run, one at a time, no SSE reader (idle CPU subtracted) | ${round(cost.cpu_ms_per_run)} ms |`,
           `| storage transactions per one-tool run, no SSE reader (${cost.runs} runs; table / queue / blob) | ${round(cost.per_run.total)} (${round(cost.per_run.table)} / ${round(cost.per_run.queue)} / ${round(cost.per_run.blob)}) |`,
+          `| of which token-streaming writes (\`message.delta\` events, at most one per 100 ms per run) | ${round(cost.delta_events_per_run)} per run |`,
           `| queue listener idle polling (subtracted above) | ${round(cost.idle_queue_polls_per_s)} requests/s |`,
         );
       }

@@ -20,6 +20,8 @@ export interface StorageCost {
   per_run: StorageCounts & { total: number };
   idle_queue_polls_per_s: number;
   by_operation: Record<string, number>;
+  /** `message.delta` events (one ledger append each) the token relay wrote per run: part of the table count. */
+  delta_events_per_run: number;
 }
 
 export async function measureStorageCost(ctx: FollowerContext): Promise<StorageCost> {
@@ -55,7 +57,11 @@ export async function measureStorageCost(ctx: FollowerContext): Promise<StorageC
     const delta = count - (detailBefore[key] ?? 0);
     if (delta > 0) byOperation[key] = Math.round((delta / n) * 100) / 100;
   }
+  // Read directly from the ledger (not through the counting proxy), after the counts above were taken.
+  let deltaEvents = 0;
+  for (const run of started) deltaEvents += (await ctx.ledger.listRunEvents(run.runId)).filter((event) => event.type === 'message.delta').length;
   return {
+    delta_events_per_run: deltaEvents / n,
     runs: n,
     start_ms: summarize(started.map((run) => run.latencyMs)),
     cpu_ms_per_run: Math.max(0, cpuMs) / n,

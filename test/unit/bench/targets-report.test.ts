@@ -43,7 +43,7 @@ function results(): BenchResults {
           detection_after_burst_ms: summarize([100]),
           sse: { followed_runs: 2, delivery_ms: summarize([100, 300]) },
         },
-        storage_cost: { runs: 2, start_ms: summarize([11, 13]), cpu_ms_per_run: 3, per_run: { table: 20, queue: 4, blob: 0, total: 24 }, idle_queue_polls_per_s: 1, by_operation: { 'table GET ledgerRuns': 6 } },
+        storage_cost: { runs: 2, start_ms: summarize([11, 13]), cpu_ms_per_run: 3, per_run: { table: 20, queue: 4, blob: 0, total: 24 }, idle_queue_polls_per_s: 1, by_operation: { 'table GET ledgerRuns': 6 }, delta_events_per_run: 2 },
       },
       responses: { measured: false, note: 'not there yet' },
     },
@@ -92,7 +92,7 @@ describe('report', () => {
     const json = benchJson(r, evaluateTargets(r)) as Record<string, Record<string, Record<string, unknown>>>;
     expect(Object.keys(json.assistants!)).toEqual(['seed_5s', 'poll_1s', 'sdk', 'backend']);
     expect(json.assistants!.poll_1s).toMatchObject({ calls_per_run: { mean: 8, p50: 8, p95: 8 }, detection_ms: { p50: 400, p95: 500, p99: 500 } });
-    expect(json.assistants!.backend).toMatchObject({ rss_mb: 300, storage_per_one_tool_run: 24, start_ms: { p50: 11, p99: 13 }, burst_start_ms: { p50: 12, p99: 40 } });
+    expect(json.assistants!.backend).toMatchObject({ rss_mb: 300, storage_per_one_tool_run: 24, delta_writes_per_one_tool_run: 2, start_ms: { p50: 11, p99: 13 }, burst_start_ms: { p50: 12, p99: 40 } });
     expect(json.responses).toEqual({ measured: false, note: 'not there yet' });
     expect(json.targets).toMatchObject({ detection_p99: 'missed', calls_vs_poll_1s: 'met' });
     expect(benchLine(r, evaluateTargets(r))).toMatch(/^BENCH \{.*\}$/);
