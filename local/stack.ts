@@ -1,7 +1,7 @@
 // The whole local stack: in-memory Azurite, the local Assistants API server, the mail sink, and the app
 // (dist/main.js) in our local Functions host as a child process. Free of any test runner, so benchmarks
 // and scripts use it too; test/support/stack.ts wraps it in vitest hooks.
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startAzurite, type RunningAzurite } from './azurite';
@@ -57,6 +57,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.syncAssistants !== false) await syncAssistants(env);
 
     const scriptRoot = writeScriptRoot(options.queues ?? {});
+    started.push(async () => rmSync(scriptRoot, { recursive: true, force: true }));
     const start = () => startFunctionsHost({ appPath: path.join(ROOT, 'dist/main.js'), scriptRoot, env, shutdownTimeoutSeconds: 2 });
     let host = await start();
     const stack: Stack = {
@@ -76,6 +77,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         await stack.host.close().catch(() => undefined);
         await Promise.allSettled([mail.close(), assistants.close()]);
         await azurite.close();
+        rmSync(scriptRoot, { recursive: true, force: true });
       },
     };
     return stack;

@@ -76,7 +76,7 @@ export const settingsSchema = z.object({
   // Following runs.
   RUN_FOLLOW_BUDGET: duration.default(120_000).describe("How long one worker invocation follows a run's event stream before handing it back to the queue."),
   RUN_RECHECK_INTERVAL: duration.default(30_000).describe('How often a run waiting for client tool outputs is re-checked (e.g. for expiry).'),
-  MAX_WAIT_SECONDS: int(0, 230).default(60).describe('Upper bound of ?wait= on POST .../messages (HTTP functions time out at 230 s).'),
+  MAX_WAIT_SECONDS: int(0, 200).default(60).describe('Upper bound of ?wait= on POST .../messages; at most 200, so an answer always leaves before the platform cuts HTTP responses at 230 s.'),
 
   // Cleanup.
   SWEEP_SCHEDULE: z.string().min(1).default('0 0 * * * *').describe('NCRONTAB schedule of the cleanup sweep (default hourly).'),

@@ -46,4 +46,9 @@ describe('loadConfig', () => {
       loadConfig({ ASSISTANTS_PROVIDER: 'foundry', ASSISTANTS_ENDPOINT: 'https://x.services.ai.azure.com/api/projects/p', AUTH_MODE: 'dev', AzureWebJobsStorage: 'UseDevelopmentStorage=true' }),
     ).toThrow(/AUTH_MODE/);
   });
+
+  it('keeps ?wait= inside the platform\'s 230 s HTTP limit', () => {
+    expect(loadConfig({ MAX_WAIT_SECONDS: '200' }).MAX_WAIT_SECONDS).toBe(200);
+    expect(() => loadConfig({ MAX_WAIT_SECONDS: '201' })).toThrow(/MAX_WAIT_SECONDS/);
+  });
 });
