@@ -2,6 +2,7 @@
 // 30 % needing one or two server tool calls and 5 % a client tool. Deterministic for a seed, so every
 // follower gets the same runs. Durations are capped at twice the p99 (about 0.2 % of draws): one 1-in-10,000
 // draw of 7 minutes would otherwise set the length of every follower's phase.
+import { seededRandom } from '../local/shared/seeded-random';
 
 export type RunKind = 'plain' | 'server_tool_1' | 'server_tool_2' | 'client_tool';
 
@@ -39,17 +40,6 @@ export const CLIENT_TOOL = 'get_user_location';
 /** z of the 99th percentile of the standard normal. */
 const Z99 = 2.326347874;
 
-/** mulberry32: a small seeded PRNG with values in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Log-normal sampler with the given median and 99th percentile. */
 export function logNormal(random: () => number, medianMs: number, p99Ms: number): () => number {

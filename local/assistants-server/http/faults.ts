@@ -2,6 +2,7 @@
 // applied to protocol routes only. A seed makes the sequence repeatable.
 import { z } from 'zod';
 import { INT } from './validate';
+import { seededRandom } from '../../shared/seeded-random';
 
 export const faultsSchema = z.strictObject({
   rate_429: z.number().min(0).max(1).default(0),
@@ -25,7 +26,7 @@ export class Faults {
 
   set(config: FaultConfig): void {
     this.config = config;
-    this.random = config.seed === undefined ? Math.random : mulberry32(config.seed);
+    this.random = config.seed === undefined ? Math.random : seededRandom(config.seed);
   }
 
   get current(): FaultConfig {
@@ -48,16 +49,4 @@ export class Faults {
   reset(): void {
     this.set(faultsSchema.parse({}));
   }
-}
-
-/** A small seeded PRNG (public-domain mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

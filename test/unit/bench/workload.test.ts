@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_TOOL, generateWorkload, kindCounts, logNormal, SERVER_TOOL, seededRandom, turnsFor } from '../../../bench/workload';
+import { CLIENT_TOOL, generateWorkload, kindCounts, logNormal, SERVER_TOOL, turnsFor } from '../../../bench/workload';
+import { seededRandom } from '../../../local/shared/seeded-random';
 import { percentile } from '../../../bench/stats';
 
 describe('logNormal', () => {
