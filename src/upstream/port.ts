@@ -30,9 +30,10 @@ export interface Upstream {
 export interface UpstreamThreads {
   /**
    * Creates the upstream conversation of a new thread and returns the thread id to record.
-   * Assistants: the upstream thread's id. Responses: a new `thread_…` id bound to a `conv_…` in the ledger.
+   * Assistants: the upstream thread's id. Responses: a new `thread_…` id and the `conv_…` it is bound to, which the
+   * caller records with the thread (ThreadRecord.conversationId); the adapter reads the binding back from the ledger.
    */
-  create(input: { assistantKey: string }): Promise<{ threadId: string }>;
+  create(input: { assistantKey: string }): Promise<{ threadId: string; conversationId?: string }>;
   /** Deletes the conversation and what the adapter made for it (thread vector store, container); gone counts as deleted. */
   delete(threadId: string): Promise<'deleted' | 'already_gone'>;
   /** Adds the user's message that starts run `runId`; its attachments become the thread's tool resources. */

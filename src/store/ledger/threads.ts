@@ -15,6 +15,8 @@ export interface ThreadRecord {
   threadId: string;
   ownerId: string;
   assistantKey?: string;
+  /** Responses protocol: the upstream conversation this thread is bound to (Assistants: none, the thread id is upstream's). */
+  conversationId?: string;
   metadata: Record<string, string>;
   createdAt: number;
   lastActivityAt: number;
@@ -28,6 +30,7 @@ export interface NewThread {
   threadId: string;
   ownerId: string;
   assistantKey?: string;
+  conversationId?: string;
   metadata?: Record<string, string>;
   createdAt: number;
 }
@@ -90,6 +93,7 @@ export function createThreadStore(table: LazyTable, now: () => number): ThreadSt
         threadId: input.threadId,
         ownerId: input.ownerId,
         assistantKey: input.assistantKey,
+        ...(input.conversationId ? { conversationId: input.conversationId } : {}),
         metadata: input.metadata ?? {},
         createdAt: input.createdAt,
         lastActivityAt: input.createdAt,
@@ -198,6 +202,7 @@ const THREAD_COLUMNS = columnMap<ThreadRecord>(
     threadId: 'string',
     ownerId: 'string',
     assistantKey: 'string',
+    conversationId: 'string',
     metadata: 'json',
     createdAt: 'time',
     lastActivityAt: 'time',
