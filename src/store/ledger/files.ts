@@ -29,6 +29,8 @@ export interface FileRecord {
   threadId?: string;
   runId?: string;
   source: FileSource;
+  /** Responses protocol: a generated file lives in this container (its id is then the container file's, see src/upstream/responses). */
+  containerId?: string;
 }
 
 /**
@@ -141,6 +143,7 @@ const FILE_COLUMNS = columnMap<FileRecord>(
     threadId: 'string',
     runId: 'string',
     source: 'string',
+    containerId: 'string',
   },
   { ownerId: '', bytes: 0, contentType: 'application/octet-stream', createdAt: 0 },
 );

@@ -31,6 +31,8 @@ export interface RunRecord {
   assistantKey: string;
   assistantId?: string;
   upstreamRunId?: string;
+  /** Responses protocol: every response of the run's chain, oldest first (upstreamRunId is the newest). */
+  upstreamRunIds?: string[];
   /** The user message that started the run. */
   messageId?: string;
   status: RunStatus;
@@ -61,6 +63,7 @@ export interface RunPatch {
   assistantKey?: string;
   assistantId?: string;
   upstreamRunId?: string;
+  upstreamRunIds?: string[];
   messageId?: string;
   expiresAt?: number;
   completedAt?: number;
@@ -191,6 +194,7 @@ const RUN_COLUMNS = columnMap<RunRecord>(
     assistantKey: 'string',
     assistantId: 'string',
     upstreamRunId: 'string',
+    upstreamRunIds: 'json',
     messageId: 'string',
     status: 'string',
     createdAt: 'time',

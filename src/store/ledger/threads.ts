@@ -17,6 +17,10 @@ export interface ThreadRecord {
   assistantKey?: string;
   /** Responses protocol: the upstream conversation this thread is bound to (Assistants: none, the thread id is upstream's). */
   conversationId?: string;
+  /** Responses protocol: the thread's tool resources the adapter created (file_search store, code interpreter container and files). */
+  vectorStoreId?: string;
+  containerId?: string;
+  codeFileIds?: string[];
   metadata: Record<string, string>;
   createdAt: number;
   lastActivityAt: number;
@@ -203,6 +207,9 @@ const THREAD_COLUMNS = columnMap<ThreadRecord>(
     ownerId: 'string',
     assistantKey: 'string',
     conversationId: 'string',
+    vectorStoreId: 'string',
+    containerId: 'string',
+    codeFileIds: 'json',
     metadata: 'json',
     createdAt: 'time',
     lastActivityAt: 'time',
