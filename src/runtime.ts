@@ -21,6 +21,7 @@ import type { RunCommandDeps } from './runs/run-commands';
 import type { StartRunDeps } from './runs/start-run';
 import type { UpstreamRuns } from './runs/upstream-runs';
 import type { WorkerDeps } from './runs/worker';
+import { approvalPolicy } from './runs/tool-approvals';
 
 /** The deploy package's root: dist/main.js sits one level below it, beside assistants/ and data/. */
 export const APP_ROOT = path.resolve(__dirname, '..');
@@ -39,6 +40,8 @@ export interface Runtime {
   tools: ToolRegistry;
   definitions: AssistantDefinition[];
   assistants: AssistantResolver;
+  /** Which server tool calls wait for a person's approval, from the definitions. */
+  needsApproval(assistantKey: string, tool: string): boolean;
   /** The clock: epoch milliseconds. */
   now: () => number;
 }
@@ -78,6 +81,7 @@ async function buildRuntime(): Promise<Runtime> {
     router: createCopilotRouter({ client: chat, model: cfg.MODEL_DEPLOYMENT, definitions }),
     tools,
     definitions,
+    needsApproval: approvalPolicy(definitions),
     assistants: createAssistantResolver({ client: upstream, deploymentId: cfg.DEPLOYMENT_ID, definitions, ttlMs: 5 * 60_000 }),
     now: Date.now,
   };
@@ -96,6 +100,7 @@ export function workerDeps(runtime: Runtime, logger: Logger): WorkerDeps {
     recheckIntervalMs: runtime.config.RUN_RECHECK_INTERVAL,
     // A claim older than twice the longest a tool may run belongs to a worker that died.
     staleClaimMs: 2 * runtime.config.TOOL_TIMEOUT,
+    needsApproval: runtime.needsApproval,
   };
 }
 

@@ -9,7 +9,7 @@ import { preflight } from './cors';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi';
 import { createThread, deleteThread, getThread, listThreads } from './resources/threads';
 import { listMessages, postMessage } from './resources/messages';
-import { cancelRunRoute, getRun, listRunSteps, listRuns, runEvents, submitToolOutputs } from './resources/runs';
+import { cancelRunRoute, getRun, listRunSteps, listRuns, runEvents, submitToolApprovals, submitToolOutputs } from './resources/runs';
 import { getFile, getFileContent, uploadFile } from './resources/files';
 import { health, listAssistants } from './resources/system';
 import { runSweepRoute } from './resources/maintenance';
@@ -109,6 +109,7 @@ export const routes = {
   listRunSteps,
   cancelRun: cancelRunRoute,
   submitToolOutputs,
+  submitToolApprovals,
   runEvents,
   uploadFile,
   getFile,

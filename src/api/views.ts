@@ -24,6 +24,9 @@ export function threadView(thread: ThreadRecord, defaultAssistant: string): Thre
 const TOOL_STATUS: Record<ToolCallRecord['status'], RunResource['tool_calls'][number]['status']> = {
   claimed: 'running',
   awaiting_client: 'pending',
+  awaiting_approval: 'pending',
+  approved: 'pending',
+  denied: 'cancelled',
   succeeded: 'completed',
   client_submitted: 'completed',
   invalid_arguments: 'failed',
@@ -32,8 +35,16 @@ const TOOL_STATUS: Record<ToolCallRecord['status'], RunResource['tool_calls'][nu
   unknown_outcome: 'failed',
 };
 
+/** Where a call stands on approval; calls of tools that need none have no approval state (null). */
+function approvalOf(call: ToolCallRecord): 'pending' | 'approved' | 'denied' | null {
+  if (call.status === 'awaiting_approval') return 'pending';
+  if (call.status === 'denied') return 'denied';
+  return call.approvedAt === undefined ? null : 'approved';
+}
+
 export function runView(run: RunRecord, toolCalls: ToolCallRecord[]): RunResource {
   const pendingClient = toolCalls.filter((call) => call.status === 'awaiting_client');
+  const pendingApproval = toolCalls.filter((call) => call.status === 'awaiting_approval');
   return {
     id: run.runId,
     object: 'thread.run',
@@ -53,7 +64,9 @@ export function runView(run: RunRecord, toolCalls: ToolCallRecord[]): RunResourc
       status: TOOL_STATUS[call.status],
       output: call.status === 'awaiting_client' || call.output === undefined ? null : call.output,
       owner: call.owner,
+      approval: approvalOf(call),
     })),
+    pending_approvals: run.status === 'requires_action' ? pendingApproval.map((call) => ({ id: call.toolCallId, name: call.name, arguments: call.arguments })) : [],
     required_action:
       run.status === 'requires_action' && pendingClient.length
         ? { type: 'submit_tool_outputs', tool_calls: pendingClient.map((call) => ({ id: call.toolCallId, name: call.name, arguments: call.arguments })) }

@@ -20,8 +20,10 @@ const text = (max: number) =>
     .pipe(z.string().min(1).max(max));
 
 const builtInTool = z.enum(['code_interpreter', 'file_search']);
-/** A server-side tool by its registry name: the backend executes it. */
-const functionTool = z.strictObject({ function: z.string().min(1) });
+/** Whether a person must approve each call before the backend executes it (see src/runs/tool-approvals.ts). */
+export const TOOL_APPROVALS = ['never', 'required'] as const;
+/** A server-side tool by its registry name: the backend executes it, after approval when `approval` is required. */
+const functionTool = z.strictObject({ function: z.string().min(1), approval: z.enum(TOOL_APPROVALS).optional() });
 /** A client-side tool, declared here in full: the frontend executes it and submits its output. */
 const clientFunctionTool = z.strictObject({
   clientFunction: z.strictObject({
@@ -61,6 +63,11 @@ export type AssistantToolSpec = AssistantDefinition['tools'][number];
 /** Names of the function tools a definition uses, in declaration order. */
 export function functionToolNames(def: Pick<AssistantDefinition, 'tools'>): string[] {
   return def.tools.flatMap((tool) => (typeof tool === 'object' && 'function' in tool ? [tool.function] : []));
+}
+
+/** Server tools of the definition whose every call waits for a person's approval. */
+export function toolsNeedingApproval(def: Pick<AssistantDefinition, 'tools'>): Set<string> {
+  return new Set(def.tools.flatMap((tool) => (typeof tool === 'object' && 'function' in tool && tool.approval === 'required' ? [tool.function] : [])));
 }
 
 export function usesTool(def: Pick<AssistantDefinition, 'tools'>, name: 'code_interpreter' | 'file_search'): boolean {

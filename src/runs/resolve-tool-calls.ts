@@ -17,20 +17,24 @@ export interface ToolCallDeps {
   now: () => number;
   /** A claim older than this is presumed to belong to a dead worker. */
   staleClaimMs: number;
+  /** Whether calls of `tool` made by a run of `assistantKey` wait for a person's approval (src/runs/tool-approvals.ts). */
+  needsApproval(assistantKey: string, tool: string): boolean;
 }
 
 export type ToolResolution =
   | { kind: 'ready'; outputs: ToolOutput[] }
-  /** Some calls belong to the frontend and have no output yet. */
-  | { kind: 'awaiting_client'; pending: string[] }
+  /** Some calls belong to the frontend and have no output yet, or wait for a person's approval. */
+  | { kind: 'awaiting_client'; pending: string[]; approvals: string[] }
   /** Another worker holds a live claim on a call: come back later rather than run it twice. */
   | { kind: 'in_progress_elsewhere'; toolCallId: string };
 
-const FINISHED: ReadonlySet<ToolCallStatus> = new Set(['succeeded', 'invalid_arguments', 'failed', 'timed_out', 'unknown_outcome', 'client_submitted']);
+const FINISHED: ReadonlySet<ToolCallStatus> = new Set(['succeeded', 'invalid_arguments', 'failed', 'timed_out', 'unknown_outcome', 'client_submitted', 'denied']);
 
 export async function resolveToolCalls(deps: ToolCallDeps, run: RunRecord, calls: RequestedToolCall[], deadlineMs: number): Promise<ToolResolution> {
   const outputs: ToolOutput[] = [];
   const pending: string[] = [];
+  const approvals: string[] = [];
+  const assistantKey = run.routedTo ?? run.assistantKey;
   // Sequential on purpose: tools with side effects (email) should not race each other.
   for (const call of calls) {
     const owner = deps.tools.has(call.name) ? 'server' : 'client';
@@ -52,6 +56,11 @@ export async function resolveToolCalls(deps: ToolCallDeps, run: RunRecord, calls
         pending.push(call.id);
         continue;
       }
+      if (deps.needsApproval(assistantKey, call.name)) {
+        await deps.ledger.completeToolCall(run.runId, call.id, { status: 'awaiting_approval', output: '', completedAt: deps.now() });
+        approvals.push(call.id);
+        continue;
+      }
       outputs.push({ tool_call_id: call.id, output: await execute(deps, run, call, deadlineMs, logger, claim.record.claimedAt) });
       continue;
     }
@@ -64,6 +73,17 @@ export async function resolveToolCalls(deps: ToolCallDeps, run: RunRecord, calls
     }
     if (existing.status === 'awaiting_client') {
       pending.push(call.id);
+      continue;
+    }
+    if (existing.status === 'awaiting_approval') {
+      approvals.push(call.id);
+      continue;
+    }
+    if (existing.status === 'approved') {
+      // Approved since the last look: exactly one worker takes it and executes it, like a fresh claim.
+      const claimedAt = deps.now();
+      if (!(await deps.ledger.takeApprovedToolCall(run.runId, call.id, claimedAt))) return { kind: 'in_progress_elsewhere', toolCallId: call.id };
+      outputs.push({ tool_call_id: call.id, output: await execute(deps, run, call, deadlineMs, logger, claimedAt) });
       continue;
     }
     // Claimed but never finished: a worker is executing it, or died doing so.
@@ -85,7 +105,7 @@ export async function resolveToolCalls(deps: ToolCallDeps, run: RunRecord, calls
       outputs.push({ tool_call_id: call.id, output });
     }
   }
-  return pending.length ? { kind: 'awaiting_client', pending } : { kind: 'ready', outputs };
+  return pending.length || approvals.length ? { kind: 'awaiting_client', pending, approvals } : { kind: 'ready', outputs };
 }
 
 /** `firstAttemptAt`: the call's first claim time, so repeatable requests carry one first-sent time across workers. */

@@ -6,6 +6,7 @@ import type { Ledger, RunRecord } from '../store/ledger';
 import type { RunQueue } from '../store/run-queue';
 import { classifyUpstreamError } from '../upstream';
 import { isTerminal } from './run-facts';
+import { denialOutput } from './tool-approvals';
 import type { ToolOutput, UpstreamRuns } from './upstream-runs';
 
 export interface RunCommandDeps {
@@ -63,8 +64,41 @@ export async function submitClientToolOutputs(
     await deps.ledger.appendRunEvent(runId, { type: 'run.tool_output', data: { id: output.tool_call_id, status: 'client_submitted' }, at: deps.now() });
   }
   const stillMissing = awaiting.filter((id) => !outputs.some((o) => o.tool_call_id === id));
-  // The worker submits every output in one request once the last one is in.
-  if (stillMissing.length === 0) await wake(deps, run);
+  // The worker submits every output in one request once the last one is in (and every approval decided).
+  if (stillMissing.length === 0 && ![...calls.values()].some((call) => call.status === 'awaiting_approval')) await wake(deps, run);
+  return (await deps.ledger.getRun(threadId, runId)) ?? run;
+}
+
+export interface ToolApproval {
+  tool_call_id: string;
+  approve: boolean;
+  /** With a denial: why, in the person's words (the model reads it). */
+  reason?: string;
+}
+
+/** Records the owner's decisions on server tool calls awaiting approval; the worker resumes once none is left. */
+export async function decideToolApprovals(deps: RunCommandDeps, userId: string, threadId: string, runId: string, decisions: ToolApproval[]): Promise<RunRecord> {
+  const run = await getOwnedRun(deps.ledger, userId, threadId, runId);
+  if (run.status !== 'requires_action') throw new AppError('conflict', `Runs in status "${run.status}" do not take tool approvals.`, 409);
+  const calls = new Map((await deps.ledger.listToolCalls(runId)).map((call) => [call.toolCallId, call]));
+  for (const decision of decisions) {
+    const call = calls.get(decision.tool_call_id);
+    if (!call || call.status !== 'awaiting_approval') throw new AppError('conflict', `Tool call ${decision.tool_call_id} is not waiting for approval on this run.`, 409);
+  }
+  for (const decision of decisions) {
+    const call = calls.get(decision.tool_call_id)!;
+    const at = deps.now();
+    // A concurrent decision on the same call: the first one stands, the later one is refused.
+    const recorded = decision.approve
+      ? await deps.ledger.approveToolCall(runId, call.toolCallId, at)
+      : await deps.ledger.denyToolCall(runId, call.toolCallId, denialOutput(call.name, decision.reason), at);
+    if (!recorded) throw new AppError('conflict', `Tool call ${call.toolCallId} was decided concurrently.`, 409);
+    await deps.ledger.appendRunEvent(runId, { type: 'run.tool_approval', data: { id: call.toolCallId, decision: decision.approve ? 'approved' : 'denied' }, at });
+    if (!decision.approve) await deps.ledger.appendRunEvent(runId, { type: 'run.tool_output', data: { id: call.toolCallId, status: 'denied' }, at });
+    calls.set(call.toolCallId, { ...call, status: decision.approve ? 'approved' : 'denied' });
+  }
+  deps.logger.info('tool approvals recorded', { threadId, runId, approved: decisions.filter((d) => d.approve).length, denied: decisions.filter((d) => !d.approve).length });
+  if (![...calls.values()].some((call) => call.status === 'awaiting_approval' || call.status === 'awaiting_client')) await wake(deps, run);
   return (await deps.ledger.getRun(threadId, runId)) ?? run;
 }
 

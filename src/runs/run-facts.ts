@@ -53,7 +53,10 @@ export type RunEvent =
   | { type: 'run.status'; data: { status: RunStatus; last_error: RunError | null } }
   | { type: 'run.tool_call'; data: { id: string; name: string; arguments: string; owner: ToolOwner } }
   | { type: 'run.tool_output'; data: { id: string; status: string; output?: string } }
-  | { type: 'run.requires_client_action'; data: { tool_call_ids: string[] } }
+  /** The run waits for the frontend: outputs of `tool_call_ids` (client tools), decisions on `approval_tool_call_ids` (POST …/tool_approvals). */
+  | { type: 'run.requires_client_action'; data: { tool_call_ids: string[]; approval_tool_call_ids?: string[] } }
+  /** A person approved or denied a server tool call. */
+  | { type: 'run.tool_approval'; data: { id: string; decision: 'approved' | 'denied' } }
   /** Text the model wrote since the previous delta of the same message, coalesced (MESSAGE_DELTA_INTERVAL_MS). */
   | { type: 'message.delta'; data: { id: string; delta: string } }
   | { type: 'message.completed'; data: Pick<Message, 'id' | 'role' | 'content'> };

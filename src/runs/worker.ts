@@ -25,6 +25,8 @@ export interface WorkerDeps {
   recheckIntervalMs: number;
   /** A claim older than this is presumed to belong to a dead worker. */
   staleClaimMs: number;
+  /** Which server tool calls wait for a person's approval (src/runs/tool-approvals.ts). */
+  needsApproval(assistantKey: string, tool: string): boolean;
 }
 
 export type WorkerResult = { action: 'done'; reason: string } | { action: 'requeued'; delaySeconds: number; reason: string };
@@ -97,9 +99,9 @@ async function resolveRequiredAction(deps: WorkerDeps, follower: RunFollower, st
   const run = follower.run;
   const resolution = await resolveToolCalls(deps, run, state.toolCalls, state.expiresAt ?? deps.now() + DEFAULT_TOOL_DEADLINE_MS);
   if (resolution.kind === 'awaiting_client') {
-    await deps.ledger.appendRunEvent(run.runId, { type: 'run.requires_client_action', data: { tool_call_ids: resolution.pending }, at: deps.now() });
+    await deps.ledger.appendRunEvent(run.runId, { type: 'run.requires_client_action', data: { tool_call_ids: resolution.pending, approval_tool_call_ids: resolution.approvals }, at: deps.now() });
     // Re-check periodically so an abandoned run is recorded as expired.
-    return { kind: 'wait', delaySeconds: Math.ceil(deps.recheckIntervalMs / 1000), reason: 'awaiting client tool outputs' };
+    return { kind: 'wait', delaySeconds: Math.ceil(deps.recheckIntervalMs / 1000), reason: 'awaiting client tool outputs or approvals' };
   }
   if (resolution.kind === 'in_progress_elsewhere') return { kind: 'wait', delaySeconds: Math.ceil(deps.staleClaimMs / 1000), reason: 'tool call claimed elsewhere' };
 

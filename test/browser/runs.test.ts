@@ -41,6 +41,13 @@ describe('web chat: live runs', () => {
     ]);
     const page = await openChat(env(), 'investor');
     await sendMessage(page, 'Chart my portfolio and email me a report at investor@example.com.', { assistant: 'portfolio' });
+    // send_email needs the investor's approval (assistants/portfolio.json): the page asks, nothing is sent before.
+    const approval = page.getByRole('group', { name: 'The assistant wants to run send_email' });
+    await approval.waitFor({ timeout: 60_000 });
+    expect(JSON.parse((await approval.locator('pre').textContent())!)).toMatchObject({ to: 'investor@example.com' });
+    expect(((await (await fetch(`${stack.mail.url}/_admin/mail`)).json()) as { items: unknown[] }).items).toHaveLength(0);
+    await screenshot(page, 'approval');
+    await approval.getByRole('button', { name: 'Approve' }).click();
     await waitForStatus(page, 'completed', 60_000);
 
     const calls = page.locator('.conversation .tool-call');
@@ -132,6 +139,24 @@ describe('web chat: live runs', () => {
     const threadId = await openThreadId(page);
     const runs = (await apiClient(env().stack, 'chooser').get(`/threads/${threadId}/runs`)).body!.data as Array<{ tool_calls: Array<{ name: string; owner: string; status: string }> }>;
     expect(runs[0]!.tool_calls).toEqual([expect.objectContaining({ name: 'confirm_choice', owner: 'client', status: 'completed' })]);
+    expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('denies a tool call the user does not want: nothing is sent and the model is told why', async () => {
+    const { stack } = env();
+    await fetch(`${stack.mail.url}/_admin/mail`, { method: 'DELETE' });
+    const page = await openChat(env(), 'cautious');
+    await sendMessage(page, `Email it\n/call send_email ${JSON.stringify({ to: 'cautious@example.com', subject: 'Report', content: '<p>r</p>' })}`, { assistant: 'portfolio' });
+    const approval = page.getByRole('group', { name: 'The assistant wants to run send_email' });
+    await approval.waitFor();
+    // Focus starts on Approve; the reason goes with the denial.
+    expect(await page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('Approve');
+    await approval.getByLabel('Reason for denying').fill('wrong recipient');
+    await approval.getByRole('button', { name: 'Deny' }).click();
+    await waitForStatus(page, 'completed');
+    await expect.poll(() => page.locator('.conversation .tool-call[data-tool-name="send_email"] .tool-status').textContent()).toBe('denied by you');
+    await expect.poll(() => page.locator('.conversation .message.assistant').last().textContent()).toContain('wrong recipient');
+    expect(((await (await fetch(`${stack.mail.url}/_admin/mail`)).json()) as { items: unknown[] }).items).toHaveLength(0);
     expect(pageProblems(page)).toEqual([]);
   });
 

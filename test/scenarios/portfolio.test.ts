@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emailIdempotencyKey } from '../../src/tools/email/idempotency';
-import { useStack } from '../support/stack';
+import { apiClient, useStack } from '../support/stack';
 import { CHART_PNG_BASE64, expectPng, imagesOf, scenario, textOf } from './support';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -59,6 +59,18 @@ describe('scenario: Portfolio Management (portfolio)', () => {
     ]);
 
     const runId = await s.ask(threadId, 'Chart the gain or loss of my investments and email me a report at investor@example.com.');
+    // send_email needs the investor's approval (assistants/portfolio.json): nothing is sent before it.
+    const waiting = await s.awaitingApproval(threadId, runId);
+    expect(waiting.pending_approvals.map((call) => call.name)).toEqual(['send_email']);
+    expect(JSON.parse(waiting.pending_approvals[0]!.arguments)).toMatchObject({ to: 'investor@example.com' });
+    expect(waiting.required_action).toBeNull();
+    expect(await s.mail()).toHaveLength(0);
+    const approved = await s.api.post(`/threads/${threadId}/runs/${runId}/tool_approvals`, { approvals: [{ tool_call_id: waiting.pending_approvals[0]!.id, approve: true }] });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(202);
+    // A second decision on the same call is refused.
+    const again = await s.api.post(`/threads/${threadId}/runs/${runId}/tool_approvals`, { approvals: [{ tool_call_id: waiting.pending_approvals[0]!.id, approve: false }] });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'conflict' } });
     const run = await s.finished(threadId, runId);
     expect(run).toMatchObject({ status: 'completed', assistant: 'portfolio' });
 
@@ -82,7 +94,7 @@ describe('scenario: Portfolio Management (portfolio)', () => {
 
     // Exactly one email, carrying the HTML report.
     const emailCall = run.tool_calls.find((call) => call.name === 'send_email')!;
-    expect(emailCall).toMatchObject({ status: 'completed' });
+    expect(emailCall).toMatchObject({ status: 'completed', approval: 'approved' });
     const mails = await s.mail();
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatchObject({ to: 'investor@example.com', subject: 'Your portfolio report', content: report, idempotencyKey: emailIdempotencyKey(emailCall.id) });
@@ -95,5 +107,34 @@ describe('scenario: Portfolio Management (portfolio)', () => {
     const images = imagesOf(reply);
     expect(images).toHaveLength(1);
     expectPng((await s.downloadImage(images[0]!.url, images[0]!.file_id)).bytes);
+  });
+
+  it('never sends an email the investor denies, and tells the model why', async () => {
+    await fetch(`${stack().mail.url}/_admin/mail`, { method: 'DELETE' });
+    const threadId = await s.newThread('portfolio');
+    await s.script(threadId, [
+      { tool_calls: [{ name: 'send_email', arguments: { to: 'investor@example.com', subject: 'Your portfolio report', content: '<p>report</p>' } }] },
+      { message: 'Understood, I did not send the report.' },
+    ]);
+    const runId = await s.ask(threadId, 'Email me a report at investor@example.com.');
+    const waiting = await s.awaitingApproval(threadId, runId);
+    const callId = waiting.pending_approvals[0]!.id;
+
+    // Someone else cannot decide it; a call that is not pending cannot be decided.
+    const stranger = await apiClient(() => stack().api, 'stranger').post(`/threads/${threadId}/runs/${runId}/tool_approvals`, { approvals: [{ tool_call_id: callId, approve: true }] });
+    expect(stranger.status).toBe(404);
+    const unknown = await s.api.post(`/threads/${threadId}/runs/${runId}/tool_approvals`, { approvals: [{ tool_call_id: 'call_unknown1', approve: true }] });
+    expect(unknown.status).toBe(409);
+
+    const denied = await s.api.post(`/threads/${threadId}/runs/${runId}/tool_approvals`, { approvals: [{ tool_call_id: callId, approve: false, reason: 'not today' }] });
+    expect(denied.status, JSON.stringify(denied.body)).toBe(202);
+    const run = await s.finished(threadId, runId);
+    expect(run.status).toBe('completed');
+    const emailCall = run.tool_calls.find((call) => call.id === callId)!;
+    expect(emailCall).toMatchObject({ status: 'cancelled', approval: 'denied', owner: 'server' });
+    expect(JSON.parse(emailCall.output!)).toMatchObject({ error: 'denied_by_user' });
+    expect(emailCall.output).toContain('not today');
+    expect(await s.mail()).toHaveLength(0);
+    expect(textOf(await s.reply(threadId, runId))).toContain('did not send');
   });
 });

@@ -18,7 +18,9 @@ export interface RunView {
   status: string;
   assistant: string;
   routed_to: string | null;
-  tool_calls: Array<{ id: string; name: string; arguments: string; status: string; output: string | null; owner: string }>;
+  tool_calls: Array<{ id: string; name: string; arguments: string; status: string; output: string | null; owner: string; approval: string | null }>;
+  required_action: { type: string; tool_calls: Array<{ id: string; name: string; arguments: string }> } | null;
+  pending_approvals: Array<{ id: string; name: string; arguments: string }>;
   usage: { total_tokens: number } | null;
 }
 
@@ -66,6 +68,18 @@ export function scenario(stack: () => Stack, userId: string) {
         async () => {
           const run = await api.get(`/threads/${threadId}/runs/${runId}`);
           return isTerminal(run.body?.status) ? (run.body as RunView) : undefined;
+        },
+        { timeoutMs, intervalMs: 300 },
+      );
+    },
+
+    /** The run once it waits for the owner to approve or deny server tool calls. */
+    async awaitingApproval(threadId: string, runId: string, timeoutMs = 45_000): Promise<RunView> {
+      return eventually<RunView>(
+        async () => {
+          const run = await api.get(`/threads/${threadId}/runs/${runId}`);
+          expect(isTerminal(run.body?.status), `run ended while approval was expected: ${JSON.stringify(run.body)}`).toBe(false);
+          return run.body?.status === 'requires_action' && run.body.pending_approvals?.length ? (run.body as RunView) : undefined;
         },
         { timeoutMs, intervalMs: 300 },
       );

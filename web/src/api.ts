@@ -92,6 +92,9 @@ export class Api {
   submitToolOutputs(threadId: string, runId: string, outputs: Array<{ tool_call_id: string; output: string }>) {
     return this.send<Run>('POST', `/threads/${threadId}/runs/${runId}/tool_outputs`, { tool_outputs: outputs });
   }
+  submitToolApprovals(threadId: string, runId: string, approvals: Array<{ tool_call_id: string; approve: boolean; reason?: string }>) {
+    return this.send<Run>('POST', `/threads/${threadId}/runs/${runId}/tool_approvals`, { approvals });
+  }
   upload(file: File) {
     const form = new FormData();
     form.append('purpose', 'assistants');

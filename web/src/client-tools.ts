@@ -56,3 +56,35 @@ export function clientToolForm(call: PendingCall, answer: (output: string) => vo
     h('button', { type: 'submit' }, 'Send output'),
   );
 }
+
+/**
+ * Asks the user to approve or deny one server tool call (an assistant marks such tools `approval: required`).
+ * `decide` receives the decision, with an optional reason for a denial.
+ */
+export function approvalForm(call: PendingCall, decide: (approve: boolean, reason?: string) => void): HTMLElement {
+  const legendId = `approve-${call.id}`;
+  const reasonId = `reason-${call.id}`;
+  const reason = h('input', { id: reasonId, type: 'text', maxlength: 1000, placeholder: 'Optional: why not?' });
+  return h(
+    'fieldset',
+    { class: 'client-tool approval', dataset: { toolCallId: call.id, toolName: call.name }, 'aria-labelledby': legendId },
+    h('legend', { id: legendId }, 'The assistant wants to run ', h('code', {}, call.name)),
+    h('pre', { class: 'mono approval-arguments' }, prettyJson(call.arguments)),
+    h('label', { for: reasonId }, 'Reason for denying'),
+    reason,
+    h(
+      'div',
+      { class: 'choices' },
+      h('button', { type: 'button', class: 'choice', onclick: () => decide(true) }, 'Approve'),
+      h('button', { type: 'button', class: 'choice', onclick: () => decide(false, reason.value.trim() || undefined) }, 'Deny'),
+    ),
+  );
+}
+
+function prettyJson(json: string): string {
+  try {
+    return JSON.stringify(JSON.parse(json), null, 2);
+  } catch {
+    return json;
+  }
+}

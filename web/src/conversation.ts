@@ -119,6 +119,7 @@ const STATUS_WORDS: Record<string, string> = {
   timed_out: 'failed: timed out',
   unknown_outcome: 'outcome unknown',
   cancelled: 'cancelled',
+  denied: 'denied by you',
 };
 
 function pretty(json: string): string {
@@ -181,7 +182,7 @@ export class ToolCallsView {
       this.rows.set(call.id, row);
       this.element.hidden = false;
     }
-    if (call.status) this.setOutcome(call.id, call.status, call.output ?? undefined);
+    if (call.status) this.setOutcome(call.id, call.approval === 'denied' ? 'denied' : call.status, call.output ?? undefined);
   }
 
   setOutcome(id: string, status: string, output?: string): void {

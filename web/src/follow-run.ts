@@ -8,7 +8,7 @@ export interface RunCallbacks {
   status(status: RunStatus, lastError: { code: string; message: string } | null): void;
   toolCall(call: { id: string; name: string; arguments: string; owner: 'server' | 'client' }): void;
   toolOutput(output: { id: string; status: string; output?: string }): void;
-  /** The run waits for client tool outputs; `run` has required_action. */
+  /** The run waits for the page: client tool outputs (`required_action`) or approvals (`pending_approvals`). */
   requiresAction(run: Run): void;
   /** Text streamed token by token (`message.delta`), when the backend relays it. */
   delta(messageId: string, text: string): void;
@@ -85,7 +85,7 @@ async function poll(api: Api, threadId: string, runId: string, on: RunCallbacks,
     if (run.status !== lastStatus) {
       lastStatus = run.status;
       on.status(run.status, run.last_error);
-      if (run.status === 'requires_action' && run.required_action) on.requiresAction(run);
+      if (waitsForPage(run)) on.requiresAction(run);
     }
     for (const call of run.tool_calls) {
       if (!seen.has(call.id)) on.toolCall(call);
@@ -98,6 +98,11 @@ async function poll(api: Api, threadId: string, runId: string, on: RunCallbacks,
     }
     await sleep(POLL_MS, signal);
   }
+}
+
+/** Whether the run waits for something only the page can give: client tool outputs or approvals. */
+export function waitsForPage(run: Run): boolean {
+  return run.status === 'requires_action' && (run.required_action !== null || (run.pending_approvals ?? []).length > 0);
 }
 
 /**

@@ -2,7 +2,7 @@
 // (status, tool calls, client tools, cancel) over the public API only.
 import { Api, describeError } from './api';
 import { easyAuthUser, loadConfig, loginUrl, logoutUrl } from './config';
-import { clientToolForm, type PendingCall } from './client-tools';
+import { approvalForm, clientToolForm, type PendingCall } from './client-tools';
 import { messageItem, ToolCallsView, type ConversationContext } from './conversation';
 import { byId, clear, h } from './dom';
 import { followRun } from './follow-run';
@@ -390,8 +390,27 @@ function askClientTools(run: ActiveRun, view: Run): void {
       if (pending.every((c) => run.answers.has(c.id))) void submitOutputs(run, pending);
     }),
   );
-  el.clientTools.append(...forms);
-  forms[0]?.querySelector<HTMLElement>('button, textarea')?.focus();
+  const approvals = (view.pending_approvals ?? []).map((call) => {
+    run.tools.upsert({ ...call, owner: 'server', status: 'pending' });
+    const form = approvalForm(call, (approve, reason) => void submitApproval(run, form, call, approve, reason));
+    return form;
+  });
+  el.clientTools.append(...approvals, ...forms);
+  (approvals[0] ?? forms[0])?.querySelector<HTMLElement>('button, textarea')?.focus();
+}
+
+/** One decision at a time: the run resumes once the last pending call is decided. */
+async function submitApproval(run: ActiveRun, form: HTMLElement, call: PendingCall, approve: boolean, reason?: string): Promise<void> {
+  form.querySelectorAll('button').forEach((button) => (button.disabled = true));
+  try {
+    const view = await api.submitToolApprovals(run.threadId, run.runId, [{ tool_call_id: call.id, approve, ...(reason ? { reason } : {}) }]);
+    form.remove();
+    if (!approve) run.tools.setOutcome(call.id, 'denied', view.tool_calls.find((c) => c.id === call.id)?.output ?? '');
+    renderStatus(view.status);
+  } catch (error) {
+    form.querySelectorAll('button').forEach((button) => (button.disabled = false));
+    showError(error);
+  }
 }
 
 async function submitOutputs(run: ActiveRun, pending: PendingCall[]): Promise<void> {

@@ -50,6 +50,8 @@ export interface ToolCall {
   status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
   output: string | null;
   owner: 'server' | 'client';
+  /** Server tools that need the user's approval: pending until decided; null for tools that need none. */
+  approval?: 'pending' | 'approved' | 'denied' | null;
 }
 
 export interface Run {
@@ -61,6 +63,8 @@ export interface Run {
   last_error: { code: string; message: string } | null;
   tool_calls: ToolCall[];
   required_action: { type: 'submit_tool_outputs'; tool_calls: Array<{ id: string; name: string; arguments: string }> } | null;
+  /** Server tool calls waiting for the user to approve or deny them (POST …/tool_approvals). */
+  pending_approvals: Array<{ id: string; name: string; arguments: string }>;
   routed_to: string | null;
 }
 

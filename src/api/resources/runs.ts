@@ -1,7 +1,7 @@
 // Runs: read from the ledger the worker keeps current (no upstream call per frontend poll),
 // commands recorded and handed to the worker, and a resumable event stream.
 import { notFound } from '../../errors';
-import { cancelRun, getOwnedRun, submitClientToolOutputs } from '../../runs/run-commands';
+import { cancelRun, decideToolApprovals, getOwnedRun, submitClientToolOutputs } from '../../runs/run-commands';
 import { runEventFeed, type FeedItem } from '../../runs/run-event-feed';
 import { STREAM_DONE_EVENT } from '../../runs/run-facts';
 import { runCommandDeps } from '../../runtime';
@@ -10,7 +10,7 @@ import { classifyUpstreamError } from '../../upstream';
 import { callerRoute } from '../route';
 import { json, sse } from '../results';
 import { ErrorBody } from '../schemas/common';
-import { ListRunsQuery, ListStepsQuery, Run, RunEventsHeaders, RunEventsQuery, RunList, RunParams, RunStepList, ToolOutputsBody, type RunResource } from '../schemas/runs';
+import { ListRunsQuery, ListStepsQuery, Run, RunEventsHeaders, RunEventsQuery, RunList, RunParams, RunStepList, ToolApprovalsBody, ToolOutputsBody, type RunResource } from '../schemas/runs';
 import { ThreadParams } from '../schemas/threads';
 import { lastEventId, type SseEvent } from '../sse';
 import { runView } from '../views';
@@ -129,6 +129,29 @@ export const submitToolOutputs = callerRoute(
   async ({ params, body, user, logger, runtime }) => {
     const deps = await runtime();
     const run = await submitClientToolOutputs(runCommandDeps(deps, logger), user.userId, params.threadId, params.runId, body.tool_outputs);
+    return json(202, await runResource(deps.ledger, run));
+  },
+);
+
+export const submitToolApprovals = callerRoute(
+  {
+    name: 'submitToolApprovals',
+    method: 'POST',
+    path: '/threads/{threadId}/runs/{runId}/tool_approvals',
+    summary: 'Approve or deny server tool calls',
+    description:
+      "Decides the run's `pending_approvals` (server tools whose assistant marks them `approval: required`). An approved call is executed once by the backend; a denied one never runs and the model is told the user declined it. The run resumes once no call waits for a decision or a client output. Pending approvals expire with the run.",
+    tags: ['runs'],
+    params: RunParams,
+    body: ToolApprovalsBody,
+    responses: {
+      202: { description: 'Decisions recorded.', schema: Run },
+      409: { description: 'The run is not waiting for a decision on these tool calls.', schema: ErrorBody },
+    },
+  },
+  async ({ params, body, user, logger, runtime }) => {
+    const deps = await runtime();
+    const run = await decideToolApprovals(runCommandDeps(deps, logger), user.userId, params.threadId, params.runId, body.approvals);
     return json(202, await runResource(deps.ledger, run));
   },
 );

@@ -6,6 +6,7 @@ import { OrderedPageQuery, PageQuery, UnixSeconds, listOf } from './common';
 import { Message } from './messages';
 
 import { MAX_TOOL_OUTPUT_CHARS } from '../../store/ledger/limits';
+import { MAX_DENIAL_REASON_CHARS } from '../../runs/tool-approvals';
 
 export { MAX_TOOL_OUTPUT_CHARS };
 export const MAX_TOOL_OUTPUTS = 128;
@@ -24,8 +25,16 @@ export const ToolCall = z
     status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']),
     output: z.string().nullable(),
     owner: z.enum(['server', 'client']).meta({ description: 'server: this backend runs the tool; client: the caller must submit its output.' }),
+    approval: z
+      .enum(['pending', 'approved', 'denied'])
+      .nullable()
+      .meta({ description: "For server tools whose assistant requires approval: pending until the run's owner decides (POST …/tool_approvals); null for tools that need none." }),
   })
   .meta({ id: 'ToolCall' });
+
+export const PendingApproval = z
+  .object({ id: ToolCallId, name: z.string(), arguments: z.string() })
+  .meta({ id: 'PendingApproval', description: 'A server tool call waiting for the run owner to approve or deny it.' });
 
 export const RequiredAction = z
   .object({
@@ -53,6 +62,7 @@ export const Run = z
     usage: Usage.nullable(),
     tool_calls: z.array(ToolCall),
     required_action: RequiredAction.nullable(),
+    pending_approvals: z.array(PendingApproval).meta({ description: 'Server tool calls the run waits to have approved or denied (POST …/tool_approvals); empty otherwise.' }),
     routed_to: z.string().nullable().meta({ description: 'Assistant key `auto` routed this run to.' }),
   })
   .meta({ id: 'Run' });
@@ -95,6 +105,22 @@ export const ToolOutputsBody = z
       .refine((outputs) => new Set(outputs.map((o) => o.tool_call_id)).size === outputs.length, { message: 'each tool_call_id may appear once' }),
   })
   .meta({ id: 'ToolOutputsRequest' });
+
+export const ToolApprovalsBody = z
+  .strictObject({
+    approvals: z
+      .array(
+        z.strictObject({
+          tool_call_id: ToolCallId,
+          approve: z.boolean(),
+          reason: z.string().max(MAX_DENIAL_REASON_CHARS).optional().meta({ description: 'With a denial: why (the model reads it).' }),
+        }),
+      )
+      .min(1)
+      .max(MAX_TOOL_OUTPUTS)
+      .refine((approvals) => new Set(approvals.map((a) => a.tool_call_id)).size === approvals.length, { message: 'each tool_call_id may appear once' }),
+  })
+  .meta({ id: 'ToolApprovalsRequest' });
 
 /** SSE resumption: the header a browser's EventSource sends, or a query parameter for clients that cannot set headers. */
 /** Event ids are the run's event sequence numbers. */

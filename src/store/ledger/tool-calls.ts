@@ -13,6 +13,12 @@ export type ToolCallStatus =
   | 'claimed'
   /** Owned by the frontend, whose output has not arrived yet. */
   | 'awaiting_client'
+  /** A server tool whose definition requires a person's approval, which has not been given yet. */
+  | 'awaiting_approval'
+  /** Approved and not yet taken by a worker (taking it moves it to `claimed`). */
+  | 'approved'
+  /** Refused by the person: never executed; its output tells the model so. */
+  | 'denied'
   | 'succeeded'
   | 'invalid_arguments'
   | 'failed'
@@ -22,7 +28,7 @@ export type ToolCallStatus =
   | 'client_submitted';
 
 /** Statuses that still change; any other status is final and its output is what gets submitted. */
-export const OPEN_TOOL_CALL_STATUSES: ReadonlySet<ToolCallStatus> = new Set(['claimed', 'awaiting_client']);
+export const OPEN_TOOL_CALL_STATUSES: ReadonlySet<ToolCallStatus> = new Set(['claimed', 'awaiting_client', 'awaiting_approval', 'approved']);
 
 /** Times are epoch milliseconds. */
 export interface ToolCallRecord {
@@ -42,6 +48,8 @@ export interface ToolCallRecord {
   output?: string;
   durationMs?: number;
   completedAt?: number;
+  /** When the run's owner approved the call (tools that need approval). */
+  approvedAt?: number;
 }
 
 export interface ToolCallClaim {
@@ -73,6 +81,15 @@ export interface ToolCallStore {
    * with the claim time the caller saw (`expectedClaimedAt`), so of several takers exactly one wins.
    */
   reclaimToolCall(runId: string, toolCallId: string, expectedClaimedAt: number, claimedAt: number): Promise<boolean>;
+  /** Records a person's approval of a call awaiting it; false when it was not (or no longer) awaiting approval. */
+  approveToolCall(runId: string, toolCallId: string, at: number): Promise<boolean>;
+  /** Records a person's denial (final, with the refusal `output`); false when the call was not awaiting approval. */
+  denyToolCall(runId: string, toolCallId: string, output: string, at: number): Promise<boolean>;
+  /**
+   * Takes an approved call for execution (approved → claimed at `claimedAt`): of several workers exactly one gets
+   * true, and from then on the call is an ordinary claim (a dead taker's claim goes stale like any other).
+   */
+  takeApprovedToolCall(runId: string, toolCallId: string, claimedAt: number): Promise<boolean>;
   /**
    * Records an outcome while the call is open (claimed or awaiting the client). Once final, further
    * completions change nothing, so every worker submits the same (stored) output.
@@ -89,6 +106,15 @@ export function createToolCallStore(table: LazyTable): ToolCallStore {
   const read = async (runId: string, toolCallId: string) => {
     const entity = await readEntity(table, tableKey(runId), tableKey(toolCallId));
     return entity ? rowToToolCall(entity) : null;
+  };
+
+  /** Moves a call out of `from` (an ETag-checked write); false when it is not in `from`. */
+  const transition = async (runId: string, toolCallId: string, from: ToolCallStatus, to: (current: ToolCallRecord) => ToolCallRecord) => {
+    const result = await mutateEntity(table, tableKey(runId), tableKey(toolCallId), (row) => {
+      const current = rowToToolCall(row);
+      return current.status === from ? toolCallToRow(to(current)) : NO_CHANGE;
+    });
+    return result?.changed ?? false;
   };
 
   return {
@@ -111,6 +137,13 @@ export function createToolCallStore(table: LazyTable): ToolCallStore {
       });
       return result?.changed ?? false;
     },
+
+    approveToolCall: (runId, toolCallId, at) => transition(runId, toolCallId, 'awaiting_approval', (current) => ({ ...current, status: 'approved', approvedAt: at })),
+
+    denyToolCall: (runId, toolCallId, output, at) => transition(runId, toolCallId, 'awaiting_approval', (current) => ({ ...current, status: 'denied', output, completedAt: at })),
+
+    takeApprovedToolCall: (runId, toolCallId, claimedAt) =>
+      transition(runId, toolCallId, 'approved', (current) => ({ ...current, status: 'claimed', claimedAt })),
 
     async completeToolCall(runId, toolCallId, completion) {
       const result = await mutateEntity(table, tableKey(runId), tableKey(toolCallId), (row) => {
@@ -146,6 +179,7 @@ const TOOL_CALL_COLUMNS = columnMap<ToolCallRecord>(
     output: 'text',
     durationMs: 'number',
     completedAt: 'time',
+    approvedAt: 'time',
   },
   { arguments: '', owner: 'server', claimedAt: 0 },
 );

@@ -152,6 +152,25 @@ describe('run worker', () => {
     expect((await alice().post(`/threads/${threadId}/messages`, { content: 'still there?' })).status).toBe(202);
   });
 
+  it('lets a pending approval expire with the run: the call is never executed and can no longer be approved', async () => {
+    const created = await alice().post('/threads', { assistant: 'portfolio' });
+    const threadId = created.body!.id as string;
+    const runId = await post(threadId, call('send_email', { to: 'approver@example.com', subject: 'Report', content: '<p>hi</p>' }));
+    const waiting = await eventually(async () => {
+      const run = (await alice().get(`/threads/${threadId}/runs/${runId}`)).body!;
+      return run.status === 'requires_action' && run.pending_approvals?.length ? run : undefined;
+    });
+    expect(waiting.tool_calls[0]).toMatchObject({ name: 'send_email', owner: 'server', status: 'pending', approval: 'pending' });
+    await fetch(`${stack.assistants.url}/_admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance_ms: 601_000 }) });
+    const run = await finished(threadId, runId);
+    expect(run.status).toBe('expired');
+    expect(run.pending_approvals).toEqual([]);
+    const late = await alice().post(`/threads/${threadId}/runs/${runId}/tool_approvals`, { approvals: [{ tool_call_id: waiting.pending_approvals[0].id, approve: true }] });
+    expect(late.status).toBe(409);
+    const mails = (await (await fetch(`${stack.mail.url}/_admin/mail`)).json()) as { items: Array<{ to: string }> };
+    expect(mails.items.filter((mail) => mail.to === 'approver@example.com')).toEqual([]);
+  });
+
   it('cancels a run mid-way', async () => {
     const threadId = await newThread();
     await fetch(`${stack.assistants.url}/_admin/script`, {

@@ -27,7 +27,7 @@ describe('tool resolution on the ledger', () => {
   const fx = useLedger();
   let base: Omit<ToolCallDeps, 'tools' | 'staleClaimMs'>;
   beforeAll(() => {
-    base = { ledger: fx.ledger, logger: createLogger({ sink: () => undefined }), now: Date.now };
+    base = { ledger: fx.ledger, logger: createLogger({ sink: () => undefined }), now: Date.now, needsApproval: () => false };
   });
 
   const seedRun = async () => {
@@ -68,5 +68,57 @@ describe('tool resolution on the ledger', () => {
     expect(executions).toEqual([]);
     expect(result.kind).toBe('ready');
     expect((await fx.ledger.getToolCall(run.runId, call.id))?.status).toBe('unknown_outcome');
+  });
+
+  describe('calls that need approval', () => {
+    const approvalDeps = (tools: ToolRunner): ToolCallDeps => ({ ...base, tools, staleClaimMs: 60_000, needsApproval: (key, tool) => key === 'k' && tool === 'send_email' });
+
+    it('waits for the decision without executing, then executes an approved call exactly once across concurrent workers', async () => {
+      const { tools, executions } = countingTools({ idempotent: false });
+      const deps = approvalDeps(tools);
+      const run = await seedRun();
+      const call = toolCall(newId('call'));
+
+      expect(await resolveToolCalls(deps, run, [call], Date.now() + 10_000)).toEqual({ kind: 'awaiting_client', pending: [], approvals: [call.id] });
+      // Redelivered before anyone decided: still waiting, still not executed.
+      expect(await resolveToolCalls(deps, run, [call], Date.now() + 10_000)).toEqual({ kind: 'awaiting_client', pending: [], approvals: [call.id] });
+      expect(executions).toEqual([]);
+      expect((await fx.ledger.getToolCall(run.runId, call.id))?.status).toBe('awaiting_approval');
+
+      expect(await fx.ledger.approveToolCall(run.runId, call.id, Date.now())).toBe(true);
+      // A second decision on the same call is refused by the ledger.
+      expect(await fx.ledger.denyToolCall(run.runId, call.id, 'no', Date.now())).toBe(false);
+
+      const results = await Promise.all([resolveToolCalls(deps, run, [call], Date.now() + 10_000), resolveToolCalls(deps, run, [call], Date.now() + 10_000)]);
+      expect(executions).toEqual([call.id]);
+      const expected = { kind: 'ready', outputs: [{ tool_call_id: call.id, output: `{"sent":"${call.id}"}` }] };
+      expect(results).toContainEqual(expected);
+      for (const r of results) expect([expected, { kind: 'in_progress_elsewhere', toolCallId: call.id }]).toContainEqual(r);
+      const stored = await fx.ledger.getToolCall(run.runId, call.id);
+      expect(stored?.status).toBe('succeeded');
+      expect(stored?.approvedAt).toBeGreaterThan(0);
+    });
+
+    it('never executes a denied call and submits the refusal as its output', async () => {
+      const { tools, executions } = countingTools({ idempotent: false });
+      const deps = approvalDeps(tools);
+      const run = await seedRun();
+      const call = toolCall(newId('call'));
+      await resolveToolCalls(deps, run, [call], Date.now() + 10_000);
+
+      expect(await fx.ledger.denyToolCall(run.runId, call.id, '{"error":"denied_by_user"}', Date.now())).toBe(true);
+      expect(await fx.ledger.approveToolCall(run.runId, call.id, Date.now())).toBe(false);
+      expect(await resolveToolCalls(deps, run, [call], Date.now() + 10_000)).toEqual({ kind: 'ready', outputs: [{ tool_call_id: call.id, output: '{"error":"denied_by_user"}' }] });
+      expect(executions).toEqual([]);
+    });
+
+    it('asks no approval for the same tool on an assistant that does not require it', async () => {
+      const { tools, executions } = countingTools({ idempotent: false });
+      const run = await seedRun();
+      const call = toolCall(newId('call'));
+      const result = await resolveToolCalls({ ...approvalDeps(tools), needsApproval: () => false }, run, [call], Date.now() + 10_000);
+      expect(result.kind).toBe('ready');
+      expect(executions).toEqual([call.id]);
+    });
   });
 });

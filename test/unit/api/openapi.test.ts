@@ -96,7 +96,8 @@ const run = {
   expires_at: 1_717_000_600,
   last_error: null,
   usage: null,
-  tool_calls: [{ id: 'call_1', name: 'get_stock_price', arguments: '{"symbol":"MSFT"}', status: 'pending', output: null, owner: 'client' }],
+  tool_calls: [{ id: 'call_1', name: 'get_stock_price', arguments: '{"symbol":"MSFT"}', status: 'pending', output: null, owner: 'client', approval: null }],
+  pending_approvals: [],
   required_action: { type: 'submit_tool_outputs', tool_calls: [{ id: 'call_1', name: 'get_stock_price', arguments: '{"symbol":"MSFT"}' }] },
   routed_to: 'finance',
 };

@@ -120,7 +120,7 @@ describe('the assistants shipped in assistants/', () => {
     expect([...byKey.keys()].sort()).toEqual(['default', 'failed-banks', 'math-tutor', 'portfolio', 'sales', 'trading']);
     expect(byKey.get('default')?.tools).toEqual(expect.arrayContaining(registry.names().map((name) => ({ function: name }))));
     expect(byKey.get('failed-banks')?.files).toEqual(['banking/failed_banks.csv']);
-    expect(byKey.get('portfolio')?.tools).toEqual(['code_interpreter', { function: 'get_stock_price' }, { function: 'send_email' }]);
+    expect(byKey.get('portfolio')?.tools).toEqual(['code_interpreter', { function: 'get_stock_price' }, { function: 'send_email', approval: 'required' }]);
     expect(byKey.get('sales')?.threadPerUser).toBe(true);
     expect(byKey.get('sales')?.files).toHaveLength(4);
     expect(byKey.get('trading')?.tools).toEqual([{ function: 'get_stock_price' }]);
