@@ -154,11 +154,7 @@ describe('run worker', () => {
 
   it('cancels a run mid-way', async () => {
     const threadId = await newThread();
-    await fetch(`${stack.assistants.url}/_admin/script`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ thread_id: threadId, turns: [{ message: 'slow answer', delay_ms: 20_000 }] }),
-    });
+    await stack.script(threadId, [{ message: 'slow answer', delay_ms: 20_000 }]);
     const runId = await post(threadId, 'Take your time');
     await eventually(async () => ((await alice().get(`/threads/${threadId}/runs/${runId}`)).body!.status === 'in_progress' ? true : undefined));
     const cancelled = await alice().post(`/threads/${threadId}/runs/${runId}/cancel`);
@@ -169,11 +165,7 @@ describe('run worker', () => {
 
   it('answers 409 naming the active run when a message arrives during a run', async () => {
     const threadId = await newThread();
-    await fetch(`${stack.assistants.url}/_admin/script`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ thread_id: threadId, turns: [{ message: 'done', delay_ms: 3_000 }] }),
-    });
+    await stack.script(threadId, [{ message: 'done', delay_ms: 3_000 }]);
     const runId = await post(threadId, 'first');
     const second = await alice().post(`/threads/${threadId}/messages`, { content: 'second' });
     expect(second.status).toBe(409);
