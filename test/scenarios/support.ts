@@ -32,15 +32,6 @@ export interface MessageView {
 
 export function scenario(stack: () => Stack, userId: string) {
   const api = apiClient(() => stack().api, userId);
-  const admin = async (route: string, body?: unknown) => {
-    const response = await fetch(`${stack().assistants.url}/_admin${route}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    expect(response.status, `${route} answered ${response.status}`).toBe(200);
-    return response.json() as Promise<unknown>;
-  };
 
   return {
     api,
