@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAssistantsServer, type RunningAssistantsServer } from '../../local/assistants-server';
 import { FunctionsHostExitError, startFunctionsHost } from '../../local/functions-host';
+import { stackProtocol } from '../../local/stack';
 import { useAzurite } from '../support/azurite';
 
 const root = path.resolve(__dirname, '../..');
@@ -18,7 +19,7 @@ afterAll(async () => {
 
 describe('the real app in the local host', () => {
   it('answers GET /api/health with 200', async () => {
-    const env = { ASSISTANTS_PROVIDER: 'local', AzureWebJobsStorage: azurite.current.connectionString, LOCAL_ASSISTANTS_URL: assistants.url, EMAIL_LOGIC_APP_URL: '' };
+    const env = { ASSISTANTS_PROVIDER: 'local', UPSTREAM_PROTOCOL: stackProtocol(), AzureWebJobsStorage: azurite.current.connectionString, LOCAL_ASSISTANTS_URL: assistants.url, EMAIL_LOGIC_APP_URL: '' };
     const host = await startFunctionsHost({ appPath: path.join(root, 'dist/main.js'), scriptRoot: root, env });
     try {
       const res = await fetch(`${host.baseUrl}/health`);
