@@ -1,6 +1,5 @@
 // Health (each dependency probed, 503 when one is down) and the assistants this deployment offers.
-import { checkHealth, marketDataProbe, originReachableProbe, unlessUnresolved } from '../../health/check-health';
-import { retirementWarning } from '../../upstream/providers';
+import { checkHealth, marketDataProbe, originReachableProbe, unlessUnresolved, upstreamProbe } from '../../health/check-health';
 import { callerRoute, route } from '../route';
 import { json } from '../results';
 import { AssistantList } from '../schemas/assistants';
@@ -24,12 +23,7 @@ export const health = route(
         await deps.storage.queueService.getProperties();
         return 'up';
       },
-      upstream: async (signal) => {
-        await deps.upstream.probe(signal);
-        // A provider on borrowed time (foundry-classic) stays up, with its retirement date.
-        const warning = retirementWarning(deps.config.provider);
-        return warning ? { status: 'up', warning } : 'up';
-      },
+      upstream: upstreamProbe(deps.upstream, deps.config.provider),
       email: unlessUnresolved('EMAIL_LOGIC_APP_URL', deps.config.unresolvedKeyVaultReferences, originReachableProbe(deps.config.EMAIL_LOGIC_APP_URL)),
       market_data: unlessUnresolved('STOCK_PRICE_API_KEY', deps.config.unresolvedKeyVaultReferences, marketDataProbe(deps.config)),
     });
