@@ -87,6 +87,26 @@ describe('run worker', () => {
     expect(await replyOf(threadId, runId)).toContain('send_email returned');
   });
 
+  it('speaks only its own protocol upstream: on Responses a tool run makes no /threads or /assistants call', async () => {
+    const stats = async () => ((await (await fetch(`${stack.assistants.url}/_admin/stats`)).json()) as { by_route: Record<string, number> }).by_route;
+    const count = (routes: Record<string, number>, pattern: RegExp) => Object.entries(routes).reduce((sum, [route, n]) => sum + (pattern.test(route) ? n : 0), 0);
+    const before = await stats();
+    const threadId = await newThread();
+    const runId = await post(threadId, call('get_stock_price', { symbol: 'MSFT' }));
+    expect(await finished(threadId, runId)).toMatchObject({ status: 'completed', tool_calls: [expect.objectContaining({ name: 'get_stock_price', status: 'completed' })] });
+    const after = await stats();
+    const delta = (pattern: RegExp) => count(after, pattern) - count(before, pattern);
+    const assistantsProtocol = /^\w+ \/(threads|assistants)(\/|$)/;
+    const responsesProtocol = /^\w+ \/(responses|conversations)(\/|$)/;
+    if (stack.protocol === 'responses') {
+      expect(delta(assistantsProtocol)).toBe(0);
+      expect(delta(responsesProtocol)).toBeGreaterThan(0);
+    } else {
+      expect(delta(responsesProtocol)).toBe(0);
+      expect(delta(/^POST \/threads\/\{thread_id\}\/runs$/)).toBe(1);
+    }
+  });
+
   it('executes the tool once when the same queue message is delivered twice', async () => {
     await fetch(`${stack.mail.url}/_admin/mail`, { method: 'DELETE' });
     const threadId = await newThread();
