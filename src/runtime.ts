@@ -88,6 +88,8 @@ async function buildRuntime(): Promise<Runtime> {
           upstream: createAssistantsUpstream(client, cfg.DEPLOYMENT_ID),
           assistants: createAssistantResolver({ client, deploymentId: cfg.DEPLOYMENT_ID, definitions, ttlMs: 5 * 60_000 }),
         };
+  // The router's model calls go to the upstream client, except on foundry-classic (see createChatClient).
+  const chatClient = cfg.provider === 'foundry-classic' ? createChatClient(cfg) : client;
   return {
     config: cfg,
     logger,
@@ -96,7 +98,7 @@ async function buildRuntime(): Promise<Runtime> {
     queue: createRunQueue(cfg, storage),
     upstream,
     client,
-    router: createCopilotRouter({ model: textModelFor(cfg.protocol, createChatClient(cfg), cfg.MODEL_DEPLOYMENT), definitions }),
+    router: createCopilotRouter({ model: textModelFor(cfg.protocol, chatClient, cfg.MODEL_DEPLOYMENT), definitions }),
     tools,
     definitions,
     assistants,

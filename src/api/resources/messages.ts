@@ -9,7 +9,7 @@ import { waitForRun } from '../../runs/wait-for-run';
 import { startRunDeps, type Runtime } from '../../runtime';
 import type { RunRecord } from '../../store/ledger';
 import { classifyUpstreamError } from '../../upstream';
-import type { AttributedMessage, ThreadRunIndex } from '../../upstream/port';
+import type { ThreadRunIndex } from '../../upstream/port';
 import { callerRoute } from '../route';
 import { apiUrl, json } from '../results';
 import { ListMessagesQuery, MessageList, PostMessageBody, PostMessageQuery } from '../schemas/messages';
@@ -95,7 +95,7 @@ export const listMessages = callerRoute(
 /** The run's reply as API messages. */
 async function replyViews(deps: Runtime, request: HttpRequest, run: Parameters<typeof runReply>[1] & MessageRun) {
   const messages = await runReply({ runs: deps.upstream.runs, ledger: deps.ledger }, run);
-  return messages.map((message): ReturnType<typeof messageView> => messageView({ message, runId: run.runId } satisfies AttributedMessage, request, new Map([[run.runId, run]])));
+  return messages.map((message) => messageView({ message, runId: run.runId }, request, new Map([[run.runId, run]])));
 }
 
 /** The thread's recent runs (what the ledger remembers), by our run id. */
