@@ -49,7 +49,8 @@ async function main(): Promise<number> {
   const profileEnv = process.argv.includes('--profile-host')
     ? { NODE_OPTIONS: `--import ${pathToFileURL(path.join(__dirname, 'measure/cpu-profile-preload.mjs')).href}`, BENCH_PROFILE_DIR: profileDir }
     : undefined;
-  const stack = await startStack({ azurite: proxy.azurite, queues: { maxPollingInterval: '00:00:02' }, env: profileEnv });
+  // Assistants: the benchmark compares the backend with direct followers of Assistants runs and scripts turns by thread id.
+  const stack = await startStack({ protocol: 'assistants', azurite: proxy.azurite, queues: { maxPollingInterval: '00:00:02' }, env: profileEnv });
   // Ctrl-C (or a CI timeout's SIGTERM) stops the stack's child processes too.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

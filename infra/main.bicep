@@ -61,18 +61,15 @@ param skipDeployerRoleAssignments bool = false
 @description('Integrate the function app with a new VNet and reach storage over private endpoints.')
 param vnetEnabled bool = false
 
-@description('Assistants-protocol provider the app talks to.')
-@allowed(['foundry', 'azure-openai'])
+@description('Upstream provider the app talks to: foundry (Responses at the Foundry project endpoint), azure-openai (Responses on the Azure OpenAI v1 API) or foundry-classic (Foundry Agent Service classic on the Assistants protocol, which retires on 2027-03-31).')
+@allowed(['foundry', 'azure-openai', 'foundry-classic'])
 param assistantsProvider string = 'foundry'
 
-@description('An existing Foundry project endpoint (foundry) or Azure OpenAI endpoint (azure-openai). Empty: create a Foundry resource.')
+@description('An existing Foundry project endpoint (foundry, foundry-classic) or Azure OpenAI endpoint (azure-openai). Empty: create a Foundry resource.')
 param existingAssistantsEndpoint string = ''
 
 @description('Resource id of the existing endpoint\'s Cognitive Services account, so the app identity gets its model roles there. Empty: assign them yourself.')
 param existingModelAccountResourceId string = ''
-
-@description('api-version the azure-openai provider sends (foundry always uses v1).')
-param assistantsApiVersion string = '2024-05-01-preview'
 
 @description('Region of the Foundry resource, where the model has quota. Empty: location.')
 param aiLocation string = ''
@@ -137,7 +134,7 @@ var createModel = empty(existingAssistantsEndpoint)
 var modelDeployment = !empty(modelDeploymentName) ? modelDeploymentName : modelName
 var assistantsEndpoint = !createModel
   ? existingAssistantsEndpoint
-  : (assistantsProvider == 'foundry' ? ai!.outputs.projectEndpoint : ai!.outputs.openAiEndpoint)
+  : (assistantsProvider == 'azure-openai' ? ai!.outputs.openAiEndpoint : ai!.outputs.projectEndpoint)
 // A stand-in id keeps the (skipped) existing-account module's scope expression valid when none is given.
 var existingModelAccountId = !empty(existingModelAccountResourceId)
   ? existingModelAccountResourceId
@@ -398,7 +395,6 @@ module api 'app/api.bicep' = {
     virtualNetworkSubnetId: vnetEnabled ? vnet!.outputs.appSubnetId : ''
     assistantsProvider: assistantsProvider
     assistantsEndpoint: assistantsEndpoint
-    assistantsApiVersion: assistantsApiVersion
     modelDeployment: modelDeployment
     runQueueName: runQueueName
     ledgerTablePrefix: ledgerTablePrefix
@@ -434,7 +430,6 @@ output EMAIL_LOGIC_APP_NAME string = email.outputs.name
 // names src/config.ts uses. The deployer reaches storage with its own identity, so no clientId here.
 output ASSISTANTS_PROVIDER string = assistantsProvider
 output ASSISTANTS_ENDPOINT string = assistantsEndpoint
-output ASSISTANTS_API_VERSION string = assistantsApiVersion
 output MODEL_DEPLOYMENT string = modelDeployment
 output DEPLOYMENT_ID string = environmentName
 output RUN_QUEUE_NAME string = runQueueName

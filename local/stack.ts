@@ -1,6 +1,9 @@
 // The whole local stack: in-memory Azurite, the local Assistants API server, the mail sink, and the app
 // (dist/main.js) in our local Functions host as a child process. Free of any test runner, so benchmarks
 // and scripts use it too; test/support/stack.ts wraps it in vitest hooks.
+// The upstream protocol is the app's UPSTREAM_PROTOCOL: StackOptions.protocol, else TEST_UPSTREAM_PROTOCOL
+// (each vitest project of the protocol matrix sets it), else the app's default. `script` queues the model's
+// turns for a thread on whichever protocol runs: by thread id (Assistants) or by its conversation (Responses).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +11,9 @@ import { startAzurite, type RunningAzurite } from './azurite';
 import { startAssistantsServer } from './assistants-server';
 import { startMailSink, type MailSinkOptions } from './mail-sink';
 import { startFunctionsHost, type RunningFunctionsHost } from './functions-host';
+import { createLedger } from '../src/store/ledger';
+import { createStorageClients } from '../src/store/storage-clients';
+import { UPSTREAM_PROTOCOLS, type UpstreamProtocol } from '../src/upstream/port';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -19,6 +25,14 @@ export interface Stack {
   /** http://127.0.0.1:<port>/api */
   api: string;
   env: Record<string, string>;
+  /** The protocol the app speaks upstream. */
+  protocol: UpstreamProtocol;
+  /** Queues what the model does on this thread's next runs (local server turns: message, tool_calls, ...). */
+  script(threadId: string, turns: unknown[]): Promise<void>;
+  /** Queues the answers of the copilot router's next model calls (classification, direct answers), in order. */
+  scriptChat(...answers: string[]): Promise<void>;
+  /** The local server's path (under its origin) of the upstream object behind a thread: its thread, or its conversation. */
+  upstreamThreadPath(threadId: string): Promise<string>;
   /** Starts the host again (after a kill) with the same settings. */
   restartHost(): Promise<RunningFunctionsHost>;
   close(): Promise<void>;
@@ -34,6 +48,15 @@ export interface StackOptions {
   syncAssistants?: boolean;
   /** An Azurite already started (e.g. behind a counting proxy) to use instead of a new one; the stack closes it. */
   azurite?: RunningAzurite;
+  /** The upstream protocol (default: TEST_UPSTREAM_PROTOCOL, else the app's default, responses). */
+  protocol?: UpstreamProtocol;
+}
+
+/** The protocol a stack runs: asked for, else the test matrix's, else the app's default. */
+export function stackProtocol(options: Pick<StackOptions, 'protocol' | 'env'> = {}, env: NodeJS.ProcessEnv = process.env): UpstreamProtocol {
+  const chosen = options.protocol ?? options.env?.UPSTREAM_PROTOCOL ?? env.TEST_UPSTREAM_PROTOCOL ?? 'responses';
+  if (!(UPSTREAM_PROTOCOLS as readonly string[]).includes(chosen)) throw new Error(`unknown upstream protocol ${chosen} (TEST_UPSTREAM_PROTOCOL?)`);
+  return chosen as UpstreamProtocol;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -46,7 +69,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     started.push(assistants.close);
     const mail = await startMailSink({ onMail: options.onMail });
     started.push(mail.close);
+    const protocol = stackProtocol(options);
     const env: Record<string, string> = {
+      UPSTREAM_PROTOCOL: protocol,
       AzureWebJobsStorage: azurite.connectionString,
       LOCAL_ASSISTANTS_URL: assistants.url,
       EMAIL_LOGIC_APP_URL: mail.logicAppUrl,
@@ -67,6 +92,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       host,
       api: host.baseUrl,
       env,
+      protocol,
+      script: async (threadId, turns) => postScript(assistants.url, { ...(await scriptScope(protocol, env, threadId)), turns }),
+      // Assistants: chat completions answer the router; Responses: unstored responses without a conversation,
+      // which take the global turns.
+      scriptChat: (...answers) =>
+        postScript(assistants.url, protocol === 'assistants' ? { chat: answers.map((content) => ({ content })) } : { turns: answers.map((message) => ({ message })) }),
+      async upstreamThreadPath(threadId) {
+        const scope = await scriptScope(protocol, env, threadId);
+        return scope.thread_id ? `/v1/threads/${scope.thread_id}` : `/v1/conversations/${scope.conversation_id}`;
+      },
       async restartHost() {
         host = await start();
         stack.host = host;
@@ -85,6 +120,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const stop of started.reverse()) await stop().catch(() => undefined);
     throw error;
   }
+}
+
+/** Where the local server queues a thread's turns: the thread itself, or the conversation the ledger bound it to. */
+async function scriptScope(protocol: UpstreamProtocol, env: Record<string, string>, threadId: string): Promise<Record<string, string>> {
+  if (protocol === 'assistants') return { thread_id: threadId };
+  const ledger = createLedger({ LEDGER_TABLE_PREFIX: env.LEDGER_TABLE_PREFIX ?? 'ledger' }, createStorageClients({ AzureWebJobsStorage: env.AzureWebJobsStorage }));
+  const thread = await ledger.getThread(threadId);
+  if (!thread?.conversationId) throw new Error(`thread ${threadId} has no conversation in the ledger`);
+  return { conversation_id: thread.conversationId };
+}
+
+async function postScript(serverUrl: string, body: unknown): Promise<void> {
+  const response = await fetch(`${serverUrl}/_admin/script`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`scripting the local server failed: ${response.status} ${await response.text()}`);
 }
 
 /** A folder with the app's host.json, queue settings overridden (tests need fewer, faster retries). */

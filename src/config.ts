@@ -2,9 +2,9 @@
 // Local-mode defaults let `npm start` run with nothing configured; the seed training's
 // `.env` names (OPENAI_URI, OPENAI_KEY, ...) are accepted as aliases.
 import { z } from 'zod';
+import { PROVIDERS, PROVIDER_PROTOCOLS, protocolProblem, UPSTREAM_PROTOCOLS, type Provider, type UpstreamProtocol } from './upstream/providers';
 
-export const PROVIDERS = ['local', 'azure-openai', 'foundry', 'openai'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+export { PROVIDERS, type Provider };
 
 /** Canonical setting name → aliases accepted in its place (first one set wins). */
 export const SETTING_ALIASES: Record<string, string[]> = {
@@ -30,11 +30,12 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const url = z.url({ protocol: /^https?$/ });
 
 export const settingsSchema = z.object({
-  // Upstream Assistants-protocol service.
-  ASSISTANTS_PROVIDER: z.enum(PROVIDERS).optional().describe('Which Assistants-protocol service runs the assistants: local, azure-openai, foundry or openai. Default: azure-openai when OPENAI_URI is set, else local.'),
+  // Upstream model service.
+  ASSISTANTS_PROVIDER: z.enum(PROVIDERS).optional().describe('Which service runs the assistants: local, openai, azure-openai (the v1 API), foundry (a project endpoint, Responses) or foundry-classic (Foundry Agent Service classic, Assistants protocol). Default: azure-openai when OPENAI_URI is set, else local.'),
+  UPSTREAM_PROTOCOL: z.enum(UPSTREAM_PROTOCOLS).optional().describe("Protocol spoken upstream: responses or assistants. Default: the provider's (responses; assistants for foundry-classic). Only local speaks both; openai and azure-openai retired assistants."),
   ASSISTANTS_ENDPOINT: url.optional().describe('Azure OpenAI resource endpoint, Foundry project endpoint, or OpenAI base URL.'),
   ASSISTANTS_API_KEY: z.string().min(1).optional().describe('API key (azure-openai with a key, openai). Omit for keyless Entra ID.'),
-  ASSISTANTS_API_VERSION: z.string().min(1).default('2024-05-01-preview').describe('api-version for azure-openai (foundry always uses v1).'),
+  ASSISTANTS_API_VERSION: z.string().min(1).optional().describe("Ignored: the v1 APIs take no api-version (foundry-classic always sends v1). Accepted so the training's OPENAI_VERSION still loads."),
   MODEL_DEPLOYMENT: z.string().min(1).default('gpt-4o').describe('Model deployment the assistants run on.'),
   AZURE_CLIENT_ID: z.string().min(1).optional().describe('Client id of the user-assigned managed identity used for keyless access in Azure.'),
   LOCAL_ASSISTANTS_URL: url.default('http://127.0.0.1:7080').describe('Origin of the local Assistants API server (provider local).'),
@@ -96,6 +97,8 @@ export type Settings = z.infer<typeof settingsSchema>;
 
 export interface Config extends Settings {
   provider: Provider;
+  /** The protocol the upstream adapter speaks (src/upstream/port.ts). */
+  protocol: UpstreamProtocol;
   authMode: 'dev' | 'cloud';
   emailAllowedDomains: string[];
   /**
@@ -141,7 +144,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // The training's OPENAI_URI means azure-openai; an endpoint under its own name must say which service it is,
   // rather than silently running the local provider (and with it dev identity) next to real resources.
   const provider: Provider = s.ASSISTANTS_PROVIDER ?? (env.OPENAI_URI ? 'azure-openai' : 'local');
-  if (!s.ASSISTANTS_PROVIDER && !env.OPENAI_URI && s.ASSISTANTS_ENDPOINT) problems.push('ASSISTANTS_PROVIDER: required when ASSISTANTS_ENDPOINT is set (azure-openai, foundry or openai)');
+  if (!s.ASSISTANTS_PROVIDER && !env.OPENAI_URI && s.ASSISTANTS_ENDPOINT) problems.push('ASSISTANTS_PROVIDER: required when ASSISTANTS_ENDPOINT is set (openai, azure-openai, foundry or foundry-classic)');
+  const protocol: UpstreamProtocol = s.UPSTREAM_PROTOCOL ?? PROVIDER_PROTOCOLS[provider][0]!;
+  const mismatch = protocolProblem(provider, protocol);
+  if (mismatch) problems.push(mismatch);
   const inAzure = Boolean(s.WEBSITE_INSTANCE_ID);
   const authMode = s.AUTH_MODE ?? (provider === 'local' && !inAzure && usesLocalStorage(s) ? 'dev' : 'cloud');
   if (authMode === 'dev' && inAzure) problems.push('AUTH_MODE: dev identity (x-user-id) is refused in Azure (WEBSITE_INSTANCE_ID is set)');
@@ -164,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Local runs need no storage configuration: Azurite's well-known development account.
     AzureWebJobsStorage: s.AzureWebJobsStorage ?? (s.AzureWebJobsStorage__queueServiceUri ? undefined : 'UseDevelopmentStorage=true'),
     provider,
+    protocol,
     authMode,
     emailAllowedDomains: s.EMAIL_ALLOWED_DOMAINS ?? (provider === 'local' ? ['example.com'] : []),
     unresolvedKeyVaultReferences,

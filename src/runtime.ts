@@ -9,17 +9,19 @@ import { createLogger, type Logger } from './logging';
 import { createStorageClients, type StorageClients } from './store/storage-clients';
 import { createLedger, type Ledger } from './store/ledger';
 import { createRunQueue, type RunQueue } from './store/run-queue';
-import { createChatClient, createUpstreamClient } from './upstream';
-import { createAssistantsRuns } from './upstream/assistants-runs';
+import { createChatClient, createUpstreamClient, describeUpstream } from './upstream';
+import { createAssistantsUpstream } from './upstream/assistants';
+import type { Upstream } from './upstream/port';
+import { retirementWarning } from './upstream/providers';
+import { createResponsesUpstream } from './upstream/responses';
 import { createToolRegistry } from './tools';
 import type { ToolRegistry } from './tools';
 import { createStorageEmailQuota } from './tools/email/send-quota';
 import type { SweepDeps } from './sweep';
 import { createAssistantResolver, loadAssistantDefinitions, type AssistantDefinition, type AssistantResolver } from './assistants';
-import { createCopilotRouter, type CopilotRouter } from './copilot';
+import { createCopilotRouter, textModelFor, type CopilotRouter } from './copilot';
 import type { RunCommandDeps } from './runs/run-commands';
 import type { StartRunDeps } from './runs/start-run';
-import type { UpstreamRuns } from './runs/upstream-runs';
 import type { WorkerDeps } from './runs/worker';
 import { approvalPolicy } from './runs/tool-approvals';
 
@@ -32,10 +34,11 @@ export interface Runtime {
   storage: StorageClients;
   ledger: Ledger;
   queue: RunQueue;
-  upstream: OpenAI;
-  /** The run worker's upstream port (src/runs/upstream-runs.ts) over `upstream`. */
-  runs: UpstreamRuns;
-  /** Chooses the assistant for `auto` (chat completions: the upstream client except with Foundry). */
+  /** The upstream port (src/upstream/port.ts): the adapter of config.protocol. Everything but the sweep and the sync speaks it. */
+  upstream: Upstream;
+  /** The raw client of the configured provider, for the sweep and the assistants sync. */
+  client: OpenAI;
+  /** Chooses the assistant for `auto` (chat completions on Assistants, an unstored response on Responses). */
   router: CopilotRouter;
   tools: ToolRegistry;
   definitions: AssistantDefinition[];
@@ -65,24 +68,44 @@ export function getRuntime(): Promise<Runtime> {
 async function buildRuntime(): Promise<Runtime> {
   const cfg = getConfig();
   const logger = createLogger({ level: cfg.LOG_LEVEL, fields: { deploymentId: cfg.DEPLOYMENT_ID } });
+  const warning = retirementWarning(cfg.provider);
+  if (warning) logger.warn(warning, { upstream: describeUpstream(cfg) });
   const storage = createStorageClients(cfg);
-  const upstream = createUpstreamClient(cfg);
+  const ledger = createLedger(cfg, storage);
+  const client = createUpstreamClient(cfg);
   const tools = createToolRegistry({ config: cfg, emailQuota: createStorageEmailQuota(cfg, storage) });
   const definitions = await loadAssistantDefinitions(path.join(APP_ROOT, 'assistants'), { knownTools: tools.names(), dataDir: path.join(APP_ROOT, 'data') });
-  const chat = cfg.provider === 'foundry' ? createChatClient(cfg) : upstream;
+  const { upstream, assistants } =
+    cfg.protocol === 'responses'
+      ? createResponsesUpstream({
+          client,
+          deploymentId: cfg.DEPLOYMENT_ID,
+          definitions,
+          defaultModel: cfg.MODEL_DEPLOYMENT,
+          functionTools: (names) => tools.functionTools(names),
+          ledger,
+          logger,
+          now: Date.now,
+        })
+      : {
+          upstream: createAssistantsUpstream(client, cfg.DEPLOYMENT_ID),
+          assistants: createAssistantResolver({ client, deploymentId: cfg.DEPLOYMENT_ID, definitions, ttlMs: 5 * 60_000 }),
+        };
+  // The router's model calls go to the upstream client, except on foundry-classic (see createChatClient).
+  const chatClient = cfg.provider === 'foundry-classic' ? createChatClient(cfg) : client;
   return {
     config: cfg,
     logger,
     storage,
-    ledger: createLedger(cfg, storage),
+    ledger,
     queue: createRunQueue(cfg, storage),
     upstream,
-    runs: createAssistantsRuns(upstream, cfg.DEPLOYMENT_ID),
-    router: createCopilotRouter({ client: chat, model: cfg.MODEL_DEPLOYMENT, definitions }),
+    client,
+    router: createCopilotRouter({ model: textModelFor(cfg.protocol, chatClient, cfg.MODEL_DEPLOYMENT), definitions }),
     tools,
     definitions,
     needsApproval: approvalPolicy(definitions),
-    assistants: createAssistantResolver({ client: upstream, deploymentId: cfg.DEPLOYMENT_ID, definitions, ttlMs: 5 * 60_000 }),
+    assistants,
     now: Date.now,
   };
 }
@@ -90,7 +113,7 @@ async function buildRuntime(): Promise<Runtime> {
 /** What the run worker (and the poison handler) needs, with the invocation's logger. */
 export function workerDeps(runtime: Runtime, logger: Logger): WorkerDeps {
   return {
-    upstream: runtime.runs,
+    upstream: runtime.upstream.runs,
     ledger: runtime.ledger,
     tools: runtime.tools,
     queue: runtime.queue,
@@ -107,7 +130,7 @@ export function workerDeps(runtime: Runtime, logger: Logger): WorkerDeps {
 /** What starting a run from POST .../messages needs. */
 export function startRunDeps(runtime: Runtime, logger: Logger): StartRunDeps {
   return {
-    client: runtime.upstream,
+    threads: runtime.upstream.threads,
     ledger: runtime.ledger,
     queue: runtime.queue,
     assistants: runtime.assistants,
@@ -120,13 +143,13 @@ export function startRunDeps(runtime: Runtime, logger: Logger): StartRunDeps {
 
 /** What cancelling a run and submitting client tool outputs need. */
 export function runCommandDeps(runtime: Runtime, logger: Logger): RunCommandDeps {
-  return { upstream: runtime.runs, ledger: runtime.ledger, queue: runtime.queue, logger, now: runtime.now };
+  return { upstream: runtime.upstream.runs, ledger: runtime.ledger, queue: runtime.queue, logger, now: runtime.now };
 }
 
 /** What one sweep (timer or maintenance route) needs. */
 export function sweepDeps(runtime: Runtime, logger: Logger, holder: string, dryRun?: boolean): SweepDeps {
   return {
-    client: runtime.upstream,
+    client: runtime.client,
     ledger: runtime.ledger,
     config: runtime.config,
     definedAssistantKeys: runtime.definitions.map((definition) => definition.key),

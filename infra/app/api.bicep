@@ -16,10 +16,10 @@ param virtualNetworkSubnetId string = ''
 param instanceMemoryMB int = 2048
 param maximumInstanceCount int = 100
 
-@allowed(['foundry', 'azure-openai'])
+@description('foundry and azure-openai speak Responses; foundry-classic the Assistants protocol (retiring 2027-03-31).')
+@allowed(['foundry', 'azure-openai', 'foundry-classic'])
 param assistantsProvider string
 param assistantsEndpoint string
-param assistantsApiVersion string
 param modelDeployment string
 param runQueueName string = 'runs'
 param ledgerTablePrefix string = 'ledger'
@@ -71,8 +71,10 @@ var appSettings = {
 // Live quotes only with a key; without one the app's default, the fixture, answers and says its prices are not live.
 var marketDataSettings = !empty(stockPriceApiKeySecretUri) ? { STOCK_PRICE_PROVIDER: 'twelvedata', STOCK_PRICE_API_KEY: '@Microsoft.KeyVault(SecretUri=${stockPriceApiKeySecretUri})' } : {}
 
-// Only azure-openai sends an api-version; foundry speaks v1.
-var azureOpenAiSettings = assistantsProvider == 'azure-openai' ? { ASSISTANTS_API_VERSION: assistantsApiVersion } : {}
+// The protocol, said explicitly rather than left to the app's per-provider default. No api-version: the v1 APIs
+// take none, and foundry-classic always sends v1.
+var responsesSettings = assistantsProvider != 'foundry-classic' ? { UPSTREAM_PROTOCOL: 'responses' } : {}
+var assistantsSettings = assistantsProvider == 'foundry-classic' ? { UPSTREAM_PROTOCOL: 'assistants' } : {}
 
 var corsOrigins = empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins, ','), origin => trim(origin))
 
@@ -147,7 +149,7 @@ module functionApp 'br/public:avm/res/web/site:0.15.1' = {
       }
     }
     virtualNetworkSubnetId: !empty(virtualNetworkSubnetId) ? virtualNetworkSubnetId : null
-    appSettingsKeyValuePairs: union(appSettings, azureOpenAiSettings, marketDataSettings)
+    appSettingsKeyValuePairs: union(appSettings, responsesSettings, assistantsSettings, marketDataSettings)
     authSettingV2Configuration: authSettings
   }
 }

@@ -1,9 +1,10 @@
 // Ledger records and upstream objects → the API's resources (src/api/schemas). Times become
 // Unix seconds like the Assistants protocol; upstream ids of runs become ours.
 import type { HttpRequest } from '@azure/functions';
-import type { Message } from 'openai/resources/beta/threads/messages';
-import { METADATA_KEYS, RESERVED_METADATA_PREFIX } from '../runs/run-facts';
+import { OTHER_ROUTE } from '../copilot/constants';
+import { RESERVED_METADATA_PREFIX } from '../runs/run-facts';
 import type { RunRecord, ThreadRecord, ToolCallRecord } from '../store/ledger';
+import type { AttributedMessage } from '../upstream/port';
 import { apiUrl } from './results';
 import type { MessageResource } from './schemas/messages';
 import type { RunResource } from './schemas/runs';
@@ -75,16 +76,28 @@ export function runView(run: RunRecord, toolCalls: ToolCallRecord[]): RunResourc
   };
 }
 
-/** `runIds` maps upstream run ids to ours; `assistantKeys` upstream assistant ids to keys. */
-export function messageView(message: Message, request: HttpRequest, runIds: Map<string, string>, assistantKeys: Map<string, string>): MessageResource {
+/** What a message's view needs of its run. */
+export type MessageRun = Pick<RunRecord, 'assistantKey' | 'routedTo'>;
+
+/**
+ * The assistant that wrote a message, from its run's record (the same on every protocol): the assistant `auto`
+ * routed to, or the run's own; none for user messages and for a direct answer (`other`, no assistant).
+ */
+function writtenBy(role: string, run: MessageRun | undefined): string | null {
+  if (role !== 'assistant' || !run || run.routedTo === OTHER_ROUTE) return null;
+  return run.routedTo ?? run.assistantKey;
+}
+
+/** `runs`: the thread's runs the ledger knows, by our run id (the adapter attributed the message to one of them). */
+export function messageView({ message, runId }: AttributedMessage, request: HttpRequest, runs: ReadonlyMap<string, MessageRun>): MessageResource {
   const fileUrl = (fileId: string) => apiUrl(request, `/files/${encodeURIComponent(fileId)}/content`);
   return {
     id: message.id,
     object: 'thread.message',
     thread_id: message.thread_id,
-    run_id: message.run_id ? (runIds.get(message.run_id) ?? null) : (message.metadata as Record<string, string> | null)?.[METADATA_KEYS.runId] ?? null,
+    run_id: runId,
     role: message.role,
-    assistant: message.assistant_id ? (assistantKeys.get(message.assistant_id) ?? null) : null,
+    assistant: writtenBy(message.role, runId ? runs.get(runId) : undefined),
     status: message.status,
     created_at: message.created_at,
     content: message.content.flatMap((part): MessageResource['content'] => {

@@ -1,29 +1,15 @@
-// `other`: no assistant fits, so a plain chat completion answers the message (no run, no tools).
-import type OpenAI from 'openai';
+// `other`: no assistant fits, so a plain model call answers the message (no run, no tools).
 import { AppError } from '../errors';
-import type { RunUsage } from '../store/ledger';
-import { classifyUpstreamError } from '../upstream';
+import { classifyUpstreamError } from '../upstream/errors';
+import type { TextAnswer, TextModel } from './text-model';
 
 export const DIRECT_ANSWER_SYSTEM_PROMPT = 'You are a helpful assistant. Answer clearly and concisely.';
 
-export interface DirectAnswer {
-  text: string;
-  usage?: RunUsage;
-}
+export type DirectAnswer = TextAnswer;
 
-export async function answerDirectly(deps: { client: OpenAI; model: string }, content: string): Promise<DirectAnswer> {
-  const completion = await deps.client.chat.completions
-    .create({
-      model: deps.model,
-      messages: [
-        { role: 'system', content: DIRECT_ANSWER_SYSTEM_PROMPT },
-        { role: 'user', content },
-      ],
-    })
-    .catch((error: unknown) => Promise.reject(classifyUpstreamError(error)));
-  const text = completion.choices[0]?.message.content?.trim();
+export async function answerDirectly(deps: { model: TextModel }, content: string): Promise<DirectAnswer> {
+  const answer = await deps.model.complete({ system: DIRECT_ANSWER_SYSTEM_PROMPT, user: content }).catch((error: unknown) => Promise.reject(classifyUpstreamError(error)));
   // An empty message cannot be stored on the thread, and inventing a reply would mislead the user.
-  if (!text) throw new AppError('upstream_error', 'The model returned no answer.', 502);
-  const usage = completion.usage;
-  return { text, ...(usage ? { usage: { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens, total_tokens: usage.total_tokens } } : {}) };
+  if (!answer.text) throw new AppError('upstream_error', 'The model returned no answer.', 502);
+  return answer;
 }

@@ -1,9 +1,8 @@
 // The copilot router's choice (the training's two-agent copilot, generalised): one chat completion
 // reads the user's message against each assistant's `intent` and names one assistant key, or `other`.
-import type OpenAI from 'openai';
-import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { classifyUpstreamError } from '../upstream';
+import { classifyUpstreamError } from '../upstream/errors';
 import { AUTO_ASSISTANT, OTHER_ROUTE } from './constants';
+import type { TextModel, TextPrompt } from './text-model';
 
 export interface RouteCandidate {
   key: string;
@@ -11,9 +10,8 @@ export interface RouteCandidate {
 }
 
 export interface ClassifyDeps {
-  client: OpenAI;
-  /** Chat model deployment (MODEL_DEPLOYMENT). */
-  model: string;
+  /** The model call (chat completions or Responses, src/copilot/text-model.ts). */
+  model: TextModel;
   candidates: readonly RouteCandidate[];
 }
 
@@ -27,7 +25,8 @@ export function routeKeys(candidates: readonly RouteCandidate[]): string[] {
   return candidates.map((c) => c.key).filter((key) => key !== AUTO_ASSISTANT && key !== OTHER_ROUTE);
 }
 
-export function routerMessages(candidates: readonly RouteCandidate[], content: string): ChatCompletionMessageParam[] {
+/** The routing prompt: the assistants and the answer format (system), and the start of the message (user). */
+export function routerPrompt(candidates: readonly RouteCandidate[], content: string): TextPrompt {
   const keys = routeKeys(candidates);
   const listed = candidates.filter((c) => keys.includes(c.key)).map((c) => `- ${c.key}: ${c.intent.replace(/\s+/g, ' ').trim()}`);
   const system = [
@@ -37,10 +36,8 @@ export function routerMessages(candidates: readonly RouteCandidate[], content: s
     `- ${OTHER_ROUTE}: anything none of the assistants above is for, such as greetings, small talk or general chat.`,
     `Answer with exactly one key from this list and nothing else: ${[...keys, OTHER_ROUTE].join(', ')}.`,
   ].join('\n');
-  return [
-    { role: 'system', content: system },
-    { role: 'user', content: content.slice(0, MAX_ROUTED_CHARS) },
-  ];
+  // temperature 0: the same message should reach the same assistant.
+  return { system, user: content.slice(0, MAX_ROUTED_CHARS), temperature: 0 };
 }
 
 /** The model's answer → a known key, or `other` for anything else (models add quotes, periods, labels, prose). */
@@ -55,11 +52,8 @@ export function parseRoute(answer: string | null | undefined, keys: readonly str
   return keys.includes(word) ? word : OTHER_ROUTE;
 }
 
-/** One chat completion; returns an assistant key from the candidates, or `other`. */
+/** One model call; returns an assistant key from the candidates, or `other`. */
 export async function classifyIntent(deps: ClassifyDeps, content: string): Promise<string> {
-  const completion = await deps.client.chat.completions
-    // temperature 0: the same message should reach the same assistant.
-    .create({ model: deps.model, messages: routerMessages(deps.candidates, content), temperature: 0 })
-    .catch((error: unknown) => Promise.reject(classifyUpstreamError(error)));
-  return parseRoute(completion.choices[0]?.message.content, routeKeys(deps.candidates));
+  const answer = await deps.model.complete(routerPrompt(deps.candidates, content)).catch((error: unknown) => Promise.reject(classifyUpstreamError(error)));
+  return parseRoute(answer.text, routeKeys(deps.candidates));
 }

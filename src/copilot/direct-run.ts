@@ -1,17 +1,16 @@
-// A run routed to `other`: answered at once by a plain chat completion instead of an upstream run.
+// A run routed to `other`: answered at once by a plain model call instead of an upstream run.
 // It is recorded like any run (ledger row, events, completed) so the API shows it the same way,
 // but nothing is queued. The caller has claimed the thread and posted the user's message.
-import type OpenAI from 'openai';
-import type { Message } from 'openai/resources/beta/threads/messages';
+// Its reply is read back from its message.completed event (src/runs/run-reply.ts), on either protocol.
 import type { Logger } from '../logging';
 import type { Ledger, RunRecord } from '../store/ledger';
-import { METADATA_KEYS } from '../runs/run-facts';
-import { classifyUpstreamError } from '../upstream';
+import type { UpstreamThreads } from '../upstream/port';
+import { classifyUpstreamError } from '../upstream/errors';
 import { AUTO_ASSISTANT, OTHER_ROUTE } from './constants';
 import type { CopilotRouter } from './copilot-router';
 
 export interface DirectRunDeps {
-  client: OpenAI;
+  threads: Pick<UpstreamThreads, 'addAssistantMessage'>;
   ledger: Pick<Ledger, 'recordRun' | 'updateRun' | 'appendRunEvent' | 'setActiveRun' | 'touchThread'>;
   router: Pick<CopilotRouter, 'answer'>;
   logger: Logger;
@@ -34,8 +33,8 @@ export async function answerOnThread(deps: DirectRunDeps, input: DirectRunInput)
   await deps.ledger.recordRun({ threadId, runId, ownerId: input.userId, assistantKey: AUTO_ASSISTANT, status: 'in_progress', createdAt, messageId: input.messageId, routedTo: OTHER_ROUTE });
   try {
     const answer = await deps.router.answer(input.content);
-    const reply = await deps.client.beta.threads.messages
-      .create(threadId, { role: 'assistant', content: answer.text, metadata: { [METADATA_KEYS.runId]: runId } })
+    const reply = await deps.threads
+      .addAssistantMessage(threadId, { content: answer.text, runId })
       .catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'Thread', threadId })));
     const run = await deps.ledger.updateRun(threadId, runId, { status: 'completed', completedAt: deps.now(), ...(answer.usage ? { usage: answer.usage } : {}) });
     // The same events the worker writes, so a frontend following the run's stream sees the reply.
@@ -54,12 +53,4 @@ export async function answerOnThread(deps: DirectRunDeps, input: DirectRunInput)
     await deps.ledger.setActiveRun(threadId, null, { expectRunId: runId });
     await deps.ledger.touchThread(threadId, deps.now());
   }
-}
-
-/** The assistant reply of a direct run (newest messages first scanned; a direct reply follows its question at once). */
-export async function listDirectReply(client: OpenAI, threadId: string, runId: string): Promise<Message[]> {
-  const page = await client.beta.threads.messages
-    .list(threadId, { order: 'desc', limit: 100 })
-    .catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'Thread', threadId })));
-  return page.data.filter((m) => m.role === 'assistant' && (m.metadata as Record<string, string> | null)?.[METADATA_KEYS.runId] === runId).reverse();
 }

@@ -1,5 +1,7 @@
 // Health: probes each dependency concurrently, each bounded by a timeout, and reports
 // 200 when all are up (or not configured) and 503 when any is down.
+import type { Upstream } from '../upstream/port';
+import { retirementWarning, type Provider } from '../upstream/providers';
 
 export type ProbeResult = 'up' | 'not_configured';
 /** A probe may say more than up/not configured: which source it found, and a warning that leaves the report ok. */
@@ -58,6 +60,15 @@ function describeFailure(error: unknown): string {
     if (cause?.code) return cause.code;
   }
   return error instanceof Error && /no answer within/.test(error.message) ? error.message : 'unreachable';
+}
+
+/** The upstream service through the port's cheapest call; a provider on borrowed time (foundry-classic) stays up, with its retirement date. */
+export function upstreamProbe(upstream: Pick<Upstream, 'probe'>, provider: Provider): Probe {
+  return async (signal) => {
+    await upstream.probe(signal);
+    const warning = retirementWarning(provider);
+    return warning ? { status: 'up', warning } : 'up';
+  };
 }
 
 /** Reachability of an HTTP endpoint without sending its secret query (e.g. a Logic App SAS signature): any HTTP answer from its origin counts. */

@@ -2,7 +2,6 @@
 // recorded in the ledger (which holds the thread's one active run) and queued. The worker
 // creates the upstream run with streaming and follows it from there.
 import { randomBytes } from 'node:crypto';
-import type OpenAI from 'openai';
 import type { MessageCreateParams } from 'openai/resources/beta/threads/messages';
 import { AppError, notFound } from '../errors';
 import type { Logger } from '../logging';
@@ -10,12 +9,14 @@ import type { Ledger, RunRecord } from '../store/ledger';
 import type { RunQueue } from '../store/run-queue';
 import type { AssistantResolver } from '../assistants';
 import { renderRunInstructions } from '../assistants';
-import { classifyUpstreamError } from '../upstream';
+import { classifyUpstreamError } from '../upstream/errors';
+import type { UpstreamThreads } from '../upstream/port';
 import { isTerminal, METADATA_KEYS } from './run-facts';
 import { answerOnThread, chooseAssistant, type CopilotRouter } from '../copilot';
 
 export interface StartRunDeps {
-  client: OpenAI;
+  /** The upstream port's threads: the user's message, and a direct reply. */
+  threads: Pick<UpstreamThreads, 'addUserMessage' | 'addAssistantMessage'>;
   ledger: Ledger;
   queue: Pick<RunQueue, 'send'>;
   assistants: AssistantResolver;
@@ -52,18 +53,17 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   await claimThread(deps, input.threadId, runId);
   let messageId: string;
   try {
-    const message = await deps.client.beta.threads.messages.create(input.threadId, {
-      role: 'user',
+    ({ messageId } = await deps.threads.addUserMessage(input.threadId, {
       content: input.content,
       ...(input.attachments?.length ? { attachments: input.attachments } : {}),
       metadata: { ...input.metadata, [METADATA_KEYS.runId]: runId },
-    });
-    messageId = message.id;
+      runId,
+    }));
   } catch (error) {
     await deps.ledger.setActiveRun(input.threadId, null, { expectRunId: runId });
     throw classifyUpstreamError(error, { what: 'Thread', threadId: input.threadId });
   }
-  // `auto` routed to `other`: answered now by a chat completion, no upstream run and nothing queued.
+  // `auto` routed to `other`: answered now by one model call, no upstream run and nothing queued.
   if (chosen.direct) return { run: await answerOnThread({ ...deps, router: chosen.router }, { ...input, runId, messageId }), messageId };
   const { assistantId, definition, routedTo } = chosen;
 

@@ -1,5 +1,5 @@
 // What the run worker needs from the upstream service, in the worker's own terms: protocol-neutral
-// run states and message updates. src/upstream/assistants-runs.ts is the adapter over the Assistants
+// run states and message updates. src/upstream/assistants/runs.ts is the adapter over the Assistants
 // protocol; another protocol slots in as a second adapter of the same port, and the worker does not change.
 import type { Message } from 'openai/resources/beta/threads/messages';
 import type { RunUsage } from '../store/ledger';

@@ -1,12 +1,14 @@
-// The Assistants-protocol client for the configured provider. Every provider speaks the same protocol
-// through the `openai` package; they differ only in base URL, api-version query and authentication:
-//   local         <LOCAL_ASSISTANTS_URL>/v1                 Authorization: Bearer <key or local-dev-key>
-//   azure-openai  <endpoint>/openai?api-version=<version>   api-key header, or Entra ID bearer (cognitiveservices scope)
-//   foundry       <project endpoint>?api-version=v1         Entra ID bearer (ai.azure.com scope); Foundry agents take no keys
-//   openai        <endpoint or api.openai.com/v1>           Authorization: Bearer <key>
-import OpenAI, { AzureOpenAI } from 'openai';
+// The upstream client for the configured provider. Every provider is reached through the `openai` package;
+// they differ in base URL, api-version query and authentication (and in the protocol they speak, see providers.ts):
+//   local            <LOCAL_ASSISTANTS_URL>/v1                      Authorization: Bearer <key or local-dev-key>
+//   openai           <endpoint or api.openai.com/v1>                Authorization: Bearer <key>
+//   azure-openai     <endpoint>/openai/v1 (the v1 API, no api-version)  api-key header, or Entra ID bearer (cognitiveservices scope)
+//   foundry          <project endpoint>/openai/v1 (no api-version)  Entra ID bearer (ai.azure.com scope); Foundry takes no keys
+//   foundry-classic  <project endpoint>?api-version=v1 (Assistants) Entra ID bearer (ai.azure.com scope)
+import OpenAI from 'openai';
 import { DefaultAzureCredential, getBearerTokenProvider, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import type { Config, Provider } from '../config';
+import type { Config } from '../config';
+import type { Provider, UpstreamProtocol } from './providers';
 
 export interface UpstreamDeps {
   /** Replaces the managed identity / DefaultAzureCredential chain (tests). */
@@ -16,7 +18,7 @@ export interface UpstreamDeps {
 
 type UpstreamConfig = Pick<
   Config,
-  'provider' | 'ASSISTANTS_ENDPOINT' | 'ASSISTANTS_API_KEY' | 'ASSISTANTS_API_VERSION' | 'AZURE_CLIENT_ID' | 'LOCAL_ASSISTANTS_URL'
+  'provider' | 'protocol' | 'ASSISTANTS_ENDPOINT' | 'ASSISTANTS_API_KEY' | 'AZURE_CLIENT_ID' | 'LOCAL_ASSISTANTS_URL'
 >;
 
 export const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
@@ -41,15 +43,19 @@ export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamDeps 
       return new OpenAI({ ...common, baseURL: `${trimSlash(config.LOCAL_ASSISTANTS_URL)}/v1`, apiKey: config.ASSISTANTS_API_KEY ?? LOCAL_DEV_KEY });
 
     case 'azure-openai': {
-      const endpoint = required(config.ASSISTANTS_ENDPOINT, 'ASSISTANTS_ENDPOINT');
-      // baseURL rather than `endpoint`: the SDK would otherwise also consult OPENAI_BASE_URL from the environment.
-      const base = { ...common, baseURL: `${trimSlash(endpoint)}/openai`, apiVersion: config.ASSISTANTS_API_VERSION };
-      return config.ASSISTANTS_API_KEY
-        ? new AzureOpenAI({ ...base, apiKey: config.ASSISTANTS_API_KEY })
-        : new AzureOpenAI({ ...base, azureADTokenProvider: getBearerTokenProvider(credentialFor(config, deps), COGNITIVE_SERVICES_SCOPE) });
+      // The v1 API is the plain OpenAI surface under /openai/v1/: no AzureOpenAI client, no api-version.
+      const baseURL = openAiV1Url(required(config.ASSISTANTS_ENDPOINT, 'ASSISTANTS_ENDPOINT'));
+      const key = config.ASSISTANTS_API_KEY;
+      return key
+        ? // Azure wants the key in `api-key`; the SDK's bearer header is dropped so the key is sent once.
+          new OpenAI({ ...common, baseURL, apiKey: key, defaultHeaders: { 'api-key': key, Authorization: null } })
+        : new OpenAI({ ...common, baseURL, apiKey: getBearerTokenProvider(credentialFor(config, deps), COGNITIVE_SERVICES_SCOPE) });
     }
 
-    case 'foundry': {
+    case 'foundry':
+      return new OpenAI({ ...common, baseURL: openAiV1Url(required(config.ASSISTANTS_ENDPOINT, 'ASSISTANTS_ENDPOINT')), apiKey: getBearerTokenProvider(credentialFor(config, deps), AI_FOUNDRY_SCOPE) });
+
+    case 'foundry-classic': {
       const endpoint = required(config.ASSISTANTS_ENDPOINT, 'ASSISTANTS_ENDPOINT');
       return new OpenAI({
         ...common,
@@ -71,40 +77,40 @@ export function createUpstreamClient(config: UpstreamConfig, deps: UpstreamDeps 
 }
 
 /**
- * The client for chat completions (the copilot router). It is the Assistants client, except with Foundry:
- * a project endpoint serves agents but no chat completions, which the same resource's Azure OpenAI v1 API
+ * The client of the copilot router's model calls. It is the upstream client, except with foundry-classic: a
+ * classic project endpoint serves agents but no chat completions, which the same resource's Azure OpenAI v1 API
  * (`<origin>/openai/v1`) answers, for the same Entra ID identity.
  */
 export function createChatClient(config: UpstreamConfig, deps: UpstreamDeps = {}): OpenAI {
-  if (config.provider !== 'foundry') return createUpstreamClient(config, deps);
+  if (config.provider !== 'foundry-classic') return createUpstreamClient(config, deps);
   const origin = new URL(required(config.ASSISTANTS_ENDPOINT, 'ASSISTANTS_ENDPOINT')).origin;
   return new OpenAI({ ...commonOptions(deps), baseURL: `${origin}/openai/v1`, apiKey: getBearerTokenProvider(credentialFor(config, deps), COGNITIVE_SERVICES_SCOPE) });
 }
 
 export interface UpstreamDescription {
   provider: Provider;
+  protocol: UpstreamProtocol;
   /** Host (and port) only: paths may name projects and queries may carry signatures. */
   host: string;
   auth: 'api-key' | 'entra-id';
+  /** Only foundry-classic sends one (v1); the v1 APIs take none. */
   apiVersion?: string;
 }
 
 /** What the client talks to, safe to log: no keys, no paths, no query strings. */
 export function describeUpstream(config: UpstreamConfig): UpstreamDescription {
-  switch (config.provider) {
+  const { provider, protocol } = config;
+  switch (provider) {
     case 'local':
-      return { provider: 'local', host: new URL(config.LOCAL_ASSISTANTS_URL).host, auth: 'api-key' };
-    case 'azure-openai':
-      return {
-        provider: 'azure-openai',
-        host: hostOf(config.ASSISTANTS_ENDPOINT),
-        auth: config.ASSISTANTS_API_KEY ? 'api-key' : 'entra-id',
-        apiVersion: config.ASSISTANTS_API_VERSION,
-      };
-    case 'foundry':
-      return { provider: 'foundry', host: hostOf(config.ASSISTANTS_ENDPOINT), auth: 'entra-id', apiVersion: FOUNDRY_API_VERSION };
+      return { provider, protocol, host: new URL(config.LOCAL_ASSISTANTS_URL).host, auth: 'api-key' };
     case 'openai':
-      return { provider: 'openai', host: hostOf(config.ASSISTANTS_ENDPOINT ?? OPENAI_DEFAULT_BASE_URL), auth: 'api-key' };
+      return { provider, protocol, host: hostOf(config.ASSISTANTS_ENDPOINT ?? OPENAI_DEFAULT_BASE_URL), auth: 'api-key' };
+    case 'azure-openai':
+      return { provider, protocol, host: hostOf(config.ASSISTANTS_ENDPOINT), auth: config.ASSISTANTS_API_KEY ? 'api-key' : 'entra-id' };
+    case 'foundry':
+      return { provider, protocol, host: hostOf(config.ASSISTANTS_ENDPOINT), auth: 'entra-id' };
+    case 'foundry-classic':
+      return { provider, protocol, host: hostOf(config.ASSISTANTS_ENDPOINT), auth: 'entra-id', apiVersion: FOUNDRY_API_VERSION };
   }
 }
 
@@ -116,8 +122,17 @@ function credentialFor(config: UpstreamConfig, deps: UpstreamDeps): TokenCredent
 
 function required(value: string | undefined, name: string): string {
   // loadConfig already insists on these; this guards hand-built configs.
-  if (!value) throw new Error(`${name} is required for this Assistants provider.`);
+  if (!value) throw new Error(`${name} is required for this provider.`);
   return value;
+}
+
+/**
+ * The OpenAI v1 surface of an Azure OpenAI resource or a Foundry project endpoint: `<endpoint>/openai/v1`.
+ * An endpoint given with `/openai` or `/openai/v1` already (as the portal sometimes shows it) is completed, not doubled.
+ */
+export function openAiV1Url(endpoint: string): string {
+  const base = trimSlash(endpoint).replace(/\/openai(\/v1)?$/, '');
+  return `${base}/openai/v1`;
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');

@@ -11,6 +11,7 @@ import {
   type Scenario,
 } from './support/app-settings';
 import { loadInfraSources, removeLines } from './support/infra-files';
+import { loadConfig } from '../../src/config';
 
 const API = 'infra/app/api.bicep';
 const sources = loadInfraSources();
@@ -42,18 +43,26 @@ function addSetting(text: string, line: string): string {
 }
 
 describe('app settings set by infra', () => {
-  it('load as a complete cloud configuration for the foundry provider', () => {
+  it('load as a complete cloud configuration for the foundry provider, on Responses (the deploy default)', () => {
     const env = settingsEnv(sources.text(API), FOUNDRY);
     expect(cloudConfigProblems(env, EXPECT_FOUNDRY)).toEqual([]);
-    expect(env).toMatchObject({ ASSISTANTS_PROVIDER: 'foundry', AUTH_MODE: 'cloud', AzureWebJobsStorage__credential: 'managedidentity', RUN_QUEUE_NAME: 'runs', LEDGER_TABLE_PREFIX: 'ledger' });
-    // foundry speaks v1; an api-version would be noise.
+    expect(env).toMatchObject({ ASSISTANTS_PROVIDER: 'foundry', UPSTREAM_PROTOCOL: 'responses', AUTH_MODE: 'cloud', AzureWebJobsStorage__credential: 'managedidentity', RUN_QUEUE_NAME: 'runs', LEDGER_TABLE_PREFIX: 'ledger' });
+    expect(loadConfig(env).protocol).toBe('responses');
+    // The v1 APIs take no api-version; one would be noise.
     expect(env).not.toHaveProperty('ASSISTANTS_API_VERSION');
   });
 
-  it('add ASSISTANTS_API_VERSION for the azure-openai provider', () => {
-    const env = settingsEnv(sources.text(API), { ...AZURE_OPENAI, assistantsApiVersion: '2024-05-01-preview' });
+  it('run azure-openai on Responses (the v1 API) without an api-version', () => {
+    const env = settingsEnv(sources.text(API), AZURE_OPENAI);
     expect(cloudConfigProblems(env, { provider: 'azure-openai', modelDeployment: 'assistants-model' })).toEqual([]);
-    expect(env.ASSISTANTS_API_VERSION).toBe('2024-05-01-preview');
+    expect(env).toMatchObject({ ASSISTANTS_PROVIDER: 'azure-openai', UPSTREAM_PROTOCOL: 'responses' });
+    expect(env).not.toHaveProperty('ASSISTANTS_API_VERSION');
+  });
+
+  it('run foundry-classic on the Assistants protocol', () => {
+    const env = settingsEnv(sources.text(API), { assistantsProvider: 'foundry-classic', modelDeployment: 'assistants-model' });
+    expect(cloudConfigProblems(env, { provider: 'foundry-classic', modelDeployment: 'assistants-model' })).toEqual([]);
+    expect(loadConfig(env)).toMatchObject({ provider: 'foundry-classic', protocol: 'assistants' });
   });
 
   it.each(REQUIRED_IN_CLOUD)('are incomplete without %s', (name) => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startAssistantsServer } from '../../local/assistants-server';
 import { startFunctionsHost } from '../../local/functions-host';
+import { stackProtocol } from '../../local/stack';
 import { useAzurite } from '../support/azurite';
 import { yamlScalar } from './support/azd-wiring';
 // @ts-expect-error: plain ESM build script without type declarations
@@ -65,7 +66,7 @@ describe('the deploy package', () => {
     it('loads without node_modules and answers health', async () => {
       cpSync(packageDir, outside, { recursive: true });
       const assistants = await startAssistantsServer({ port: 0, host: '127.0.0.1' });
-      const env = { ASSISTANTS_PROVIDER: 'local', AzureWebJobsStorage: azurite.current.connectionString, LOCAL_ASSISTANTS_URL: assistants.url, EMAIL_LOGIC_APP_URL: '' };
+      const env = { ASSISTANTS_PROVIDER: 'local', UPSTREAM_PROTOCOL: stackProtocol(), AzureWebJobsStorage: azurite.current.connectionString, LOCAL_ASSISTANTS_URL: assistants.url, EMAIL_LOGIC_APP_URL: '' };
       const host = await startFunctionsHost({ appPath: path.join(outside, 'dist/main.js'), scriptRoot: outside, env });
       try {
         const res = await fetch(`${host.baseUrl}/assistants`, { headers: { 'x-user-id': 'deploy-check' } });

@@ -86,6 +86,6 @@ describe('the market-data key', () => {
     expect(settings).toMatch(/^!empty\(stockPriceApiKeySecretUri\) \? \{/);
     expect(settings).toContain("STOCK_PRICE_API_KEY: '@Microsoft.KeyVault(SecretUri=${stockPriceApiKeySecretUri})'");
     expect(settings).toContain("STOCK_PRICE_PROVIDER: 'twelvedata'");
-    expect(api).toContain('union(appSettings, azureOpenAiSettings, marketDataSettings)');
+    expect(api).toContain('union(appSettings, responsesSettings, assistantsSettings, marketDataSettings)');
   });
 });

@@ -1,5 +1,5 @@
-// Training notebook "Copilot" (two agents and a router): `assistant: "auto"` lets a chat
-// completion pick the assistant by intent; `other` is answered directly without a run.
+// Training notebook "Copilot" (two agents and a router): `assistant: "auto"` lets one model call (a chat
+// completion, or an unstored response on Responses) pick the assistant by intent; `other` is answered directly without a run.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,12 +10,15 @@ const stack = useStack();
 const s = scenario(stack, 'copilot-user');
 const msft = (JSON.parse(readFileSync(path.resolve(__dirname, '../../src/tools/stock-prices.fixture.json'), 'utf8')) as { prices: Record<string, number> }).prices.MSFT!;
 
-/** Upstream runs on the thread, straight from the Assistants service. */
-async function upstreamRuns(threadId: string): Promise<number> {
-  const response = await fetch(`${stack().assistants.url}/v1/threads/${threadId}/runs?limit=100`, { headers: { authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' } });
-  return ((await response.json()) as { data: unknown[] }).data.length;
+/**
+ * Requests that would start model work upstream, from the local server's counters: Assistants runs, or
+ * responses (on Responses the router's own calls are unstored responses too).
+ */
+async function modelCalls(): Promise<number> {
+  const stats = (await (await fetch(`${stack().assistants.url}/_admin/stats`)).json()) as { by_route: Record<string, number> };
+  const routes = stack().protocol === 'assistants' ? ['POST /threads/{thread_id}/runs', 'POST /threads/runs'] : ['POST /responses'];
+  return routes.reduce((sum, route) => sum + (stats.by_route[route] ?? 0), 0);
 }
-
 
 describe('scenario: Copilot router (auto)', () => {
   let autoThread: string;
@@ -57,7 +60,7 @@ describe('scenario: Copilot router (auto)', () => {
   });
 
   it('answers small talk directly (other): no upstream run, the reply stored on the thread', async () => {
-    const runsBefore = await upstreamRuns(autoThread);
+    const callsBefore = await modelCalls();
     await s.scriptChat('other', "I'm doing great, thanks for asking! How can I help you today?");
     // Answered at once, so even a short wait returns the completed run and its reply.
     const answered = await s.api.post(`/threads/${autoThread}/messages?wait=10`, { content: 'Hi there, how are you today?' });
@@ -66,7 +69,8 @@ describe('scenario: Copilot router (auto)', () => {
     expect(run).toMatchObject({ status: 'completed', assistant: 'auto', routed_to: 'other', tool_calls: [] });
     expect(run.usage!.total_tokens).toBeGreaterThan(0);
     expect(textOf(answered.body!.reply as MessageView[])).toBe("I'm doing great, thanks for asking! How can I help you today?");
-    expect(await upstreamRuns(autoThread)).toBe(runsBefore);
+    // No upstream run: on Assistants no run at all; on Responses only the two unstored calls (classify, answer).
+    expect((await modelCalls()) - callsBefore).toBe(stack().protocol === 'assistants' ? 0 : 2);
 
     // The run reads back the same, and the reply is part of the thread's history.
     expect((await s.api.get(`/threads/${autoThread}/runs/${run.id}`)).body).toMatchObject({ status: 'completed', assistant: 'auto', routed_to: 'other' });

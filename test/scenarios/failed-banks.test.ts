@@ -8,16 +8,18 @@ const stack = useStack();
 const s = scenario(stack, 'analyst');
 
 describe('scenario: Failed Banks analyst (failed-banks)', () => {
-  it('has the FDIC failed banks file attached to the code interpreter', async () => {
+  it('has the FDIC failed banks file uploaded by the sync (on Assistants: attached to the code interpreter)', async () => {
     const headers = { authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' };
+    const files = (await (await fetch(`${stack().assistants.url}/v1/files?limit=100`, { headers })).json()) as { data: Array<{ id: string; filename: string }> };
+    const uploaded = files.data.filter((f) => /~banking__failed_banks\.csv$/.test(f.filename));
+    expect(uploaded).toHaveLength(1);
+    // Only the Assistants protocol keeps the assistant (and its tool resources) upstream; on Responses the app holds it.
+    if (stack().protocol !== 'assistants') return;
     const assistants = (await (await fetch(`${stack().assistants.url}/v1/assistants?limit=100`, { headers })).json()) as {
       data: Array<{ metadata: Record<string, string>; tool_resources: { code_interpreter?: { file_ids: string[] } } }>;
     };
     const analyst = assistants.data.find((a) => a.metadata.app_key === 'failed-banks');
-    const fileIds = analyst?.tool_resources.code_interpreter?.file_ids ?? [];
-    expect(fileIds).toHaveLength(1);
-    const file = (await (await fetch(`${stack().assistants.url}/v1/files/${fileIds[0]}`, { headers })).json()) as { filename: string };
-    expect(file.filename).toMatch(/~banking__failed_banks\.csv$/);
+    expect(analyst?.tool_resources.code_interpreter?.file_ids).toEqual([uploaded[0]!.id]);
   });
 
   it('charts the failed banks by state and returns a downloadable image', async () => {

@@ -1,5 +1,5 @@
 // Shared steps of the training scenarios on the full local stack: the model's behaviour is
-// scripted per thread (POST /_admin/script), everything else is the real app.
+// scripted per thread (POST /_admin/script, through the stack on either protocol), everything else is the real app.
 import { expect } from 'vitest';
 import { apiClient, eventually, type Stack } from '../support/stack';
 import { isTerminal } from '../../src/runs/run-facts';
@@ -34,22 +34,17 @@ export interface MessageView {
 
 export function scenario(stack: () => Stack, userId: string) {
   const api = apiClient(() => stack().api, userId);
-  const admin = async (route: string, body?: unknown) => {
-    const response = await fetch(`${stack().assistants.url}/_admin${route}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    expect(response.status, `${route} answered ${response.status}`).toBe(200);
-    return response.json() as Promise<unknown>;
-  };
 
   return {
     api,
-    /** What the model does on this thread's next runs, in order. */
-    script: (threadId: string, turns: Turn[]) => admin('/script', { thread_id: threadId, turns }),
-    /** Answers of the next chat completions (the copilot router's classification and direct answers). */
-    scriptChat: (...answers: string[]) => admin('/script', { chat: answers.map((content) => ({ content })) }),
+    /** The upstream protocol this stack runs on. */
+    get protocol() {
+      return stack().protocol;
+    },
+    /** What the model does on this thread's next runs, in order (by thread or by its conversation, per protocol). */
+    script: (threadId: string, turns: Turn[]) => stack().script(threadId, turns),
+    /** Answers of the copilot router's next model calls (classification and direct answers). */
+    scriptChat: (...answers: string[]) => stack().scriptChat(...answers),
 
     async newThread(assistant?: string, expectedStatus = 201): Promise<string> {
       const created = await api.post('/threads', assistant ? { assistant } : {});

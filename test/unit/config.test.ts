@@ -5,6 +5,7 @@ describe('loadConfig', () => {
   it('runs locally with nothing configured', () => {
     const config = loadConfig({});
     expect(config.provider).toBe('local');
+    expect(config.protocol).toBe('responses');
     expect(config.authMode).toBe('dev');
     expect(config.AzureWebJobsStorage).toBe('UseDevelopmentStorage=true');
     expect(config.emailAllowedDomains).toEqual(['example.com']);
@@ -21,6 +22,7 @@ describe('loadConfig', () => {
       AzureWebJobsStorage: 'UseDevelopmentStorage=true',
     });
     expect(config.provider).toBe('azure-openai');
+    expect(config.protocol).toBe('responses');
     expect(config.authMode).toBe('cloud');
     expect(config.ASSISTANTS_ENDPOINT).toBe('https://my-aoai.openai.azure.com/');
     expect(config.MODEL_DEPLOYMENT).toBe('gpt-4o-mini');

@@ -2,11 +2,11 @@
 // check that owner first (another user's file answers exactly like a missing one), then stream the
 // content from upstream under the type our extension list decides.
 import type { HttpRequest } from '@azure/functions';
-import { toFile } from 'openai';
 import { notFound } from '../../errors';
 import type { Runtime } from '../../runtime';
 import type { FileRecord } from '../../store/ledger';
 import { classifyUpstreamError } from '../../upstream';
+import type { FileLocation } from '../../upstream/port';
 import { callerRoute } from '../route';
 import { apiUrl, binary, json } from '../results';
 import { contentTypeForFilename, FileObject, FileParams, UploadForm, type FileResource } from '../schemas/files';
@@ -34,12 +34,12 @@ export const uploadFile = callerRoute(
     // The route's schema accepted only extensions with a known type.
     const contentType = contentTypeForFilename(file.name) ?? 'application/octet-stream';
     const upstream = await deps.upstream.files
-      .create({ file: await toFile(file, file.name, { type: contentType }), purpose: 'assistants' })
+      .upload({ name: file.name, content: file, contentType })
       .catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'File' })));
     let record: FileRecord;
     try {
       record = await deps.ledger.recordFile({
-        fileId: upstream.id,
+        fileId: upstream.fileId,
         ownerId: user.userId,
         purpose: 'assistants',
         filename: file.name,
@@ -50,7 +50,7 @@ export const uploadFile = callerRoute(
       });
     } catch (error) {
       // Unrecorded, nobody could use or clean up the upload: take it back (best effort) before failing.
-      await deps.upstream.files.delete(upstream.id).catch((cleanup: unknown) => logger.warn('could not delete an unrecorded upload', { fileId: upstream.id, error: cleanup }));
+      await deps.upstream.files.delete(upstream.fileId).catch((cleanup: unknown) => logger.warn('could not delete an unrecorded upload', { fileId: upstream.fileId, error: cleanup }));
       throw error;
     }
     logger.info('file uploaded', { fileId: record.fileId, bytes: record.bytes });
@@ -89,7 +89,7 @@ export const getFileContent = callerRoute(
     const deps = await runtime();
     const file = await ownedFile(deps, params.fileId, user.userId);
     const response = await deps.upstream.files
-      .content(file.fileId)
+      .content(file.fileId, fileLocation(file))
       .catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'File' })));
     return binary(response.body ?? new Uint8Array(), servedContentType(file), { filename: file.filename, headers: DOWNLOAD_HEADERS });
   },
@@ -100,6 +100,11 @@ async function ownedFile(deps: Runtime, fileId: string, userId: string): Promise
   const file = await deps.ledger.getOwnedFile(fileId, userId);
   if (!file) throw notFound('File');
   return file;
+}
+
+/** Where the adapter finds a file: a Responses container file lives in its container. */
+function fileLocation(file: FileRecord): FileLocation | undefined {
+  return file.containerId ? { containerId: file.containerId } : undefined;
 }
 
 /** The extension decides when we know it; otherwise what was recorded (e.g. image/png for a generated image named without one). */

@@ -1,20 +1,22 @@
 // Messages: posting one starts a run (202, or 200 with the reply when `?wait=` is long enough);
-// listing reads the thread upstream and maps run ids to ours.
+// listing reads the thread through the upstream port, which attributes each message to one of our runs
+// from the ledger's index of the thread's recent runs. `?run_id=` reads that run's reply.
 import type { HttpRequest } from '@azure/functions';
-import type { Message } from 'openai/resources/beta/threads/messages';
 import { notFound } from '../../errors';
 import { runReply } from '../../runs/run-reply';
 import { startRun } from '../../runs/start-run';
 import { waitForRun } from '../../runs/wait-for-run';
 import { startRunDeps, type Runtime } from '../../runtime';
+import type { RunRecord } from '../../store/ledger';
 import { classifyUpstreamError } from '../../upstream';
+import type { ThreadRunIndex } from '../../upstream/port';
 import { callerRoute } from '../route';
 import { apiUrl, json } from '../results';
 import { ListMessagesQuery, MessageList, PostMessageBody, PostMessageQuery } from '../schemas/messages';
 import { MessageAccepted, MessageCompleted } from '../schemas/runs';
 import { ErrorBody } from '../schemas/common';
 import { ThreadParams } from '../schemas/threads';
-import { messageView } from '../views';
+import { messageView, type MessageRun } from '../views';
 import { runResource } from './runs';
 
 /** 256,000 characters of content may take up to 4 bytes each in UTF-8, plus attachments and metadata. */
@@ -72,38 +74,43 @@ export const listMessages = callerRoute(
     const deps = await runtime();
     const thread = await deps.ledger.getOwnedThread(params.threadId, user.userId);
     if (!thread) throw notFound('Thread');
-    const runIds = await upstreamRunIds(deps, params.threadId);
-    const upstreamRunFilter = query.run_id ? [...runIds.entries()].find(([, ours]) => ours === query.run_id)?.[0] : undefined;
-    if (query.run_id && !upstreamRunFilter) {
-      // A run answered directly (`auto` → other) has no upstream run: its reply carries our run id.
-      const run = await deps.ledger.getRun(params.threadId, query.run_id);
-      const data = run ? await replyViews(deps, request, run) : [];
-      return json(200, { data, has_more: false, last_id: data.at(-1)?.id ?? null });
+    const runs = await recentRuns(deps, params.threadId);
+    if (query.run_id) {
+      // One run's reply, paged here: the run knows its messages on every protocol (and a direct reply has no upstream run).
+      const run = runs.get(query.run_id) ?? (await deps.ledger.getRun(params.threadId, query.run_id));
+      const replies = run ? await replyViews(deps, request, run) : [];
+      const ordered = query.order === 'desc' ? replies.reverse() : replies;
+      const start = query.after ? ordered.findIndex((m) => m.id === query.after) + 1 : 0;
+      const data = ordered.slice(start, start + query.limit);
+      return json(200, { data, has_more: start + query.limit < ordered.length, last_id: data.at(-1)?.id ?? null });
     }
-    const page = await deps.upstream.beta.threads.messages
-      .list(params.threadId, { limit: query.limit, order: query.order, ...(query.after ? { after: query.after } : {}), ...(upstreamRunFilter ? { run_id: upstreamRunFilter } : {}) })
+    const page = await deps.upstream.threads
+      .listMessages(params.threadId, { limit: query.limit, order: query.order, ...(query.after ? { after: query.after } : {}) }, runIndex(runs))
       .catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'Thread', threadId: params.threadId })));
-    const keys = await assistantKeys(deps);
-    const data = page.data.map((message) => messageView(message, request, runIds, keys));
-    return json(200, { data, has_more: page.hasNextPage(), last_id: data.at(-1)?.id ?? null });
+    const data = page.data.map((attributed) => messageView(attributed, request, runs));
+    return json(200, { data, has_more: page.hasMore, last_id: data.at(-1)?.id ?? null });
   },
 );
 
 /** The run's reply as API messages. */
-async function replyViews(deps: Runtime, request: HttpRequest, run: Parameters<typeof runReply>[1]) {
-  const messages: Message[] = await runReply({ upstream: deps.runs, client: deps.upstream }, run);
-  const runIds = new Map(run.upstreamRunId ? [[run.upstreamRunId, run.runId]] : []);
-  const keys = await assistantKeys(deps);
-  return messages.map((m) => messageView(m, request, runIds, keys));
+async function replyViews(deps: Runtime, request: HttpRequest, run: Parameters<typeof runReply>[1] & MessageRun) {
+  const messages = await runReply({ runs: deps.upstream.runs, ledger: deps.ledger }, run);
+  return messages.map((message) => messageView({ message, runId: run.runId }, request, new Map([[run.runId, run]])));
 }
 
-/** Upstream run id → our run id, for the thread's recent runs. */
-async function upstreamRunIds(deps: Runtime, threadId: string): Promise<Map<string, string>> {
+/** The thread's recent runs (what the ledger remembers), by our run id. */
+async function recentRuns(deps: Runtime, threadId: string): Promise<Map<string, RunRecord>> {
   const { runs } = await deps.ledger.listRuns(threadId, { limit: 100 });
-  return new Map(runs.flatMap((run) => (run.upstreamRunId ? [[run.upstreamRunId, run.runId] as [string, string]] : [])));
+  return new Map(runs.map((run) => [run.runId, run]));
 }
 
-async function assistantKeys(deps: Runtime): Promise<Map<string, string>> {
-  const listing = await deps.assistants.list();
-  return new Map(listing.flatMap((entry) => (entry.assistantId ? [[entry.assistantId, entry.definition.key] as [string, string]] : [])));
+/** What the adapter attributes messages with: upstream run ids (a Responses chain has several) and user messages → our run ids. */
+function runIndex(runs: Map<string, RunRecord>): ThreadRunIndex {
+  const byUpstreamRunId = new Map<string, string>();
+  const byUserMessageId = new Map<string, string>();
+  for (const run of runs.values()) {
+    for (const upstreamRunId of new Set([...(run.upstreamRunIds ?? []), ...(run.upstreamRunId ? [run.upstreamRunId] : [])])) byUpstreamRunId.set(upstreamRunId, run.runId);
+    if (run.messageId) byUserMessageId.set(run.messageId, run.runId);
+  }
+  return { byUpstreamRunId, byUserMessageId };
 }

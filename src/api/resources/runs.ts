@@ -72,24 +72,11 @@ export const listRunSteps = callerRoute(
     const deps = await runtime();
     const run = await getOwnedRun(deps.ledger, user.userId, params.threadId, params.runId);
     if (!run.upstreamRunId) return json(200, { data: [], has_more: false, last_id: null });
-    const page = await deps.upstream.beta.threads.runs.steps
-      .list(run.upstreamRunId, { thread_id: params.threadId, limit: query.limit, order: query.order, ...(query.after ? { after: query.after } : {}) })
+    const page = await deps.upstream.steps
+      .list(params.threadId, run.upstreamRunId, { limit: query.limit, order: query.order, ...(query.after ? { after: query.after } : {}) })
       .catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'Run', threadId: params.threadId })));
-    const data = page.data.map((step) => ({
-      id: step.id,
-      object: 'thread.run.step' as const,
-      run_id: run.runId,
-      type: step.type,
-      status: step.status,
-      created_at: step.created_at,
-      completed_at: step.completed_at,
-      message_id: step.step_details.type === 'message_creation' ? step.step_details.message_creation.message_id : null,
-      tool_calls:
-        step.step_details.type === 'tool_calls'
-          ? step.step_details.tool_calls.map((call) => ({ id: call.id, type: call.type, name: call.type === 'function' ? call.function.name : null }))
-          : [],
-    }));
-    return json(200, { data, has_more: page.hasNextPage(), last_id: data.at(-1)?.id ?? null });
+    const data = page.data.map((step) => ({ ...step, object: 'thread.run.step' as const, run_id: run.runId }));
+    return json(200, { data, has_more: page.hasMore, last_id: data.at(-1)?.id ?? null });
   },
 );
 

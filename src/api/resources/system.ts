@@ -1,5 +1,5 @@
 // Health (each dependency probed, 503 when one is down) and the assistants this deployment offers.
-import { checkHealth, marketDataProbe, originReachableProbe, unlessUnresolved } from '../../health/check-health';
+import { checkHealth, marketDataProbe, originReachableProbe, unlessUnresolved, upstreamProbe } from '../../health/check-health';
 import { callerRoute, route } from '../route';
 import { json } from '../results';
 import { AssistantList } from '../schemas/assistants';
@@ -23,10 +23,7 @@ export const health = route(
         await deps.storage.queueService.getProperties();
         return 'up';
       },
-      upstream: async (signal) => {
-        await deps.upstream.beta.assistants.list({ limit: 1 }, { signal, maxRetries: 0 });
-        return 'up';
-      },
+      upstream: upstreamProbe(deps.upstream, deps.config.provider),
       email: unlessUnresolved('EMAIL_LOGIC_APP_URL', deps.config.unresolvedKeyVaultReferences, originReachableProbe(deps.config.EMAIL_LOGIC_APP_URL)),
       market_data: unlessUnresolved('STOCK_PRICE_API_KEY', deps.config.unresolvedKeyVaultReferences, marketDataProbe(deps.config)),
     });

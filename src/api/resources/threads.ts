@@ -1,6 +1,6 @@
-// Threads: created upstream and recorded in the ledger with their owner; every read checks ownership.
+// Threads: created upstream (through the port) and recorded in the ledger with their owner and, on Responses,
+// the conversation they are bound to; every read checks ownership.
 import { notFound } from '../../errors';
-import { METADATA_KEYS } from '../../runs/run-facts';
 import type { Runtime } from '../../runtime';
 import { classifyUpstreamError } from '../../upstream';
 import { callerRoute } from '../route';
@@ -29,10 +29,15 @@ export const createThread = callerRoute(
       const existing = await findThreadFor(deps, user.userId, assistantKey);
       if (existing) return json(200, threadView(existing, deps.config.DEFAULT_ASSISTANT));
     }
-    const upstream = await deps.upstream.beta.threads
-      .create({ metadata: { [METADATA_KEYS.deployment]: deps.config.DEPLOYMENT_ID, [METADATA_KEYS.assistant]: assistantKey } })
-      .catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'Thread' })));
-    const thread = await deps.ledger.createThread({ threadId: upstream.id, ownerId: user.userId, assistantKey, metadata: body.metadata ?? {}, createdAt: deps.now() });
+    const created = await deps.upstream.threads.create({ assistantKey }).catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'Thread' })));
+    const thread = await deps.ledger.createThread({
+      threadId: created.threadId,
+      ownerId: user.userId,
+      assistantKey,
+      ...(created.conversationId ? { conversationId: created.conversationId } : {}),
+      metadata: body.metadata ?? {},
+      createdAt: deps.now(),
+    });
     return json(201, threadView(thread, deps.config.DEFAULT_ASSISTANT));
   },
 );
@@ -87,12 +92,8 @@ export const deleteThread = callerRoute(
     const deps = await runtime();
     const thread = await deps.ledger.getOwnedThread(params.threadId, user.userId);
     if (!thread) throw notFound('Thread');
-    try {
-      await deps.upstream.beta.threads.delete(params.threadId);
-    } catch (error) {
-      const mapped = classifyUpstreamError(error, { what: 'Thread' });
-      if (mapped.status !== 404) throw mapped; // already gone upstream counts as deleted
-    }
+    // Already gone upstream counts as deleted (the adapter says so rather than failing).
+    await deps.upstream.threads.delete(params.threadId).catch((error: unknown) => Promise.reject(classifyUpstreamError(error, { what: 'Thread' })));
     await deps.ledger.markThreadDeleted(params.threadId, deps.now());
     logger.info('thread deleted', { threadId: params.threadId });
     return noContent();

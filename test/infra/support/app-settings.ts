@@ -109,7 +109,7 @@ function holds(condition: string, paramValue: (name: string) => string | undefin
 }
 
 export interface CloudExpectations {
-  provider: 'foundry' | 'azure-openai';
+  provider: 'foundry' | 'azure-openai' | 'foundry-classic';
   modelDeployment: string;
 }
 

@@ -515,7 +515,9 @@ describe('thread surface', () => {
     expect(got.status).toBe(200);
     expect(got.body).toEqual(t1);
 
-    const upstream = (threadId: string) => request(`${stack.assistants.url}/v1/threads/${threadId}`, { headers: { Authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' } });
+    // The upstream object behind each thread (its thread, or its conversation on Responses), found before the ledger forgets it.
+    const paths = new Map(await Promise.all([t1.id, t2.id].map(async (id: string) => [id, await stack.upstreamThreadPath(id)] as const)));
+    const upstream = (threadId: string) => request(`${stack.assistants.url}${paths.get(threadId)!}`, { headers: { Authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' } });
     expect((await upstream(t2.id)).status).toBe(200);
     const deleted = await as('ivan').delete(`/threads/${t2.id}`);
     expect(deleted.status).toBe(204);
@@ -530,7 +532,7 @@ describe('thread surface', () => {
     // Gone upstream too; the others are still there.
     const upstreamGone = await upstream(t2.id);
     expect(upstreamGone.status).toBe(404);
-    expect(upstreamGone.json.error.message).toContain(t2.id);
+    expect(upstreamGone.json.error.message).toContain(paths.get(t2.id)!.split('/').at(-1));
     expect((await upstream(t1.id)).status).toBe(200);
   }, 60_000);
 

@@ -147,14 +147,9 @@ export function registeredHttpFunctions(stack: Pick<Stack, 'host' | 'api'>): Hos
   return out;
 }
 
-/** Queues scripted model turns for one thread on the local Assistants server. */
-export async function scriptTurns(stack: Pick<Stack, 'assistants'>, threadId: string, turns: unknown[]): Promise<void> {
-  const response = await fetch(`${stack.assistants.url}/_admin/script`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ thread_id: threadId, turns }),
-  });
-  if (!response.ok) throw new Error(`scripting the local Assistants server failed: ${response.status} ${await response.text()}`);
+/** Queues scripted model turns for one thread on the local server, on the stack's protocol. */
+export async function scriptTurns(stack: Pick<Stack, 'script'>, threadId: string, turns: unknown[]): Promise<void> {
+  await stack.script(threadId, turns);
 }
 
 export { TERMINAL_RUN_STATUSES } from '../../../src/runs/run-facts';

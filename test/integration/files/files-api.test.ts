@@ -34,14 +34,7 @@ async function newThread(client = alice()): Promise<string> {
   return created.body!.id as string;
 }
 
-async function script(threadId: string, turns: unknown[]): Promise<void> {
-  const response = await fetch(`${stack().assistants.url}/_admin/script`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ thread_id: threadId, turns }),
-  });
-  expect(response.status).toBeLessThan(300);
-}
+const script = (threadId: string, turns: unknown[]) => stack().script(threadId, turns);
 
 async function finished(threadId: string, runId: string) {
   return eventually(async () => {

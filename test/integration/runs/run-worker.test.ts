@@ -87,6 +87,26 @@ describe('run worker', () => {
     expect(await replyOf(threadId, runId)).toContain('send_email returned');
   });
 
+  it('speaks only its own protocol upstream: on Responses a tool run makes no /threads or /assistants call', async () => {
+    const stats = async () => ((await (await fetch(`${stack.assistants.url}/_admin/stats`)).json()) as { by_route: Record<string, number> }).by_route;
+    const count = (routes: Record<string, number>, pattern: RegExp) => Object.entries(routes).reduce((sum, [route, n]) => sum + (pattern.test(route) ? n : 0), 0);
+    const before = await stats();
+    const threadId = await newThread();
+    const runId = await post(threadId, call('get_stock_price', { symbol: 'MSFT' }));
+    expect(await finished(threadId, runId)).toMatchObject({ status: 'completed', tool_calls: [expect.objectContaining({ name: 'get_stock_price', status: 'completed' })] });
+    const after = await stats();
+    const delta = (pattern: RegExp) => count(after, pattern) - count(before, pattern);
+    const assistantsProtocol = /^\w+ \/(threads|assistants)(\/|$)/;
+    const responsesProtocol = /^\w+ \/(responses|conversations)(\/|$)/;
+    if (stack.protocol === 'responses') {
+      expect(delta(assistantsProtocol)).toBe(0);
+      expect(delta(responsesProtocol)).toBeGreaterThan(0);
+    } else {
+      expect(delta(responsesProtocol)).toBe(0);
+      expect(delta(/^POST \/threads\/\{thread_id\}\/runs$/)).toBe(1);
+    }
+  });
+
   it('executes the tool once when the same queue message is delivered twice', async () => {
     await fetch(`${stack.mail.url}/_admin/mail`, { method: 'DELETE' });
     const threadId = await newThread();
@@ -173,11 +193,7 @@ describe('run worker', () => {
 
   it('cancels a run mid-way', async () => {
     const threadId = await newThread();
-    await fetch(`${stack.assistants.url}/_admin/script`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ thread_id: threadId, turns: [{ message: 'slow answer', delay_ms: 20_000 }] }),
-    });
+    await stack.script(threadId, [{ message: 'slow answer', delay_ms: 20_000 }]);
     const runId = await post(threadId, 'Take your time');
     await eventually(async () => ((await alice().get(`/threads/${threadId}/runs/${runId}`)).body!.status === 'in_progress' ? true : undefined));
     const cancelled = await alice().post(`/threads/${threadId}/runs/${runId}/cancel`);
@@ -188,11 +204,7 @@ describe('run worker', () => {
 
   it('answers 409 naming the active run when a message arrives during a run', async () => {
     const threadId = await newThread();
-    await fetch(`${stack.assistants.url}/_admin/script`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ thread_id: threadId, turns: [{ message: 'done', delay_ms: 3_000 }] }),
-    });
+    await stack.script(threadId, [{ message: 'done', delay_ms: 3_000 }]);
     const runId = await post(threadId, 'first');
     const second = await alice().post(`/threads/${threadId}/messages`, { content: 'second' });
     expect(second.status).toBe(409);

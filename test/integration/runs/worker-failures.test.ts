@@ -59,11 +59,7 @@ describe('worker failures', () => {
     const threadId = (await alice().post('/threads', {})).body!.id as string;
     // A 1x1 PNG.
     const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
-    await fetch(`${stack.assistants.url}/_admin/script`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ thread_id: threadId, turns: [{ message: 'Your chart', image_png_base64: png, delay_ms: 3_000 }] }),
-    });
+    await stack.script(threadId, [{ message: 'Your chart', image_png_base64: png, delay_ms: 3_000 }]);
     const runId = (await alice().post(`/threads/${threadId}/messages`, { content: 'Chart it' })).body!.run.id as string;
     const run = await finished(threadId, runId);
     expect(run.status).toBe('completed');

@@ -11,6 +11,7 @@ import { createLedger, type Ledger } from '../../../src/store/ledger';
 import { createStorageClients } from '../../../src/store/storage-clients';
 import { runSweep, type SweepDeps, type SweepSummary } from '../../../src/sweep';
 import { createUpstreamClient } from '../../../src/upstream';
+import { stackProtocol } from '../../../local/stack';
 import { useAzurite } from '../../support/azurite';
 
 export const DEPLOYMENT = 'dep1';
@@ -63,6 +64,8 @@ export function useSweepStack(settings: Record<string, string> = {}): Stack {
     stack.config = loadConfig({
       AzureWebJobsStorage: azurite.current.connectionString,
       ASSISTANTS_PROVIDER: 'local',
+      // The test matrix's protocol (vitest.config.ts), as for the full stack.
+      UPSTREAM_PROTOCOL: stackProtocol(),
       LOCAL_ASSISTANTS_URL: stack.server.url,
       LEDGER_TABLE_PREFIX: prefix,
       DEPLOYMENT_ID: DEPLOYMENT,

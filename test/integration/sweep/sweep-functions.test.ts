@@ -35,6 +35,8 @@ describe('sweep functions', () => {
     const created = await alice.post('/threads', {}, keyed);
     expect(created.status).toBe(201);
     const threadId = created.body!.id as string;
+    // Its thread, or its conversation on Responses: looked up now, the sweep purges the ledger row.
+    const upstreamPath = await stack().upstreamThreadPath(threadId);
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // past THREAD_TTL
 
     const report = await eventually(async () => {
@@ -45,7 +47,7 @@ describe('sweep functions', () => {
     });
     expect(report.lease_acquired).toBe(true);
     expect((await alice.get(`/threads/${threadId}`, keyed)).status).toBe(404);
-    const upstream = await fetch(`${stack().assistants.url}/v1/threads/${threadId}`, { headers: { authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' } });
+    const upstream = await fetch(`${stack().assistants.url}${upstreamPath}`, { headers: { authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' } });
     expect(upstream.status).toBe(404);
   });
 

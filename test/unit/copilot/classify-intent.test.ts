@@ -1,11 +1,12 @@
-// The copilot router's prompt, parsing and direct answers against a real local Assistants server's
-// chat completions (scripted answers), through the same upstream clients the app builds.
+// The copilot router's prompt, parsing and direct answers against a real local server: chat completions (the
+// Assistants protocol's model call) and unstored responses (the Responses protocol's), scripted, through the
+// same upstream clients the app builds.
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAssistantsServer, type RunningAssistantsServer } from '../../../local/assistants-server';
 import { loadAssistantDefinitions, type AssistantDefinition } from '../../../src/assistants';
 import { loadConfig } from '../../../src/config';
-import { answerDirectly, classifyIntent, createCopilotRouter, DIRECT_ANSWER_SYSTEM_PROMPT, MAX_ROUTED_CHARS, parseRoute, routerMessages } from '../../../src/copilot';
+import { answerDirectly, chatCompletionsModel, classifyIntent, createCopilotRouter, DIRECT_ANSWER_SYSTEM_PROMPT, MAX_ROUTED_CHARS, parseRoute, responsesModel, routerPrompt, textModelFor } from '../../../src/copilot';
 import { createUpstreamClient } from '../../../src/upstream';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -15,15 +16,20 @@ let definitions: AssistantDefinition[];
 const admin = (route: string, init: { method: string; body?: unknown }) =>
   fetch(`${server.url}/_admin${route}`, { method: init.method, headers: { 'content-type': 'application/json' }, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
 const scriptChat = (...answers: string[]) => admin('/script', { method: 'POST', body: { chat: answers.map((content) => ({ content })) } });
+/** Responses turns queued without a conversation: what the next unstored responses answer. */
+const scriptResponses = (...answers: string[]) => admin('/script', { method: 'POST', body: { turns: answers.map((message) => ({ message })) } });
 const localClient = () => createUpstreamClient(loadConfig({ LOCAL_ASSISTANTS_URL: server.url }));
-/** A client whose request bodies are kept (the requests still reach the real server). */
+const chatModel = (client = localClient()) => chatCompletionsModel(client, 'gpt-4o');
+/** A client whose request bodies and paths are kept (the requests still reach the real server). */
 function recordingClient() {
-  const bodies: Array<{ model: string; temperature?: number; messages: Array<{ role: string; content: string }> }> = [];
+  const bodies: Array<{ model: string; temperature?: number; messages: Array<{ role: string; content: string }>; store?: boolean; instructions?: string; input?: string }> = [];
+  const paths: string[] = [];
   const record: typeof fetch = async (input, init) => {
+    paths.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
     if (typeof init?.body === 'string') bodies.push(JSON.parse(init.body) as (typeof bodies)[number]);
     return fetch(input, init);
   };
-  return { client: createUpstreamClient(loadConfig({ LOCAL_ASSISTANTS_URL: server.url }), { fetch: record }), bodies };
+  return { client: createUpstreamClient(loadConfig({ LOCAL_ASSISTANTS_URL: server.url }), { fetch: record }), bodies, paths };
 }
 
 beforeAll(async () => {
@@ -39,23 +45,24 @@ beforeEach(async () => {
 describe('router prompt', () => {
   it("lists every assistant's key and intent and asks for exactly one key or other", () => {
     const candidates = definitions.map((d) => ({ key: d.key, intent: d.intent }));
-    const [system, user] = routerMessages(candidates, 'What is the price of MSFT?');
-    expect(system!.role).toBe('system');
-    const prompt = String(system!.content);
+    const { system, user, temperature } = routerPrompt(candidates, 'What is the price of MSFT?');
+    // temperature 0: the same message reaches the same assistant.
+    expect(temperature).toBe(0);
+    const prompt = system;
     for (const def of definitions) expect(prompt).toContain(`- ${def.key}: ${def.intent}`);
     expect(prompt).toContain('- other:');
     expect(prompt).toMatch(/exactly one key/);
     expect(prompt).toContain(`${definitions.map((d) => d.key).join(', ')}, other.`);
-    expect(user).toEqual({ role: 'user', content: 'What is the price of MSFT?' });
+    expect(user).toBe('What is the price of MSFT?');
   });
 
   it('routes on the start of a very long message only', () => {
-    const [, user] = routerMessages([{ key: 'trading', intent: 'prices' }], 'x'.repeat(MAX_ROUTED_CHARS + 500));
-    expect(String(user!.content)).toHaveLength(MAX_ROUTED_CHARS);
+    const { user } = routerPrompt([{ key: 'trading', intent: 'prices' }], 'x'.repeat(MAX_ROUTED_CHARS + 500));
+    expect(user).toHaveLength(MAX_ROUTED_CHARS);
   });
 
   it('never offers the reserved names auto and other as assistants', () => {
-    const prompt = String(routerMessages([{ key: 'auto', intent: 'loops' }, { key: 'trading', intent: 'prices' }], 'hi')[0]!.content);
+    const prompt = routerPrompt([{ key: 'auto', intent: 'loops' }, { key: 'trading', intent: 'prices' }], 'hi').system;
     expect(prompt).not.toContain('- auto:');
     expect(prompt).toContain('- trading: prices');
   });
@@ -93,7 +100,7 @@ describe('classification on the local server', () => {
   it("returns the assistant key the model names, cleaned up, and other for anything it doesn't know", async () => {
     await scriptChat('Trading.', ' "math-tutor" ', 'the weather one', 'other');
     const { client, bodies } = recordingClient();
-    const classify = (content: string) => classifyIntent({ client, model: 'gpt-4o', candidates: candidates() }, content);
+    const classify = (content: string) => classifyIntent({ model: chatModel(client), candidates: candidates() }, content);
     expect(await classify('What is the price of MSFT?')).toBe('trading');
     expect(await classify('Solve 3x + 11 = 14')).toBe('math-tutor');
     expect(await classify('Will it rain?')).toBe('other');
@@ -101,7 +108,11 @@ describe('classification on the local server', () => {
     // One deterministic completion per message: the prompt built above, then the message.
     expect(bodies).toHaveLength(4);
     expect(bodies[0]).toMatchObject({ model: 'gpt-4o', temperature: 0 });
-    expect(bodies[0]!.messages).toEqual(routerMessages(candidates(), 'What is the price of MSFT?'));
+    const prompt = routerPrompt(candidates(), 'What is the price of MSFT?');
+    expect(bodies[0]!.messages).toEqual([
+      { role: 'system', content: prompt.system },
+      { role: 'user', content: prompt.user },
+    ]);
   });
 
   it('works through the Azure OpenAI URL style with the deployment as the model', async () => {
@@ -109,7 +120,7 @@ describe('classification on the local server', () => {
     const client = createUpstreamClient(
       loadConfig({ ASSISTANTS_PROVIDER: 'azure-openai', ASSISTANTS_ENDPOINT: server.url, ASSISTANTS_API_KEY: 'k', AzureWebJobsStorage: 'UseDevelopmentStorage=true' }),
     );
-    const router = createCopilotRouter({ client, model: 'gpt-4o-router', definitions });
+    const router = createCopilotRouter({ model: chatCompletionsModel(client, 'gpt-4o-router'), definitions });
     expect(await router.classify('Which banks failed in 2023?')).toBe('failed-banks');
     const stats = (await (await admin('/stats', { method: 'GET' })).json()) as { by_route: Record<string, number> };
     expect(stats.by_route['POST /chat/completions']).toBeGreaterThan(0);
@@ -118,7 +129,7 @@ describe('classification on the local server', () => {
   it('maps an upstream failure to a typed error', async () => {
     await admin('/faults', { method: 'POST', body: { rate_500: 1 } });
     const client = localClient().withOptions({ maxRetries: 0 });
-    const failure = await classifyIntent({ client, model: 'gpt-4o', candidates: candidates() }, 'hi').catch((e: unknown) => e);
+    const failure = await classifyIntent({ model: chatModel(client), candidates: candidates() }, 'hi').catch((e: unknown) => e);
     expect(failure).toMatchObject({ name: 'AppError', status: 502 });
   });
 });
@@ -126,7 +137,7 @@ describe('classification on the local server', () => {
 describe('direct answers', () => {
   it('answers with a plain chat completion and reports its usage', async () => {
     await scriptChat('Hello! I am doing well, thanks for asking.');
-    const answer = await answerDirectly({ client: localClient(), model: 'gpt-4o' }, 'Hi, how are you?');
+    const answer = await answerDirectly({ model: chatModel() }, 'Hi, how are you?');
     expect(answer.text).toBe('Hello! I am doing well, thanks for asking.');
     expect(answer.usage!.total_tokens).toBeGreaterThan(0);
   });
@@ -134,7 +145,7 @@ describe('direct answers', () => {
   it("sends the helpful-assistant system prompt and the user's message", async () => {
     const { client, bodies } = recordingClient();
     // Unscripted, the local model echoes the last user message.
-    const answer = await answerDirectly({ client, model: 'gpt-4o' }, 'Tell me a joke');
+    const answer = await answerDirectly({ model: chatModel(client) }, 'Tell me a joke');
     expect(answer.text).toBe('Echo: Tell me a joke');
     expect(DIRECT_ANSWER_SYSTEM_PROMPT).toMatch(/helpful assistant/);
     expect(bodies).toEqual([expect.objectContaining({ model: 'gpt-4o', messages: [{ role: 'system', content: DIRECT_ANSWER_SYSTEM_PROMPT }, { role: 'user', content: 'Tell me a joke' }] })]);
@@ -142,7 +153,37 @@ describe('direct answers', () => {
 
   it('refuses an empty answer rather than storing a blank reply', async () => {
     await scriptChat('   ');
-    const failure = await answerDirectly({ client: localClient(), model: 'gpt-4o' }, 'hi').catch((e: unknown) => e);
+    const failure = await answerDirectly({ model: chatModel() }, 'hi').catch((e: unknown) => e);
     expect(failure).toMatchObject({ code: 'upstream_error', status: 502 });
+  });
+});
+
+describe('on the Responses protocol', () => {
+  const candidates = () => definitions.map((d) => ({ key: d.key, intent: d.intent }));
+
+  it('classifies with one unstored response carrying the routing prompt, and no chat completion', async () => {
+    await scriptResponses('Trading.');
+    const { client, bodies, paths } = recordingClient();
+    const router = createCopilotRouter({ model: textModelFor('responses', client, 'gpt-4o'), definitions });
+    expect(await router.classify('What is the price of MSFT?')).toBe('trading');
+    const prompt = routerPrompt(candidates(), 'What is the price of MSFT?');
+    expect(paths).toEqual(['/v1/responses']);
+    expect(bodies).toEqual([expect.objectContaining({ model: 'gpt-4o', store: false, instructions: prompt.system, input: prompt.user, temperature: 0 })]);
+  });
+
+  it('answers directly with a response and reports its usage; an empty one is refused', async () => {
+    await scriptResponses('Hello from Responses.', '   ');
+    const model = responsesModel(localClient(), 'gpt-4o');
+    const answer = await answerDirectly({ model }, 'Hi, how are you?');
+    expect(answer.text).toBe('Hello from Responses.');
+    expect(answer.usage!.total_tokens).toBeGreaterThan(0);
+    expect(await answerDirectly({ model }, 'hi').catch((e: unknown) => e)).toMatchObject({ code: 'upstream_error', status: 502 });
+  });
+
+  it('keeps chat completions for the Assistants protocol', async () => {
+    await scriptChat('math-tutor');
+    const { client, paths } = recordingClient();
+    expect(await classifyIntent({ model: textModelFor('assistants', client, 'gpt-4o'), candidates: candidates() }, 'Solve 3x + 11 = 14')).toBe('math-tutor');
+    expect(paths).toEqual(['/v1/chat/completions']);
   });
 });

@@ -32,6 +32,12 @@ export function protocolAnswer(req: CapturedRequest): ScriptedResponse {
   if (req.method === 'POST' && req.path.endsWith('/threads')) {
     return { status: 200, body: { id: 'thread_captured', object: 'thread', created_at: 1_700_000_000, metadata: {}, tool_resources: null } };
   }
+  if (req.method === 'GET' && /\/responses\/[^/]+$/.test(req.path)) {
+    return { status: 200, body: { id: req.path.split('/').at(-1), object: 'response', created_at: 1_700_000_000, status: 'completed', model: 'gpt-4o', output: [] } };
+  }
+  if (req.method === 'POST' && req.path.endsWith('/conversations')) {
+    return { status: 200, body: { id: 'conv_captured', object: 'conversation', created_at: 1_700_000_000, metadata: {} } };
+  }
   return { status: 404, body: { error: { message: 'No such route', type: 'invalid_request_error' } } };
 }
 

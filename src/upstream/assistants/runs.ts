@@ -1,11 +1,11 @@
-// The run worker's upstream port (src/runs/upstream-runs.ts) over the Assistants protocol: runs are
+// The runs part of the Assistants adapter (src/runs/upstream-runs.ts, the worker's port): runs are
 // created and resumed with `stream: true`, and the protocol's server-sent events become run states and
 // completed messages. Everything Assistants-specific about following a run stays in this file.
 import OpenAI, { APIError } from 'openai';
 import type { AssistantStreamEvent } from 'openai/resources/beta/assistants';
 import type { Run } from 'openai/resources/beta/threads/runs/runs';
-import { METADATA_KEYS } from '../runs/run-facts';
-import type { UpstreamRunState, UpstreamRuns, UpstreamStream, UpstreamUpdate } from '../runs/upstream-runs';
+import { METADATA_KEYS } from '../../runs/run-facts';
+import type { UpstreamRunState, UpstreamRuns, UpstreamStream, UpstreamUpdate } from '../../runs/upstream-runs';
 
 export function createAssistantsRuns(client: OpenAI, deploymentId: string): UpstreamRuns {
   return {
