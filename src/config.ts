@@ -2,6 +2,7 @@
 // Local-mode defaults let `npm start` run with nothing configured; the seed training's
 // `.env` names (OPENAI_URI, OPENAI_KEY, ...) are accepted as aliases.
 import { z } from 'zod';
+import { UPSTREAM_PROTOCOLS, type UpstreamProtocol } from './upstream/port';
 
 export const PROVIDERS = ['local', 'azure-openai', 'foundry', 'openai'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -38,6 +39,7 @@ export const settingsSchema = z.object({
   MODEL_DEPLOYMENT: z.string().min(1).default('gpt-4o').describe('Model deployment the assistants run on.'),
   AZURE_CLIENT_ID: z.string().min(1).optional().describe('Client id of the user-assigned managed identity used for keyless access in Azure.'),
   LOCAL_ASSISTANTS_URL: url.default('http://127.0.0.1:7080').describe('Origin of the local Assistants API server (provider local).'),
+  UPSTREAM_PROTOCOL: z.enum(UPSTREAM_PROTOCOLS).default('responses').describe('Protocol spoken upstream: responses (Responses + Conversations) or assistants (Assistants v2).'),
 
   // Storage: the run queue and the ledger.
   AzureWebJobsStorage: z.string().min(1).optional().describe('Storage connection string (locally Azurite: UseDevelopmentStorage=true, the default).'),
@@ -96,6 +98,8 @@ export type Settings = z.infer<typeof settingsSchema>;
 
 export interface Config extends Settings {
   provider: Provider;
+  /** UPSTREAM_PROTOCOL: which adapter of src/upstream/port.ts the app (and the sweep and sync) use. */
+  protocol: UpstreamProtocol;
   authMode: 'dev' | 'cloud';
   emailAllowedDomains: string[];
   /**
@@ -164,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Local runs need no storage configuration: Azurite's well-known development account.
     AzureWebJobsStorage: s.AzureWebJobsStorage ?? (s.AzureWebJobsStorage__queueServiceUri ? undefined : 'UseDevelopmentStorage=true'),
     provider,
+    protocol: s.UPSTREAM_PROTOCOL,
     authMode,
     emailAllowedDomains: s.EMAIL_ALLOWED_DOMAINS ?? (provider === 'local' ? ['example.com'] : []),
     unresolvedKeyVaultReferences,

@@ -80,6 +80,8 @@ export const METADATA_KEYS = {
   assistantKey: 'app_key',
   /** On an assistant: the content hash of the definition it was synced from. */
   definitionHash: 'app_hash',
+  /** Responses protocol: on a thread's vector store, the thread (ours, `thread_…`) it was made for. */
+  threadId: 'app_thread_id',
 } as const;
 export const RESERVED_METADATA_PREFIX = 'app_';
 
