@@ -19,7 +19,7 @@ interface SeededThread {
 }
 
 /** A thread created through "our API" on Responses: its conversation upstream, its ledger row bound to it. */
-async function ourThread(stack: Stack, ownerId: string, at: number): Promise<SeededThread> {
+export async function ourThread(stack: Stack, ownerId: string, at: number): Promise<SeededThread> {
   const threadId = newThreadId();
   const conversation = await stack.seed.conversations.create({ metadata: { app_deployment: DEPLOYMENT, app_assistant: 'default' } });
   await stack.ledger.createThread({ threadId, ownerId, assistantKey: 'default', conversationId: conversation.id, createdAt: at });
@@ -30,7 +30,7 @@ async function ourThread(stack: Stack, ownerId: string, at: number): Promise<See
  * Writes the thread's tool resources into its ledger row, as the adapter does. The ledger has no writer for them on
  * this branch yet (the adapter's lands at merge), so this merges the columns the row declares (threads.ts).
  */
-async function bindResources(stack: Stack, threadId: string, resources: { vectorStoreId?: string; containerId?: string; codeFileIds?: string[] }): Promise<void> {
+export async function bindResources(stack: Stack, threadId: string, resources: { vectorStoreId?: string; containerId?: string; codeFileIds?: string[] }): Promise<void> {
   const table = stack.storage.table(stack.ledger.tableNames.threads);
   const { codeFileIds, ...ids } = resources;
   await table.updateEntity({ partitionKey: `thread|${threadId}`, rowKey: 'thread', ...ids, ...(codeFileIds ? { codeFileIds: JSON.stringify(codeFileIds) } : {}) }, 'Merge');
@@ -38,14 +38,14 @@ async function bindResources(stack: Stack, threadId: string, resources: { vector
   if (row?.vectorStoreId !== resources.vectorStoreId || row?.containerId !== resources.containerId) throw new Error('thread resources not bound');
 }
 
-const threadStore = async (stack: Stack, threadId: string) =>
+export const threadStore = async (stack: Stack, threadId: string) =>
   (await stack.seed.vectorStores.create({ metadata: { app_deployment: DEPLOYMENT, app_thread_id: threadId } })).id;
-const threadContainer = async (stack: Stack, threadId: string) => (await stack.seed.containers.create({ name: containerName(DEPLOYMENT, threadId) })).id;
+export const threadContainer = async (stack: Stack, threadId: string) => (await stack.seed.containers.create({ name: containerName(DEPLOYMENT, threadId) })).id;
 const ourVectorStore = async (stack: Stack, extra: Partial<OpenAI.VectorStores.VectorStoreCreateParams> = {}) =>
   (await stack.seed.vectorStores.create({ metadata: { app_deployment: DEPLOYMENT }, ...extra })).id;
 
 /** A finished run of ours on the thread: its chain of `n` stored responses in the conversation, recorded in the ledger. */
-async function ourRun(stack: Stack, thread: SeededThread, runId: string, createdAt: number, n: number): Promise<string[]> {
+export async function ourRun(stack: Stack, thread: SeededThread, runId: string, createdAt: number, n: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) ids.push((await stack.seed.responses.create({ model: 'gpt-4o', input: `turn ${i}`, conversation: thread.conversationId, store: true })).id);
   await stack.ledger.recordRun({ threadId: thread.threadId, runId, ownerId: 'alice', assistantKey: 'default', status: 'completed', createdAt, upstreamRunId: ids.at(-1) });

@@ -3,8 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { SWEEP_LEASE_NAME } from '../../../src/sweep/lease';
 import type { SweepSummary } from '../../../src/sweep';
+import { bindResources, ourRun, ourThread, responsesWorld, threadContainer, threadStore } from './responses-world';
 import { none, only, world } from './seed';
-import { useSweepStack } from './stack';
+import { DAY, PROTOCOL, useSweepStack } from './stack';
 
 const seedStale = world.seedStale;
 const deletePaths = world.deletePaths;
@@ -144,5 +145,45 @@ describe('throttled upstream', () => {
     expect(stack.calls.filter((c) => c.retryCount > 0)).toHaveLength(throttled);
     expect(stack.deletes().sort()).toEqual(deletePaths(stale));
     expect(await existing(stack.seed, stale)).toEqual(none(stale));
+  });
+});
+
+describe.runIf(PROTOCOL === 'responses')('a Responses thread cut short', () => {
+  const stack = useSweepStack();
+
+  it('stays marked deleted until every part is gone, and the next sweep finishes it (404 = already gone)', async () => {
+    const t0 = await stack.clockNow();
+    const thread = await ourThread(stack, 'alice', t0);
+    const store = await threadStore(stack, thread.threadId);
+    const container = await threadContainer(stack, thread.threadId);
+    await bindResources(stack, thread.threadId, { vectorStoreId: store, containerId: container });
+    const responses = await ourRun(stack, thread, 'run_1', t0, 2);
+    await stack.advanceClock(8 * DAY);
+    let refused = 0;
+    stack.intercept = (method, path) => {
+      if (method !== 'DELETE' || path !== `/containers/${container}` || refused++ > 0) return undefined;
+      return Response.json({ error: { message: 'injected', type: 'invalid_request_error', param: null, code: null } }, { status: 400 });
+    };
+
+    const first = await stack.sweep();
+    expect(first.complete).toBe(false);
+    expect(first.kinds.threads).toMatchObject({ examined: 1, deleted: 0, failed: 1 });
+    expect(first.kinds.responses).toMatchObject({ examined: 2, deleted: 2 });
+    expect(first.kinds.containers).toMatchObject({ examined: 1, deleted: 0, failed: 1 });
+    expect(first.errors).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'containers', id: container }), expect.objectContaining({ kind: 'threads', id: thread.threadId })]));
+    // The API already treats it as gone; its conversation, container and runs wait for the next sweep.
+    expect((await stack.ledger.getThread(thread.threadId))?.deletedAt).toBeDefined();
+    expect((await stack.ledger.listRuns(thread.threadId)).runs).toHaveLength(1);
+    expect(await responsesWorld.existing(stack.seed, { conversations: [thread.conversationId], containers: [container] })).toEqual({ conversations: [thread.conversationId], containers: [container] });
+
+    const second = await stack.sweep();
+    expect(second).toMatchObject({ complete: true, errors: [] });
+    expect(second.kinds.threads).toMatchObject({ examined: 1, deleted: 1, failed: 0 });
+    expect(await stack.ledger.getThread(thread.threadId)).toBeNull();
+    const all = { conversations: [thread.conversationId], responses, containers: [container], vectorStores: [store] };
+    expect(await responsesWorld.existing(stack.seed, all)).toEqual(none(all));
+    // Each part was deleted exactly once; asking again for what an earlier attempt deleted answered 404.
+    expect(stack.deletes().sort()).toEqual(responsesWorld.deletePaths(all));
+    expect(stack.deletes(404)).toEqual(expect.arrayContaining(responses.map((id) => `/responses/${id}`)));
   });
 });
