@@ -7,7 +7,7 @@
 // first — a run whose responses could not all be deleted keeps its rows for the next sweep.
 import type { RunRecord } from '../../store/ledger';
 import type { SweepContext } from '../context';
-import { deletePart, storedResponseIds } from './responses-threads';
+import { deletePart, storedResponseIds } from './parts';
 
 /** Removes what `runs` (in key order) left upstream; returns how many of them, from the first, may lose their rows. */
 export type RunsUpstream = (ctx: SweepContext, runs: readonly RunRecord[]) => Promise<number>;

@@ -9,8 +9,8 @@
 // (ledger rows of such files are forgotten by the files step once older than FILE_TTL).
 import type { RunRecord, ThreadRecord } from '../../store/ledger';
 import type { SweepContext } from '../context';
-import type { SweepKind } from '../summary';
 import { deleteUnlessGone, type DeleteOutcome } from '../upstream-calls';
+import { deletePart, storedResponseIds } from './parts';
 import type { RemoveThreadUpstream } from './threads';
 
 export const removeResponsesThread: RemoveThreadUpstream = async (ctx, thread) => {
@@ -33,23 +33,6 @@ export const removeResponsesThread: RemoveThreadUpstream = async (ctx, thread) =
   const outcome: DeleteOutcome = conversationId ? await deleteUnlessGone(() => client.conversations.delete(conversationId, requestOptions)) : 'already_gone';
   return { conversationId, outcome, responses: responseIds.length, containerId: thread.containerId, vectorStoreId: thread.vectorStoreId };
 };
-
-/** Every response of a run's chain (upstreamRunId is the newest; older rows may only have it). */
-export function storedResponseIds(run: Pick<RunRecord, 'upstreamRunId' | 'upstreamRunIds'>): string[] {
-  return [...new Set([...(run.upstreamRunIds ?? []), ...(run.upstreamRunId ? [run.upstreamRunId] : [])])];
-}
-
-/** One part of a thread: counted under its kind; a failure fails the thread too (it stays marked deleted). */
-export async function deletePart(ctx: SweepContext, kind: SweepKind, id: string, call: () => Promise<unknown>): Promise<void> {
-  ctx.summary.examined(kind);
-  try {
-    if (!ctx.dryRun) await deleteUnlessGone(call);
-    ctx.summary.deleted(kind, id);
-  } catch (error) {
-    ctx.summary.failed(kind, id, error);
-    throw new Error(`its ${kind} ${id} was not deleted`, { cause: error });
-  }
-}
 
 async function listThreadRuns(ctx: SweepContext, threadId: ThreadRecord['threadId']): Promise<RunRecord[]> {
   const runs: RunRecord[] = [];

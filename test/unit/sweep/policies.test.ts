@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideAssistant, decideContainer, decideFile, decideThread, decideVectorStore, DUPLICATE_GRACE_MS, fileOwnership, ORPHAN_GRACE_MS } from '../../../src/sweep/policies';
 import { containerName, containerThreadId } from '../../../src/sweep/responses-names';
 import { kindsFor, targetsFor } from '../../../src/sweep';
+import { storedResponseIds } from '../../../src/sweep/targets/parts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 5, 1);
@@ -140,5 +141,13 @@ describe('targets per protocol', () => {
       expect(targets[0]?.kinds[0]).toBe('threads');
       expect(targets.at(-1)?.kinds[0]).toBe('ledger');
     }
+  });
+});
+
+describe('storedResponseIds', () => {
+  it("is a run's chain, with the newest even when the list missed it, and never an Assistants run id", () => {
+    expect(storedResponseIds({ upstreamRunIds: ['resp_1', 'resp_2'], upstreamRunId: 'resp_2' })).toEqual(['resp_1', 'resp_2']);
+    expect(storedResponseIds({ upstreamRunIds: ['resp_1'], upstreamRunId: 'resp_2' })).toEqual(['resp_1', 'resp_2']);
+    expect(storedResponseIds({ upstreamRunId: 'run_abc' })).toEqual([]);
   });
 });
