@@ -139,4 +139,5 @@ export const assistantsWorld: ProtocolWorld = {
     }),
   deletePaths: (ids) => pathsBy(ids, { threads: '/threads', assistants: '/assistants', vectorStores: '/vector_stores', files: '/files' }),
   threadDeletePath: async (_stack, threadId) => `/threads/${threadId}`,
+  otherProtocolPaths: /^\/(conversations|responses|containers)\b/,
 };

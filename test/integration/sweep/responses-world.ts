@@ -175,4 +175,6 @@ export const responsesWorld: ProtocolWorld = {
     }),
   deletePaths: (ids) => pathsBy(ids, { conversations: '/conversations', responses: '/responses', containers: '/containers', vectorStores: '/vector_stores', files: '/files' }),
   threadDeletePath: async (stack, threadId) => `/conversations/${(await stack.ledger.getThread(threadId))?.conversationId}`,
+  // The protocol is retired on the services Responses runs on: a Responses sweep must not depend on it.
+  otherProtocolPaths: /^\/(threads|assistants)\b/,
 };

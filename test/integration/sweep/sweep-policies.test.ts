@@ -19,8 +19,9 @@ describe(`sweep on the local stack (${PROTOCOL})`, () => {
     expect(Object.keys(summary.kinds)).toEqual(kindsFor(PROTOCOL));
     for (const kind of kindsFor(PROTOCOL)) expect({ kind, ...summary.kinds[kind] }).toEqual({ kind, ...(seeded.expected[kind] ?? { examined: 0, deleted: 0, skipped: {}, failed: 0 }) });
 
-    // Upstream: exactly the stale objects were deleted, each once.
+    // Upstream: exactly the stale objects were deleted, each once, through this protocol's routes only.
     expect(stack.deletes().sort()).toEqual(world.deletePaths(seeded.gone));
+    expect(stack.calls.filter((c) => world.otherProtocolPaths.test(c.path))).toEqual([]);
     expect(await world.existing(stack.seed, seeded.gone)).toEqual(none(seeded.gone));
     expect(await world.existing(stack.seed, seeded.kept)).toEqual(seeded.kept);
 

@@ -41,6 +41,8 @@ export interface ProtocolWorld {
   deletePaths(ids: Ids): string[];
   /** The path whose DELETE removes the thread upstream. */
   threadDeletePath(stack: Stack, threadId: string): Promise<string>;
+  /** Upstream paths of the other protocol: the sweep never calls them. */
+  otherProtocolPaths: RegExp;
 }
 
 /** `ids` with every list emptied: what `existing` answers once all are gone. */
