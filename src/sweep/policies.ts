@@ -93,7 +93,10 @@ export function decideVectorStore(vs: VectorStoreFacts, deploymentId: string, no
 }
 
 export interface ContainerFacts {
-  /** The thread its name says it was made for (`<DEPLOYMENT_ID>~<threadId>`); undefined when the name is not ours. */
+  /**
+   * The thread it was made for: by its name (`<DEPLOYMENT_ID>~<threadId>`), or the thread whose run the ledger
+   * records writing a file into it. Undefined: not ours.
+   */
   threadId?: string;
   thread: ThreadState;
   createdAtMs: number;
@@ -101,7 +104,7 @@ export interface ContainerFacts {
 }
 
 /**
- * Responses containers carry no metadata: ours by name. One goes with its thread (the thread step deletes the
+ * Responses containers carry no metadata: ours by name or by the ledger. One goes with its thread (the thread step deletes the
  * one the ledger records); this catches the rest: ours, and the thread is gone. A kept thread's container stays,
  * also once expired (it expires after 20 idle minutes by itself; the adapter replaces it on the next run).
  */

@@ -1,6 +1,7 @@
 // How the Responses adapter names what carries no metadata (the contract the sweep relies on; the adapter in
 // src/upstream/responses/ writes these names — at merge, one of the two copies should import the other):
-//   a thread's code interpreter container is named `<DEPLOYMENT_ID>~<threadId>` (containers have a name, no metadata);
+//   a thread's code interpreter container is named `<DEPLOYMENT_ID>~<threadId>` (containers have a name, no metadata;
+//   one the service makes for `{type:'auto'}` has its own name, and is found through the ledger instead);
 //   a generated file lives in a container and is recorded in the ledger as `file-<container file id>`.
 const SEPARATOR = '~';
 

@@ -1,6 +1,8 @@
-// Containers (Responses): the adapter makes one per thread, named `<DEPLOYMENT_ID>~<threadId>`, and records it in
-// the thread's row; the thread step deletes that one with its thread. This step finds the rest by name: ours,
-// and the thread is gone (a crash between creating the container and recording it, or a thread deleted before
+// Containers (Responses) carry no metadata. A thread's container is recorded in its row, and the thread step
+// deletes that one with its thread. This step finds the rest: ours when named `<DEPLOYMENT_ID>~<threadId>`, or
+// when the ledger's Files table records a file a run of ours wrote in it (a container the service made with
+// `{type:'auto'}` has a name of its own; a thread's earlier, expired containers are no longer in its row).
+// Ours goes once its thread is gone (a crash between creating it and recording it, or a thread deleted before
 // its row said so). Containers expire after 20 idle minutes by themselves; a kept thread's stays.
 import type { SweepContext } from '../context';
 import { forEachConcurrently } from '../concurrency';
@@ -11,11 +13,12 @@ import { collect, deleteUnlessGone } from '../upstream-calls';
 
 export async function sweepContainers(ctx: SweepContext): Promise<void> {
   const threads = new LedgerThreads(ctx);
+  const written = await containersWrittenTo(ctx);
   const containers = (await collect(ctx.client.containers.list({ limit: 100 }, ctx.requestOptions))).filter((c) => !ctx.doomed.containers.has(c.id));
   await forEachConcurrently(containers, ctx.concurrency, async (container) => {
     ctx.summary.examined('containers');
     try {
-      const threadId = containerThreadId(container.name, ctx.config.DEPLOYMENT_ID);
+      const threadId = containerThreadId(container.name, ctx.config.DEPLOYMENT_ID) ?? written.get(container.id);
       const verdict = decideContainer(
         {
           threadId,
@@ -37,4 +40,13 @@ export async function sweepContainers(ctx: SweepContext): Promise<void> {
       ctx.summary.failed('containers', container.id, error);
     }
   });
+}
+
+/** Container → the thread whose run wrote a file into it, from the ledger's generated files. */
+async function containersWrittenTo(ctx: SweepContext): Promise<Map<string, string>> {
+  const written = new Map<string, string>();
+  for (const file of await ctx.ledger.listFilesWithUses()) {
+    if (file.source === 'generated' && file.containerId && file.threadId) written.set(file.containerId, file.threadId);
+  }
+  return written;
 }

@@ -44,6 +44,16 @@ export const threadContainer = async (stack: Stack, threadId: string) => (await 
 const ourVectorStore = async (stack: Stack, extra: Partial<OpenAI.VectorStores.VectorStoreCreateParams> = {}) =>
   (await stack.seed.vectorStores.create({ metadata: { app_deployment: DEPLOYMENT }, ...extra })).id;
 
+/** A container the service made for a response (`{type:'auto'}`): named by the service, not by us. */
+const autoContainer = async (stack: Stack) => (await stack.seed.containers.create({ name: 'Code Interpreter Container' })).id;
+
+/** A file a run of ours wrote into a container, as the worker records it (`file-<cfile id>`, with its container). */
+async function ourChart(stack: Stack, threadId: string, containerId: string, at: number): Promise<string> {
+  const fileId = `file-cfile_${randomBytes(16).toString('hex')}`;
+  await stack.ledger.recordFile({ fileId, source: 'generated', purpose: 'assistants_output', ownerId: 'alice', threadId, containerId, createdAt: at });
+  return fileId;
+}
+
 /** A finished run of ours on the thread: its chain of `n` stored responses in the conversation, recorded in the ledger. */
 export async function ourRun(stack: Stack, thread: SeededThread, runId: string, createdAt: number, n: number): Promise<string[]> {
   const ids: string[] = [];
@@ -79,10 +89,12 @@ async function seedWorld(stack: Stack): Promise<World> {
   const staleCode = await ourUpload(stack, 'alice', 'stale.csv', t0);
   await bindResources(stack, stale.threadId, { vectorStoreId: staleStore, containerId: staleContainer, codeFileIds: [staleCode] });
   gone.responses.push(...(await ourRun(stack, stale, 'run_stale', t0, 2)));
-  const chart = `file-cfile_${randomBytes(16).toString('hex')}`;
-  await ledger.recordFile({ fileId: chart, source: 'generated', purpose: 'assistants_output', ownerId: 'alice', threadId: stale.threadId, runId: 'run_stale', containerId: staleContainer, createdAt: t0 });
+  const chart = await ourChart(stack, stale.threadId, staleContainer, t0);
+  // An earlier container of the thread the service made (`auto`, its own name): only a file written in it says it is ours.
+  const staleAuto = await autoContainer(stack);
+  const earlierChart = await ourChart(stack, stale.threadId, staleAuto, t0);
   gone.conversations.push(stale.conversationId);
-  gone.containers.push(staleContainer);
+  gone.containers.push(staleContainer, staleAuto);
   gone.vectorStores.push(staleStore);
   gone.files.push(staleCode);
 
@@ -99,6 +111,9 @@ async function seedWorld(stack: Stack): Promise<World> {
   await seed.vectorStores.files.create(freshStore, { file_id: searched });
   await bindResources(stack, fresh.threadId, { vectorStoreId: freshStore, containerId: freshContainer, codeFileIds: [code] });
   kept.responses.push(...(await ourRun(stack, fresh, 'run_recent', t0, 1)));
+  const freshAuto = await autoContainer(stack);
+  const freshChart = await ourChart(stack, fresh.threadId, freshAuto, t0);
+  kept.containers.push(freshAuto);
   gone.responses.push(...(await ourRun(stack, fresh, 'run_ancient', t0 - 100 * DAY, 1)));
   kept.conversations.push(fresh.conversationId);
   kept.vectorStores.push(freshStore);
@@ -124,12 +139,13 @@ async function seedWorld(stack: Stack): Promise<World> {
       threads: kind(2, 1, { active_run: 1 }),
       // The stale thread's two, then the ancient run's one (ledger retention).
       responses: kind(3, 3),
-      // The stale thread's (with it), then the listing: the orphan goes, the live thread's and two foreign stay.
-      containers: kind(5, 2, { referenced: 1, foreign: 2 }),
+      // The stale thread's (with it), then the listing: the orphan and the stale thread's earlier auto container go,
+      // the live thread's two (named, auto) and two foreign stay.
+      containers: kind(7, 3, { referenced: 2, foreign: 2 }),
       vector_stores: kind(7, 4, { referenced: 1, foreign: 1, fresh: 1 }),
       files: kind(10, 3, { referenced: 3, foreign: 2, fresh: 2 }),
-      // The chart's row (its container is gone), and the ancient run.
-      ledger: kind(2, 2),
+      // The charts' rows (older than FILE_TTL, never in the Files listing), and the ancient run.
+      ledger: kind(4, 4),
     },
     wouldDelete: {
       threads: [stale.threadId],
@@ -137,10 +153,10 @@ async function seedWorld(stack: Stack): Promise<World> {
       containers: [...gone.containers].sort(),
       vector_stores: [...gone.vectorStores].sort(),
       files: [...gone.files].sort(),
-      ledger: [`file:${chart}`, 'run:run_ancient'],
+      ledger: [`file:${chart}`, `file:${earlierChart}`, `file:${freshChart}`, 'run:run_ancient'].sort(),
     },
-    // Five uploads and the chart; the stale code file, the unused upload and the chart's row go.
-    fileRows: { before: 6, after: 3 },
+    // Five uploads and three charts; the stale code file, the unused upload and the charts' rows go.
+    fileRows: { before: 8, after: 3 },
   };
 }
 
