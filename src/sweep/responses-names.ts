@@ -1,8 +1,7 @@
-// How the Responses adapter names what carries no metadata (the contract the sweep relies on; the adapter in
-// src/upstream/responses/ writes these names — at merge, one of the two copies should import the other):
-//   a thread's code interpreter container is named `<DEPLOYMENT_ID>~<threadId>` (containers have a name, no metadata;
-//   one the service makes for `{type:'auto'}` has its own name, and is found through the ledger instead);
-//   a generated file lives in a container and is recorded in the ledger as `file-<container file id>`.
+// How a Responses thread's container is named when the adapter names it: `<DEPLOYMENT_ID>~<threadId>` (containers
+// carry a name but no metadata). A container the service makes for `{type:'auto'}` has a name of its own; the sweep
+// finds those through the ledger instead (the thread row's containerId, generated files' containerId). Generated
+// files are recorded as `file-<container file id>` (the adapter's ids.ts).
 const SEPARATOR = '~';
 
 export function containerName(deploymentId: string, threadId: string): string {
