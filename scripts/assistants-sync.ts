@@ -1,5 +1,6 @@
-// `npm run assistants:sync`: makes the upstream assistants match assistants/*.json for this
-// deployment (DEPLOYMENT_ID), uploading data/ files only when their content changed.
+// `npm run assistants:sync`: validates assistants/*.json for this deployment (DEPLOYMENT_ID) and uploads
+// data/ files only when their content changed; on the Assistants protocol it also makes the upstream
+// assistants match the definitions (UPSTREAM_PROTOCOL; on Responses there are none to write).
 // Prints one line per assistant; exits non-zero on any failure.
 // `--auth-wait 10m` (default) bounds how long 401/403 answers are waited out: right after `azd provision`
 // the deployer's new roles may not have reached the model endpoint yet.
@@ -29,12 +30,13 @@ async function main(): Promise<void> {
     throw new Error(`DEFAULT_ASSISTANT "${config.DEFAULT_ASSISTANT}" has no definition in assistants/`);
   }
   const upstream = describeUpstream(config);
-  console.log(`Syncing ${definitions.length} assistants for deployment "${config.DEPLOYMENT_ID}" to ${upstream.provider} (${upstream.host})`);
+  console.log(`Syncing ${definitions.length} assistants for deployment "${config.DEPLOYMENT_ID}" to ${upstream.provider} (${upstream.host}, ${config.protocol} protocol)`);
   const client = createUpstreamClient(config);
   const report = await retryUntilAuthorized(
     () =>
       syncAssistants({
         client,
+        protocol: config.protocol,
         definitions,
         dataDir: path.join(ROOT, 'data'),
         deploymentId: config.DEPLOYMENT_ID,

@@ -7,7 +7,8 @@ import { loadConfig } from '../src/config';
 import { createLogger, redact } from '../src/logging';
 import { createLedger } from '../src/store/ledger';
 import { createStorageClients } from '../src/store/storage-clients';
-import { formatSweepSummary, readDefinedAssistantKeys, runSweep } from '../src/sweep';
+import { uploadedDataFileNames } from '../src/assistants';
+import { formatSweepSummary, readDefinedAssistantKeys, readDefinedDataFilePaths, runSweep } from '../src/sweep';
 import { createUpstreamClient, describeUpstream } from '../src/upstream';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -23,13 +24,15 @@ async function main(): Promise<void> {
   const clients = createStorageClients(config);
   const upstream = describeUpstream(config);
   const dryRun = args.includes('--dry-run') || config.SWEEP_DRY_RUN;
-  console.log(`Sweeping deployment "${config.DEPLOYMENT_ID}" on ${upstream.provider} (${upstream.host})${dryRun ? ', dry run' : ''}`);
+  console.log(`Sweeping deployment "${config.DEPLOYMENT_ID}" on ${upstream.provider} (${upstream.host}, ${config.protocol} protocol)${dryRun ? ', dry run' : ''}`);
 
   const summary = await runSweep({
     client: createUpstreamClient(config),
+    protocol: config.protocol,
     ledger: createLedger(config, clients),
     config,
     definedAssistantKeys: await readDefinedAssistantKeys(path.join(ROOT, 'assistants')),
+    dataFileNames: async () => uploadedDataFileNames(config.DEPLOYMENT_ID, path.join(ROOT, 'data'), await readDefinedDataFilePaths(path.join(ROOT, 'assistants'))),
     now: Date.now,
     logger,
     holder: `cli@${hostname()}`,

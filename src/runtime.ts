@@ -18,7 +18,7 @@ import { createToolRegistry } from './tools';
 import type { ToolRegistry } from './tools';
 import { createStorageEmailQuota } from './tools/email/send-quota';
 import type { SweepDeps } from './sweep';
-import { createAssistantResolver, loadAssistantDefinitions, type AssistantDefinition, type AssistantResolver } from './assistants';
+import { createAssistantResolver, loadAssistantDefinitions, uploadedDataFileNames, type AssistantDefinition, type AssistantResolver } from './assistants';
 import { createCopilotRouter, textModelFor, type CopilotRouter } from './copilot';
 import type { RunCommandDeps } from './runs/run-commands';
 import type { StartRunDeps } from './runs/start-run';
@@ -150,9 +150,11 @@ export function runCommandDeps(runtime: Runtime, logger: Logger): RunCommandDeps
 export function sweepDeps(runtime: Runtime, logger: Logger, holder: string, dryRun?: boolean): SweepDeps {
   return {
     client: runtime.client,
+    protocol: runtime.config.protocol,
     ledger: runtime.ledger,
     config: runtime.config,
     definedAssistantKeys: runtime.definitions.map((definition) => definition.key),
+    dataFileNames: () => uploadedDataFileNames(runtime.config.DEPLOYMENT_ID, path.join(APP_ROOT, 'data'), runtime.definitions.flatMap((d) => d.files)),
     now: runtime.now,
     logger,
     holder,

@@ -49,6 +49,14 @@ export async function readDataFiles(dataDir: string, relPaths: string[]): Promis
   );
 }
 
+/**
+ * The names the data files of these definitions are uploaded under, from their current content: on the Responses
+ * protocol the adapter finds them by these names, so these are the data files in use (the sweep keeps them).
+ */
+export async function uploadedDataFileNames(deploymentId: string, dataDir: string, relPaths: string[]): Promise<string[]> {
+  return (await readDataFiles(dataDir, relPaths)).map((file) => uploadedFileName(deploymentId, file));
+}
+
 export interface UploadResult {
   /** Data path → upstream file id. */
   ids: Map<string, string>;

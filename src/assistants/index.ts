@@ -5,5 +5,5 @@ export { renderRunInstructions, type RunContext } from './run-instructions';
 export { formatSyncReport } from './sync-report';
 export { syncAssistants, definitionHash, type SyncDeps, type SyncReport, type SyncedAssistant } from './sync';
 export { createAssistantResolver, type AssistantListing, type AssistantResolver, type AssistantResolverOptions, type ResolvedAssistant } from './resolver';
-export { parseUploadedFileName, uploadedFileName } from './data-files';
+export { parseUploadedFileName, uploadedDataFileNames, uploadedFileName } from './data-files';
 export { groupOurAssistants, listOurAssistants, tagOf, type OurAssistants } from './upstream-tags';

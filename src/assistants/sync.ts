@@ -1,13 +1,19 @@
-// Keeps the upstream assistants equal to the definitions in assistants/, idempotently:
-// unchanged definitions cause no writes, changed ones one update, new ones one create.
-// Assistants are matched by metadata app_deployment + app_key (see upstream-tags.ts);
-// the decision to write is made on app_hash, a content hash of everything that shapes the assistant.
+// `npm run assistants:sync`: makes upstream match the definitions in assistants/, idempotently, on the
+// protocol the deployment speaks. On both, it first resolves everything local (tools, data files: a missing
+// one fails before anything is written) and uploads the data files whose content is not upstream yet.
+//   assistants  keeps the upstream assistants equal to the definitions: unchanged definitions cause no writes,
+//               changed ones one update, new ones one create. Assistants are matched by metadata
+//               app_deployment + app_key (see upstream-tags.ts); the decision to write is made on app_hash,
+//               a content hash of everything that shapes the assistant.
+//   responses   there are no upstream assistants: the app sends each definition with every response and finds
+//               its data files by name (data-files.ts), so the sync validates and uploads, and writes nothing else.
 import path from 'node:path';
 import type OpenAI from 'openai';
 import type { AssistantCreateParams, AssistantTool, FunctionTool } from 'openai/resources/beta/assistants';
 import type { Logger } from '../logging';
+import type { UpstreamProtocol } from '../upstream/port';
 import { sha256, stableStringify } from './content-hash';
-import { ensureFilesUploaded, readDataFiles, type LocalDataFile } from './data-files';
+import { ensureFilesUploaded, readDataFiles, type LocalDataFile, type UploadResult } from './data-files';
 import { functionToolNames, type AssistantDefinition } from './definition';
 import { listOurAssistants, tagOf } from './upstream-tags';
 import { METADATA_KEYS } from '../runs/run-facts';
@@ -17,6 +23,8 @@ const HASH_FORMAT = 1;
 
 export interface SyncDeps {
   client: OpenAI;
+  /** The protocol `client` speaks (config.protocol): what there is to sync upstream. */
+  protocol: UpstreamProtocol;
   definitions: AssistantDefinition[];
   /** Folder the definitions' `files` are relative to. */
   dataDir: string;
@@ -30,12 +38,17 @@ export interface SyncDeps {
 }
 
 export interface SyncedAssistant {
-  assistantId: string;
+  /** The upstream assistant (Assistants protocol); absent on Responses, where none exists. */
+  assistantId?: string;
   fileIds: string[];
   hash: string;
 }
 
 export interface SyncReport {
+  protocol: UpstreamProtocol;
+  /** Responses: definitions validated, with their data files upstream (nothing else to write). */
+  defined: string[];
+  /** Assistants protocol: what the sync wrote or left. */
   created: string[];
   updated: string[];
   unchanged: string[];
@@ -50,19 +63,33 @@ export interface SyncReport {
   map: Record<string, SyncedAssistant>;
 }
 
-export async function syncAssistants(deps: SyncDeps): Promise<SyncReport> {
-  const { client, definitions, deploymentId, logger } = deps;
-  // Resolve everything local first: a missing tool or file fails before anything is written upstream.
-  const tools = new Map(definitions.map((def) => [def.key, assistantTools(def, deps.functionTools)]));
-  const files = await readDataFiles(
-    deps.dataDir,
-    definitions.flatMap((def) => def.files),
-  );
-  const filesByPath = new Map(files.map((f) => [f.path, f]));
+/** A definition resolved against the tool registry and its uploaded files. */
+interface PreparedDefinition {
+  def: AssistantDefinition;
+  model: string;
+  tools: AssistantTool[];
+  fileIds: string[];
+  hash: string;
+}
 
-  const uploads = await ensureFilesUploaded(client, deploymentId, files, logger);
-  const upstream = await listOurAssistants(client, deploymentId);
+type ProtocolSync = (deps: SyncDeps, prepared: PreparedDefinition[], report: SyncReport) => Promise<void>;
+
+const PROTOCOL_SYNC: Record<UpstreamProtocol, ProtocolSync> = {
+  assistants: syncUpstreamAssistants,
+  responses: async (deps, prepared, report) => {
+    for (const { def, fileIds, hash } of prepared) {
+      report.defined.push(def.key);
+      report.map[def.key] = { fileIds, hash };
+    }
+    deps.logger.debug('definitions ready; the Responses protocol keeps no assistants upstream', { keys: report.defined });
+  },
+};
+
+export async function syncAssistants(deps: SyncDeps): Promise<SyncReport> {
+  const { prepared, uploads } = await prepare(deps);
   const report: SyncReport = {
+    protocol: deps.protocol,
+    defined: [],
     created: [],
     updated: [],
     unchanged: [],
@@ -72,19 +99,47 @@ export async function syncAssistants(deps: SyncDeps): Promise<SyncReport> {
     filesReused: uploads.reused,
     map: {},
   };
+  await PROTOCOL_SYNC[deps.protocol](deps, prepared, report);
+  return report;
+}
 
-  for (const def of definitions) {
+/** Validates every definition against the tool registry and puts its data files upstream. */
+async function prepare(deps: SyncDeps): Promise<{ prepared: PreparedDefinition[]; uploads: UploadResult }> {
+  const { client, definitions, deploymentId, logger } = deps;
+  // Resolve everything local first: a missing tool or file fails before anything is written upstream.
+  const tools = new Map(definitions.map((def) => [def.key, assistantTools(def, deps.functionTools)]));
+  const files = await readDataFiles(
+    deps.dataDir,
+    definitions.flatMap((def) => def.files),
+  );
+  const filesByPath = new Map(files.map((f) => [f.path, f]));
+  const uploads = await ensureFilesUploaded(client, deploymentId, files, logger);
+  const prepared = definitions.map((def): PreparedDefinition => {
     const paths = def.files.map((p) => path.posix.normalize(p));
-    const fileIds = paths.map((p) => uploads.ids.get(p) as string);
     const defTools = tools.get(def.key) as AssistantTool[];
     const model = def.model ?? deps.defaultModel;
-    const hash = definitionHash(def, model, defTools, paths.map((p) => filesByPath.get(p) as LocalDataFile));
+    return {
+      def,
+      model,
+      tools: defTools,
+      fileIds: paths.map((p) => uploads.ids.get(p) as string),
+      hash: definitionHash(def, model, defTools, paths.map((p) => filesByPath.get(p) as LocalDataFile)),
+    };
+  });
+  return { prepared, uploads };
+}
+
+async function syncUpstreamAssistants(deps: SyncDeps, prepared: PreparedDefinition[], report: SyncReport): Promise<void> {
+  const { client, deploymentId, logger } = deps;
+  const upstream = await listOurAssistants(client, deploymentId);
+
+  for (const { def, model, tools, fileIds, hash } of prepared) {
     const params: AssistantCreateParams = {
       model,
       name: def.name,
       description: def.description ?? null,
       instructions: def.instructions,
-      tools: defTools,
+      tools,
       temperature: def.temperature ?? null,
       metadata: { ...def.metadata, [METADATA_KEYS.deployment]: deploymentId, [METADATA_KEYS.assistantKey]: def.key, [METADATA_KEYS.definitionHash]: hash },
     };
@@ -111,13 +166,12 @@ export async function syncAssistants(deps: SyncDeps): Promise<SyncReport> {
     report.map[def.key] = { assistantId, fileIds, hash };
   }
 
-  const defined = new Set(definitions.map((d) => d.key));
+  const defined = new Set(prepared.map((d) => d.def.key));
   for (const [key, assistant] of upstream.byKey) if (!defined.has(key)) report.removed.push({ key, id: assistant.id });
   for (const dup of upstream.duplicates) (defined.has(dup.key) ? report.duplicates : report.removed).push(dup);
   for (const assistant of upstream.untagged) report.removed.push({ key: '', id: assistant.id });
   if (report.removed.length) logger.warn('assistants no longer defined, left for cleanup', { removed: report.removed });
   if (report.duplicates.length) logger.warn('duplicate assistants found, newest kept', { duplicates: report.duplicates });
-  return report;
 }
 
 /** The definition's tools as the Assistants API takes them, in the order written. */

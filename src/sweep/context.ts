@@ -20,6 +20,7 @@ export type SweepLedger = Pick<
   | 'listThreadsInactiveSince'
   | 'getThread'
   | 'getRun'
+  | 'listRuns'
   | 'markThreadDeleted'
   | 'purgeThread'
   | 'listThreadsByOwner'
@@ -39,6 +40,11 @@ export interface SweepContext {
   ledger: SweepLedger;
   config: SweepConfig;
   definedKeys: ReadonlySet<string>;
+  /**
+   * Responses: the names the current definitions' data files are uploaded under (data-files.ts); the adapter
+   * finds them by name, so these are the data files in use. Undefined: not known, every data file is kept.
+   */
+  dataFileNames?: () => Promise<ReadonlySet<string>>;
   /** The sweep's clock: epoch milliseconds, like the ledger's times. */
   now: () => number;
   logger: Logger;
@@ -48,8 +54,11 @@ export interface SweepContext {
   /** Options of every upstream request (the SDK's retries). */
   requestOptions: SweepRequestOptions;
   summary: SummaryBuilder;
-  /** Threads and assistants this sweep deleted (dry run: would delete). */
-  doomed: { threads: Set<string>; assistants: Set<string> };
+  /**
+   * Threads and assistants this sweep deleted (dry run: would delete); vector stores and containers a thread
+   * step already dealt with (deleted, would delete, or failed on), which the listing steps then pass over.
+   */
+  doomed: { threads: Set<string>; assistants: Set<string>; vectorStores: Set<string>; containers: Set<string> };
   /** Run outputs found in threads this sweep deleted, by file id (a dry run does not record them in the ledger). */
   harvested: Map<string, NewFileRecord>;
   /** Every upstream assistant, listed once per sweep (a failed listing fails every step that needs it). */
@@ -62,7 +71,10 @@ export interface SweepContext {
 }
 
 /** The context's fixed parts, plus what it derives the rest from. */
-export type ContextInput = Pick<SweepContext, 'client' | 'ledger' | 'config' | 'definedKeys' | 'now' | 'logger' | 'dryRun' | 'concurrency' | 'requestOptions' | 'summary'> & {
+export type ContextInput = Pick<
+  SweepContext,
+  'client' | 'ledger' | 'config' | 'definedKeys' | 'dataFileNames' | 'now' | 'logger' | 'dryRun' | 'concurrency' | 'requestOptions' | 'summary'
+> & {
   budget: DeletionBudget;
   lease: { readonly lost: boolean };
 };
@@ -73,7 +85,7 @@ export function createSweepContext(input: ContextInput): SweepContext {
   return {
     ...rest,
     summary,
-    doomed: { threads: new Set(), assistants: new Set() },
+    doomed: { threads: new Set(), assistants: new Set(), vectorStores: new Set(), containers: new Set() },
     harvested: new Map(),
     assistants: () => (assistants ??= collect(input.client.beta.assistants.list({ limit: 100 }, input.requestOptions))),
     mayDelete(kind) {

@@ -1,5 +1,6 @@
-// Where file ids appear in Assistants objects (pure extraction; the targets fetch the objects).
+// Where file ids appear in upstream objects (pure extraction; the targets fetch the objects).
 import type { Assistant } from 'openai/resources/beta/assistants';
+import type { ConversationItem } from 'openai/resources/conversations/items';
 import type { Thread } from 'openai/resources/beta/threads/threads';
 import type { Message } from 'openai/resources/beta/threads/messages';
 
@@ -41,6 +42,16 @@ function contentFileIds(message: Pick<Message, 'content'>, annotationWanted: (ty
       if (annotation.type === 'file_path') ids.push(annotation.file_path.file_id);
       else if (annotation.type === 'file_citation') ids.push(annotation.file_citation.file_id);
     }
+  }
+  return ids;
+}
+
+/** Files a conversation item gives the model (Responses: input_file and input_image parts of a message). */
+export function conversationItemFileIds(item: ConversationItem): string[] {
+  if (item.type !== 'message') return [];
+  const ids: string[] = [];
+  for (const part of item.content) {
+    if ((part.type === 'input_file' || part.type === 'input_image') && part.file_id) ids.push(part.file_id);
   }
   return ids;
 }

@@ -6,6 +6,7 @@ export function formatSweepSummary(summary: SweepSummary): string[] {
   const lines = [`Sweep ${summary.dryRun ? '(dry run) ' : ''}${summary.startedAt} → ${summary.finishedAt}: ${summary.complete ? 'complete' : 'incomplete, the next sweep continues'}`];
   for (const kind of SWEEP_KINDS) {
     const k = summary.kinds[kind];
+    if (!k) continue; // not swept on this protocol
     const skipped = Object.entries(k.skipped).map(([reason, n]) => `${reason} ${n}`).join(', ') || 'none';
     const done = summary.dryRun ? `would delete ${k.wouldDelete?.length ?? 0}` : `deleted ${k.deleted}`;
     lines.push(`  ${kind.padEnd(13)} examined ${k.examined}, ${done}, failed ${k.failed}, skipped: ${skipped}`);

@@ -2,5 +2,6 @@
 export { runSweep, type SweepDeps } from './run-sweep';
 export { SWEEP_KINDS, type KindSummary, type SkipReason, type SweepError, type SweepKind, type SweepSummary } from './summary';
 export type { SweepConfig, SweepLedger } from './context';
-export { readDefinedAssistantKeys } from './defined-assistant-keys';
+export { readDefinedAssistantKeys, readDefinedDataFilePaths } from './defined-assistant-keys';
+export { kindsFor, targetsFor } from './targets';
 export { formatSweepSummary } from './format-summary';

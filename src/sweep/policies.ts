@@ -6,7 +6,7 @@ import type { FileSource } from '../store/ledger';
 import type { SkipReason } from './summary';
 
 export type Verdict = { action: 'delete'; reason: DeleteReason } | { action: 'skip'; reason: SkipReason };
-export type DeleteReason = 'inactive' | 'marked_deleted' | 'undefined_key' | 'duplicate' | 'expired' | 'stale' | 'unreferenced';
+export type DeleteReason = 'inactive' | 'marked_deleted' | 'undefined_key' | 'duplicate' | 'expired' | 'stale' | 'unreferenced' | 'orphaned';
 
 const del = (reason: DeleteReason): Verdict => ({ action: 'delete', reason });
 const skip = (reason: SkipReason): Verdict => ({ action: 'skip', reason });
@@ -56,23 +56,63 @@ export function decideAssistant(a: AssistantFacts, deploymentId: string, defined
   return del('duplicate');
 }
 
+/**
+ * A thread's own resource (Responses: its vector store, its container) outlives its thread only by this much:
+ * the adapter records the thread before it makes resources for it, so an older one whose thread the ledger
+ * does not keep was left by a crash or by a deletion that did not finish.
+ */
+export const ORPHAN_GRACE_MS = 60 * 60_000;
+
+/** Of a resource made for one thread: `kept` while the ledger keeps the thread, `gone` once it does not (or this sweep deletes it). */
+export type ThreadState = 'kept' | 'gone';
+
 export interface VectorStoreFacts {
   deployment?: string;
   status: string;
   createdAtMs: number;
   lastActiveAtMs?: number;
   expiresAtMs?: number;
-  /** A kept assistant lists it in tool_resources.file_search.vector_store_ids. */
+  /** A kept assistant lists it in tool_resources.file_search.vector_store_ids, or a kept thread is bound to it. */
   referenced: boolean;
+  /** Responses: the store was made for a thread (metadata app_thread_id); absent for any other store. */
+  thread?: ThreadState;
 }
 
-/** Ours and past its expiry (unusable, so even a reference does not keep it), or idle longer than VECTOR_STORE_TTL and unused. */
+/**
+ * Ours and past its expiry (unusable, so even a reference does not keep it), made for a thread that is gone,
+ * or idle longer than VECTOR_STORE_TTL and unused.
+ */
 export function decideVectorStore(vs: VectorStoreFacts, deploymentId: string, nowMs: number, ttlMs: number): Verdict {
   if (vs.deployment !== deploymentId) return skip('foreign');
   if (vs.status === 'expired' || (vs.expiresAtMs !== undefined && vs.expiresAtMs <= nowMs)) return del('expired');
-  if (nowMs - Math.max(vs.createdAtMs, vs.lastActiveAtMs ?? 0) <= ttlMs) return skip('fresh');
+  const idleMs = nowMs - Math.max(vs.createdAtMs, vs.lastActiveAtMs ?? 0);
+  if (vs.thread === 'gone') return idleMs <= ORPHAN_GRACE_MS ? skip('fresh') : del('orphaned');
+  if (idleMs <= ttlMs) return skip('fresh');
   if (vs.referenced) return skip('referenced');
   return del('stale');
+}
+
+export interface ContainerFacts {
+  /**
+   * The thread it was made for: by its name (`<DEPLOYMENT_ID>~<threadId>`), or the thread whose run the ledger
+   * records writing a file into it. Undefined: not ours.
+   */
+  threadId?: string;
+  thread: ThreadState;
+  createdAtMs: number;
+  lastActiveAtMs?: number;
+}
+
+/**
+ * Responses containers carry no metadata: ours by name or by the ledger. One goes with its thread (the thread step deletes the
+ * one the ledger records); this catches the rest: ours, and the thread is gone. A kept thread's container stays,
+ * also once expired (it expires after 20 idle minutes by itself; the adapter replaces it on the next run).
+ */
+export function decideContainer(c: ContainerFacts, nowMs: number): Verdict {
+  if (!c.threadId) return skip('foreign');
+  if (c.thread === 'kept') return skip('referenced');
+  if (nowMs - Math.max(c.createdAtMs, c.lastActiveAtMs ?? 0) <= ORPHAN_GRACE_MS) return skip('fresh');
+  return del('orphaned');
 }
 
 /** How a file is known to be this deployment's (see docs in targets/files.ts). */

@@ -4,24 +4,28 @@
 import { randomUUID } from 'node:crypto';
 import type OpenAI from 'openai';
 import type { Logger } from '../logging';
-import { createSweepContext, type SweepConfig, type SweepContext, type SweepLedger } from './context';
+import { createSweepContext, type SweepConfig, type SweepLedger } from './context';
 import { DeletionBudget } from './deletion-budget';
 import { acquireSweepLease, DEFAULT_LEASE_TTL_MS, SWEEP_LEASE_NAME } from './lease';
 import { DEFAULT_MAX_ATTEMPTS } from './upstream-calls';
-import { SummaryBuilder, type SweepKind, type SweepSummary } from './summary';
-import { sweepAssistants } from './targets/assistants';
-import { sweepFiles } from './targets/files';
-import { sweepLedger } from './targets/ledger';
-import { sweepThreads } from './targets/threads';
-import { sweepVectorStores } from './targets/vector-stores';
+import { SummaryBuilder, type SweepSummary } from './summary';
+import { kindsFor, targetsFor } from './targets';
+import type { UpstreamProtocol } from '../upstream/port';
 
 export interface SweepDeps {
   client: OpenAI;
+  /** The protocol `client` speaks (config.protocol): it chooses the targets (targets/index.ts). */
+  protocol: UpstreamProtocol;
   /** Threads, runs, the lease, and which upstream files are ours (its Files table). */
   ledger: SweepLedger;
   config: SweepConfig;
   /** Keys of the assistants defined in assistants/*.json; ours with other keys are deleted. */
   definedAssistantKeys: string[];
+  /**
+   * Responses: the names the current definitions' data files are uploaded under (uploadedDataFileNames in
+   * src/assistants/data-files.ts). Without it, every data file of ours is kept.
+   */
+  dataFileNames?: () => Promise<readonly string[]>;
   /** The clock: epoch milliseconds. */
   now: () => number;
   logger: Logger;
@@ -37,20 +41,11 @@ export interface SweepDeps {
   maxAttempts?: number;
 }
 
-/** Threads and assistants first: deleting them frees the files and vector stores they referenced. */
-const STEPS: ReadonlyArray<[SweepKind, (ctx: SweepContext) => Promise<void>]> = [
-  ['threads', sweepThreads],
-  ['assistants', sweepAssistants],
-  ['vector_stores', sweepVectorStores],
-  ['files', sweepFiles],
-  ['ledger', sweepLedger],
-];
-
 export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
   const dryRun = deps.dryRun ?? deps.config.SWEEP_DRY_RUN;
-  const summary = new SummaryBuilder(dryRun, new Date(deps.now()));
+  const summary = new SummaryBuilder(dryRun, new Date(deps.now()), kindsFor(deps.protocol));
   const holder = `${deps.holder}#${randomUUID().slice(0, 8)}`;
-  const logger = deps.logger.child({ sweep: holder, dryRun });
+  const logger = deps.logger.child({ sweep: holder, dryRun, protocol: deps.protocol });
 
   const lease = await acquireSweepLease(deps.ledger, {
     name: SWEEP_LEASE_NAME,
@@ -70,6 +65,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
       ledger: deps.ledger,
       config: deps.config,
       definedKeys: new Set(deps.definedAssistantKeys),
+      ...(deps.dataFileNames ? { dataFileNames: memoSet(deps.dataFileNames) } : {}),
       now: deps.now,
       logger,
       dryRun,
@@ -79,14 +75,15 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
       budget: new DeletionBudget(deps.config.SWEEP_MAX_DELETIONS),
       lease,
     });
-    for (const [kind, step] of STEPS) {
+    for (const target of targetsFor(deps.protocol)) {
+      const kind = target.kinds[0];
       if (lease.lost) {
         // Says why the sweep is incomplete; the lease's new holder or the next firing does the rest.
         summary.stepFailed(kind, '*', new Error('sweep lease lost; left for the next sweep'));
         break;
       }
       try {
-        await step(ctx);
+        await target.run(ctx);
       } catch (error) {
         // A failed listing leaves this kind for the next firing; later kinds still run, and a step that
         // needs what failed (e.g. the assistants listing, to know what files are used) fails likewise.
@@ -101,4 +98,10 @@ export async function runSweep(deps: SweepDeps): Promise<SweepSummary> {
   const result = summary.build(new Date(deps.now()));
   logger.info('sweep finished', { complete: result.complete, startedAt: result.startedAt, finishedAt: result.finishedAt, kinds: result.kinds, errors: result.errors.length });
   return result;
+}
+
+/** Read once per sweep, when a step first asks. */
+function memoSet(load: () => Promise<readonly string[]>): () => Promise<ReadonlySet<string>> {
+  let names: Promise<ReadonlySet<string>> | undefined;
+  return () => (names ??= load().then((list) => new Set(list)));
 }

@@ -2,7 +2,13 @@
 // (deleted, one skip reason, or failed), so examined = deleted + Σ skipped + failed.
 import { redact } from '../logging';
 
-export const SWEEP_KINDS = ['threads', 'assistants', 'vector_stores', 'files', 'ledger'] as const;
+// Which kinds a sweep reports depends on the protocol (targets.ts): each target declares its kinds.
+//   threads        the ledger's threads (Responses: each with its conversation)
+//   assistants     upstream assistants (Assistants protocol only)
+//   responses      stored responses of a thread's or an old run's chain (Responses only; they cannot be listed)
+//   containers     code interpreter containers named <DEPLOYMENT_ID>~<threadId> (Responses only)
+//   vector_stores, files, ledger  on both
+export const SWEEP_KINDS = ['threads', 'assistants', 'responses', 'containers', 'vector_stores', 'files', 'ledger'] as const;
 export type SweepKind = (typeof SWEEP_KINDS)[number];
 
 export type SkipReason =
@@ -49,7 +55,8 @@ export interface SweepSummary {
   leaseAcquired: boolean;
   /** False when something was left for the next firing: cap reached, lease lost, or failures. */
   complete: boolean;
-  kinds: Record<SweepKind, KindSummary>;
+  /** The kinds the protocol's targets sweep, in step order; the others are absent. */
+  kinds: Partial<Record<SweepKind, KindSummary>>;
   errors: SweepError[];
 }
 
@@ -58,38 +65,42 @@ const MAX_ERRORS = 50;
 
 /** Mutable tally behind a summary, shared by the steps of one sweep. */
 export class SummaryBuilder {
-  private readonly kinds: Record<SweepKind, KindSummary>;
+  private readonly kinds: Partial<Record<SweepKind, KindSummary>> = {};
   private readonly errors: SweepError[] = [];
   private incomplete = false;
 
+  /** `kinds`: what this sweep reports (every one present, zero or not), in SWEEP_KINDS order. */
   constructor(
     readonly dryRun: boolean,
     private readonly startedAt: Date,
+    kinds: readonly SweepKind[] = SWEEP_KINDS,
   ) {
-    this.kinds = Object.fromEntries(
-      SWEEP_KINDS.map((kind): [SweepKind, KindSummary] => [kind, { examined: 0, deleted: 0, skipped: {}, failed: 0, ...(dryRun ? { wouldDelete: [] } : {}) }]),
-    ) as Record<SweepKind, KindSummary>;
+    for (const kind of SWEEP_KINDS) if (kinds.includes(kind)) this.kind(kind);
+  }
+
+  private kind(kind: SweepKind): KindSummary {
+    return (this.kinds[kind] ??= { examined: 0, deleted: 0, skipped: {}, failed: 0, ...(this.dryRun ? { wouldDelete: [] } : {}) });
   }
 
   examined(kind: SweepKind, n = 1): void {
-    this.kinds[kind].examined += n;
+    this.kind(kind).examined += n;
   }
 
   /** In a dry run, `id` is listed as would-be-deleted instead. */
   deleted(kind: SweepKind, id: string, n = 1): void {
-    this.kinds[kind].deleted += this.dryRun ? 0 : n;
-    if (this.dryRun) this.kinds[kind].wouldDelete?.push(id);
+    this.kind(kind).deleted += this.dryRun ? 0 : n;
+    if (this.dryRun) this.kind(kind).wouldDelete?.push(id);
   }
 
   skipped(kind: SweepKind, reason: SkipReason, n = 1): void {
     if (n <= 0) return;
-    const skipped = this.kinds[kind].skipped;
+    const skipped = this.kind(kind).skipped;
     skipped[reason] = (skipped[reason] ?? 0) + n;
     if (reason === 'cap_reached' || reason === 'lease_lost') this.incomplete = true;
   }
 
   failed(kind: SweepKind, id: string, error: unknown, n = 1): void {
-    this.kinds[kind].failed += n;
+    this.kind(kind).failed += n;
     this.stepFailed(kind, id, error);
   }
 

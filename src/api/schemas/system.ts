@@ -41,7 +41,7 @@ export const SweepReport = z
     finished_at: z.string().meta({ description: 'ISO 8601.' }),
     lease_acquired: z.boolean().meta({ description: 'False when another sweep was running: this one did nothing.' }),
     complete: z.boolean().meta({ description: 'False when something was left for the next firing (cap reached, lease lost, failures).' }),
-    kinds: z.record(z.string(), SweepKindReport).meta({ description: 'Per kind: threads, assistants, vector_stores, files, ledger.' }),
+    kinds: z.record(z.string(), SweepKindReport).meta({ description: 'Per kind the protocol sweeps: threads, vector_stores, files, ledger on both; assistants (Assistants protocol); responses, containers (Responses protocol).' }),
     errors: z.array(z.object({ kind: z.string(), id: z.string(), message: z.string() })),
   })
   .meta({ id: 'SweepReport' });

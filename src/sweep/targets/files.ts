@@ -3,47 +3,45 @@
 //   - the ledger's Files table (src/store/ledger/files.ts) records it: an `upload` through our API (purpose
 //     `assistants`), or a `generated` file our runs wrote (purpose `assistants_output`) — recorded by the worker,
 //     or by this sweep from the assistant messages of a thread it deletes.
-// Anything else is foreign, whatever its age. Ours goes when older than FILE_TTL and referenced by no kept
-// assistant (any assistant upstream that this sweep is not deleting: code-interpreter files) and no kept thread
-// (see kept-thread-files.ts). Reference checks cost requests, so they run only for old files of ours.
-// Runs after threads and assistants, whose deletion frees files.
+// Anything else is foreign, whatever its age. Ours goes when older than FILE_TTL and nothing the sweep keeps uses
+// it; what uses a file is the protocol's (file-users.ts). Reference checks cost requests, so they run only for
+// old files of ours. Runs after threads and assistants, whose deletion frees files.
 import type { FileObject } from 'openai/resources/files';
 import { fileToRow, rowToFile, type FileWithUses } from '../../store/ledger';
 import type { SweepContext } from '../context';
-import { codeInterpreterFileIds } from '../file-references';
 import { forEachConcurrently } from '../concurrency';
 import { decideFile, fileOwnership, type Verdict } from '../policies';
-import { KeptThreadFiles } from './kept-thread-files';
 import { collect, deleteUnlessGone } from '../upstream-calls';
+import type { FileUsersOf } from './file-users';
 
-export async function sweepFiles(ctx: SweepContext): Promise<void> {
-  const assistants = (await ctx.assistants()).filter((a) => !ctx.doomed.assistants.has(a.id));
-  const attachedToAssistants = new Set(assistants.flatMap((a) => codeInterpreterFileIds(a.tool_resources)));
-  const registered = await ctx.ledger.listFilesWithUses();
-  const known = withHarvested(registered, ctx);
-  const upstream = await collect(ctx.client.files.list({}, ctx.requestOptions));
-  const threads = new KeptThreadFiles(ctx);
+export function sweepFiles(usersOf: FileUsersOf): (ctx: SweepContext) => Promise<void> {
+  return async (ctx) => {
+    const isUsed = await usersOf(ctx);
+    const registered = await ctx.ledger.listFilesWithUses();
+    const known = withHarvested(registered, ctx);
+    const upstream = await collect(ctx.client.files.list({}, ctx.requestOptions));
 
-  await forEachConcurrently(upstream, ctx.concurrency, async (file) => {
-    ctx.summary.examined('files');
-    try {
-      const record = known.get(file.id);
-      const verdict = await decide(ctx, file, record, async () => attachedToAssistants.has(file.id) || (record ? threads.isReferenced(file.id, record) : false));
-      if (verdict.action === 'skip') return ctx.summary.skipped('files', verdict.reason);
-      if (!ctx.mayDelete('files')) return;
-      if (!ctx.dryRun) {
-        const outcome = await deleteUnlessGone(() => ctx.client.files.delete(file.id, ctx.requestOptions));
-        if (record) await ctx.ledger.deleteFileRow(file.id);
-        ctx.logger.info('sweep: deleted file', { fileId: file.id, purpose: file.purpose, source: record?.source ?? 'data_file', outcome });
+    await forEachConcurrently(upstream, ctx.concurrency, async (file) => {
+      ctx.summary.examined('files');
+      try {
+        const record = known.get(file.id);
+        const verdict = await decide(ctx, file, record, () => isUsed(file, record));
+        if (verdict.action === 'skip') return ctx.summary.skipped('files', verdict.reason);
+        if (!ctx.mayDelete('files')) return;
+        if (!ctx.dryRun) {
+          const outcome = await deleteUnlessGone(() => ctx.client.files.delete(file.id, ctx.requestOptions));
+          if (record) await ctx.ledger.deleteFileRow(file.id);
+          ctx.logger.info('sweep: deleted file', { fileId: file.id, purpose: file.purpose, source: record?.source ?? 'data_file', outcome });
+        }
+        ctx.summary.deleted('files', file.id);
+      } catch (error) {
+        ctx.logger.warn('sweep: file not deleted', { fileId: file.id, error });
+        ctx.summary.failed('files', file.id, error);
       }
-      ctx.summary.deleted('files', file.id);
-    } catch (error) {
-      ctx.logger.warn('sweep: file not deleted', { fileId: file.id, error });
-      ctx.summary.failed('files', file.id, error);
-    }
-  });
+    });
 
-  await forgetVanishedFiles(ctx, registered, new Set(upstream.map((f) => f.id)));
+    await forgetVanishedFiles(ctx, registered, new Set(upstream.map((f) => f.id)));
+  };
 }
 
 async function decide(ctx: SweepContext, file: FileObject, record: FileWithUses | undefined, referenced: () => Promise<boolean>): Promise<Verdict> {
@@ -71,7 +69,8 @@ function withHarvested(registered: FileWithUses[], ctx: SweepContext): Map<strin
 
 /**
  * Ledger rows of files no longer upstream (deleted elsewhere): dropped once older than
- * FILE_TTL, so a file uploaded after the listing was taken is never forgotten.
+ * FILE_TTL, so a file uploaded after the listing was taken is never forgotten. (Responses: generated files live
+ * in containers, never in this listing; their rows go once older than FILE_TTL, long after the container expired.)
  */
 async function forgetVanishedFiles(ctx: SweepContext, registered: FileWithUses[], upstreamIds: ReadonlySet<string>): Promise<void> {
   const cutoff = ctx.now() - ctx.config.FILE_TTL;

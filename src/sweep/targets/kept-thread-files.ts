@@ -1,11 +1,14 @@
 // Is a file still used by a thread we keep? Looked at: the threads the ledger ties the file to, and
 // every live thread of the file's owner (an upload may have been attached anywhere, and attaching does
 // not have to be recorded). A thread is kept when the ledger has it, not deleted, and this sweep did not
-// delete it; its files are its code-interpreter resources and whatever its messages point at.
+// delete it; which files it uses is the protocol's (ThreadFiles, in file-users.ts).
 // Each owner's threads and each thread's files are fetched at most once per sweep.
+import type { ThreadRecord } from '../../store/ledger';
 import type { SweepContext } from '../context';
-import { codeInterpreterFileIds, messageFileIds } from '../file-references';
-import { collect, isGone } from '../upstream-calls';
+import { isGone } from '../upstream-calls';
+
+/** The files a kept thread uses, read upstream. A 404 is caught by the caller (gone: it uses none). */
+export type ThreadFiles = (ctx: SweepContext, thread: ThreadRecord) => Promise<Iterable<string>>;
 
 export interface FileUsers {
   ownerId?: string;
@@ -16,7 +19,10 @@ export class KeptThreadFiles {
   private readonly ownerThreads = new Map<string, Promise<string[]>>();
   private readonly threadFiles = new Map<string, Promise<ReadonlySet<string>>>();
 
-  constructor(private readonly ctx: SweepContext) {}
+  constructor(
+    private readonly ctx: SweepContext,
+    private readonly filesOfThread: ThreadFiles,
+  ) {}
 
   async isReferenced(fileId: string, users: FileUsers): Promise<boolean> {
     const threadIds = new Set(users.threadIds);
@@ -46,11 +52,8 @@ export class KeptThreadFiles {
       if (this.ctx.doomed.threads.has(threadId)) return new Set<string>();
       const record = await this.ctx.ledger.getThread(threadId);
       if (!record || record.deletedAt !== undefined) return new Set<string>();
-      const { client, requestOptions } = this.ctx;
       try {
-        const thread = await client.beta.threads.retrieve(threadId, requestOptions);
-        const messages = await collect(client.beta.threads.messages.list(threadId, { limit: 100 }, requestOptions));
-        return new Set([...codeInterpreterFileIds(thread.tool_resources), ...messages.flatMap(messageFileIds)]);
+        return new Set(await this.filesOfThread(this.ctx, record));
       } catch (error) {
         // Gone upstream: it references nothing. Any other failure propagates: unsure means keep.
         if (isGone(error)) return new Set<string>();

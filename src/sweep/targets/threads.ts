@@ -1,25 +1,31 @@
-// Threads: the ledger is the only list of them (the protocol cannot list threads), so candidates are
-// the ledger's threads inactive longer than THREAD_TTL, including ones already marked deleted (by their
-// owner, or by a sweep cut short before it finished them).
+// Threads: the ledger is the only list of them (neither protocol can list threads or conversations), so
+// candidates are the ledger's threads inactive longer than THREAD_TTL, including ones already marked deleted
+// (by their owner, or by a sweep cut short before it finished them). What a thread is upstream, and so how
+// it is removed, is the protocol's (assistants-threads.ts, responses-threads.ts).
 //
 // Order per thread, so that a crash at any point leaves a state the next sweep finishes:
 //   re-read and decide → mark deleted (the API answers 404 and no new run can claim it)
-//   → record the files its runs wrote (they are ours, and only this thread said so)
-//   → delete upstream (404 = already done) → purge its ledger rows.
-import type { NewFileRecord, ThreadRecord } from '../../store/ledger';
+//   → remove it upstream (the protocol's part; 404 = already done) → purge its ledger rows.
+import type { ThreadRecord } from '../../store/ledger';
 import type { SweepContext } from '../context';
-import { runOutputFileIds } from '../file-references';
 import { forEachConcurrently } from '../concurrency';
 import { decideThread } from '../policies';
-import { collect, deleteUnlessGone, isGone } from '../upstream-calls';
 
-export async function sweepThreads(ctx: SweepContext): Promise<void> {
-  const cutoff = ctx.now() - ctx.config.THREAD_TTL;
-  const candidates = await ctx.ledger.listThreadsInactiveSince(cutoff, { includeDeleted: true });
-  await forEachConcurrently(candidates, ctx.concurrency, (candidate) => sweepThread(ctx, candidate.threadId));
+/**
+ * Removes one thread upstream (the ledger row is marked deleted unless dry run; the caller purges it after).
+ * In a dry run it only looks and lists. Returns what the log line should say.
+ */
+export type RemoveThreadUpstream = (ctx: SweepContext, thread: ThreadRecord) => Promise<Record<string, unknown>>;
+
+export function sweepThreads(removeUpstream: RemoveThreadUpstream): (ctx: SweepContext) => Promise<void> {
+  return async (ctx) => {
+    const cutoff = ctx.now() - ctx.config.THREAD_TTL;
+    const candidates = await ctx.ledger.listThreadsInactiveSince(cutoff, { includeDeleted: true });
+    await forEachConcurrently(candidates, ctx.concurrency, (candidate) => sweepThread(ctx, candidate.threadId, removeUpstream));
+  };
 }
 
-async function sweepThread(ctx: SweepContext, threadId: string): Promise<void> {
+async function sweepThread(ctx: SweepContext, threadId: string, removeUpstream: RemoveThreadUpstream): Promise<void> {
   const { summary, ledger, logger } = ctx;
   summary.examined('threads');
   try {
@@ -31,47 +37,16 @@ async function sweepThread(ctx: SweepContext, threadId: string): Promise<void> {
     if (verdict.action === 'skip') return summary.skipped('threads', verdict.reason);
     if (!ctx.mayDelete('threads')) return;
 
-    if (ctx.dryRun) {
-      await harvestRunOutputs(ctx, thread);
-    } else {
-      if (thread.deletedAt === undefined) await ledger.markThreadDeleted(threadId, ctx.now());
-      await harvestRunOutputs(ctx, thread);
-      const outcome = await deleteUnlessGone(() => ctx.client.beta.threads.delete(threadId, ctx.requestOptions));
+    if (!ctx.dryRun && thread.deletedAt === undefined) await ledger.markThreadDeleted(threadId, ctx.now());
+    const outcome = await removeUpstream(ctx, thread);
+    if (!ctx.dryRun) {
       await ledger.purgeThread(threadId);
-      logger.info('sweep: deleted thread', { threadId, reason: verdict.reason, outcome, ownerId: thread.ownerId });
+      logger.info('sweep: deleted thread', { threadId, reason: verdict.reason, ownerId: thread.ownerId, ...outcome });
     }
     ctx.doomed.threads.add(threadId);
     summary.deleted('threads', threadId);
   } catch (error) {
     logger.warn('sweep: thread not deleted', { threadId, error });
     summary.failed('threads', threadId, error);
-  }
-}
-
-/** Files the thread's runs wrote: recorded as ours before the thread (the only trace of them) goes. */
-async function harvestRunOutputs(ctx: SweepContext, thread: ThreadRecord): Promise<void> {
-  let messages;
-  try {
-    messages = await collect(ctx.client.beta.threads.messages.list(thread.threadId, { limit: 100 }, ctx.requestOptions));
-  } catch (error) {
-    // Already deleted upstream by an earlier attempt, which recorded the outputs first.
-    if (isGone(error)) return;
-    throw error;
-  }
-  for (const message of messages) {
-    for (const fileId of runOutputFileIds(message)) {
-      // Usually the worker recorded it already (with name and size); then this only fills in what it lacked.
-      const record: NewFileRecord = {
-        fileId,
-        source: 'generated',
-        purpose: 'assistants_output',
-        ownerId: thread.ownerId,
-        threadId: thread.threadId,
-        runId: message.run_id ?? undefined,
-        createdAt: message.created_at * 1000,
-      };
-      if (!ctx.dryRun) await ctx.ledger.recordFile(record);
-      ctx.harvested.set(fileId, record);
-    }
   }
 }

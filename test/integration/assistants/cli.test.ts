@@ -22,12 +22,15 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Runs the CLI with only the settings given (none of the developer's environment leaks in). */
+/**
+ * Runs the CLI with only the settings given (none of the developer's environment leaks in), on the Assistants
+ * protocol unless `env` says otherwise.
+ */
 async function cli(env: Record<string, string>, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(TSX, ['scripts/assistants-sync.ts', ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ASSISTANTS_PROVIDER: 'local', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ASSISTANTS_PROVIDER: 'local', UPSTREAM_PROTOCOL: 'assistants', ...env },
       timeout: 60_000,
     });
     return { code: 0, stdout, stderr };
@@ -59,6 +62,25 @@ describe('assistants:sync CLI', () => {
     const second = await cli(env);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^summary: 0 created, 0 updated, 6 unchanged, 0 removed, 0 duplicates$/m);
+    expect(second.stdout).toMatch(/^files: uploaded 0; reused 6 /m);
+  });
+
+  it('on Responses validates and uploads, creates no assistants, and says so', async () => {
+    const env = { LOCAL_ASSISTANTS_URL: server.url, DEPLOYMENT_ID: `cli-${randomUUID().slice(0, 8)}`, UPSTREAM_PROTOCOL: 'responses' };
+    const before = (await (await fetch(`${server.url}/_admin/stats`)).json()) as { by_route: Record<string, number> };
+    const first = await cli(env);
+    expect(first.stderr).not.toMatch(/failed/);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/, responses protocol\)$/m);
+    for (const key of ['default', 'math-tutor', 'failed-banks', 'portfolio', 'sales', 'trading']) expect(first.stdout).toMatch(new RegExp(`^defined\\s+${key}\\s+\\d+ data files`, 'm'));
+    expect(first.stdout).toMatch(/^files: uploaded 6 /m);
+    expect(first.stdout).toMatch(/^summary: 6 defined, no assistants written \(Responses protocol\)$/m);
+    const after = (await (await fetch(`${server.url}/_admin/stats`)).json()) as { by_route: Record<string, number> };
+    const assistantCalls = (stats: typeof before) => Object.entries(stats.by_route).filter(([route]) => route.includes('/assistants')).reduce((n, [, c]) => n + c, 0);
+    expect(assistantCalls(after)).toBe(assistantCalls(before));
+
+    const second = await cli(env);
+    expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^files: uploaded 0; reused 6 /m);
   });
 

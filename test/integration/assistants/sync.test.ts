@@ -1,5 +1,5 @@
 // syncAssistants and the resolver against the real local Assistants API server.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import { startAssistantsServer } from '../../../local/assistants-server';
 import { loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/logging';
 import { createToolRegistry } from '../../../src/tools';
-import { createAssistantResolver, loadAssistantDefinitions, syncAssistants, type AssistantDefinition, type SyncReport } from '../../../src/assistants';
+import { createAssistantResolver, formatSyncReport, loadAssistantDefinitions, syncAssistants, uploadedFileName, type AssistantDefinition, type SyncReport } from '../../../src/assistants';
+import type { UpstreamProtocol } from '../../../src/upstream/port';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const registry = createToolRegistry({ config: loadConfig({}) });
@@ -40,9 +41,11 @@ function recordingClient(): { client: OpenAI; requests: Recorded[]; writes: () =
   return { client, requests, writes: () => requests.filter((r) => r.method !== 'GET') };
 }
 
-function sync(client: OpenAI, deploymentId: string, defs: AssistantDefinition[] = definitions, dir = dataDir): Promise<SyncReport> {
+/** The sync on the Assistants protocol unless told otherwise (each protocol's path is tested whatever the app's is). */
+function sync(client: OpenAI, deploymentId: string, defs: AssistantDefinition[] = definitions, dir = dataDir, protocol: UpstreamProtocol = 'assistants'): Promise<SyncReport> {
   return syncAssistants({
     client,
+    protocol,
     definitions: defs,
     dataDir: dir,
     deploymentId,
@@ -85,7 +88,7 @@ describe('syncAssistants', () => {
     ]);
 
     // Upstream holds what the definition says, tagged as ours, with the uploaded bytes.
-    const portfolio = await first.client.beta.assistants.retrieve(created.map.portfolio!.assistantId);
+    const portfolio = await first.client.beta.assistants.retrieve(created.map.portfolio!.assistantId!);
     expect(portfolio.metadata).toMatchObject({ app_key: 'portfolio', app_deployment: deploymentId, app_hash: created.map.portfolio!.hash });
     expect(portfolio.tools.map((t) => (t.type === 'function' ? t.function.name : t.type))).toEqual(['code_interpreter', 'get_stock_price', 'send_email']);
     expect(portfolio.tool_resources?.code_interpreter?.file_ids).toEqual(created.map.portfolio!.fileIds);
@@ -118,7 +121,7 @@ describe('syncAssistants', () => {
     expect(after.map.trading!.assistantId).toBe(before.map.trading!.assistantId);
     expect(after.map.trading!.hash).not.toBe(before.map.trading!.hash);
     expect(writes().slice(writesBefore)).toEqual([{ method: 'POST', path: `/v1/assistants/${before.map.trading!.assistantId}` }]);
-    const upstream = await client.beta.assistants.retrieve(before.map.trading!.assistantId);
+    const upstream = await client.beta.assistants.retrieve(before.map.trading!.assistantId!);
     expect(upstream.instructions).toContain('Always quote prices in USD.');
   });
 
@@ -137,7 +140,7 @@ describe('syncAssistants', () => {
       expect(after.updated).toEqual(['portfolio']);
       const newFileId = after.map.portfolio!.fileIds[0]!;
       expect(newFileId).not.toBe(before.map.portfolio!.fileIds[0]);
-      const upstream = await client.beta.assistants.retrieve(after.map.portfolio!.assistantId);
+      const upstream = await client.beta.assistants.retrieve(after.map.portfolio!.assistantId!);
       expect(upstream.tool_resources?.code_interpreter?.file_ids).toEqual([newFileId]);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -148,7 +151,7 @@ describe('syncAssistants', () => {
     const deploymentId = newDeployment();
     const { client, writes } = recordingClient();
     const before = await sync(client, deploymentId);
-    const tradingId = before.map.trading!.assistantId;
+    const tradingId = before.map.trading!.assistantId!;
     const writesBefore = writes().length;
 
     const after = await sync(
@@ -178,7 +181,7 @@ describe('syncAssistants', () => {
     expect(report.removed).toEqual([]);
     expect(report.duplicates).toEqual([]);
     const foreignIds = new Set(foreign.map((a) => a.id));
-    expect(Object.values(report.map).some((m) => foreignIds.has(m.assistantId))).toBe(false);
+    expect(Object.values(report.map).some((m) => foreignIds.has(m.assistantId ?? ''))).toBe(false);
     expect(requests.slice(seen).filter((r) => [...foreignIds].some((id) => r.path.includes(id)))).toEqual([]);
     expect(await Promise.all(foreign.map((a) => client.beta.assistants.retrieve(a.id)))).toEqual(snapshot);
   });
@@ -197,6 +200,40 @@ describe('syncAssistants', () => {
     expect(report.created).not.toContain('math-tutor');
     expect(report.map['math-tutor']!.assistantId).toBe(newer.id);
     expect((await client.beta.assistants.retrieve(older.id)).name).toBe('old copy');
+  });
+});
+
+describe('syncAssistants on the Responses protocol', () => {
+  it('uploads the data files under the names the adapter looks for, writes no assistant, and reuses them next time', async () => {
+    const deploymentId = newDeployment();
+    const first = recordingClient();
+    const report = await sync(first.client, deploymentId, definitions, dataDir, 'responses');
+    expect(report).toMatchObject({ protocol: 'responses', created: [], updated: [], unchanged: [], removed: [], duplicates: [] });
+    expect(report.defined.sort()).toEqual(keys());
+    expect(report.filesUploaded).toHaveLength(6);
+    expect(first.requests.filter((r) => r.path.startsWith('/v1/assistants'))).toEqual([]);
+    expect(first.writes().every((w) => w.method === 'POST' && w.path === '/v1/files')).toBe(true);
+    // Each definition's files, by id, under the content name (what the adapter finds them by).
+    const content = await readFile(path.join(dataDir, 'banking/failed_banks.csv'));
+    const expectedName = uploadedFileName(deploymentId, { path: 'banking/failed_banks.csv', sha256: createHash('sha256').update(content).digest('hex') });
+    const fileId = report.map['failed-banks']!.fileIds[0]!;
+    expect((await first.client.files.retrieve(fileId)).filename).toBe(expectedName);
+    expect(report.map['failed-banks']!.assistantId).toBeUndefined();
+    expect(formatSyncReport(report).at(-1)).toBe('summary: 6 defined, no assistants written (Responses protocol)');
+
+    const second = recordingClient();
+    const again = await sync(second.client, deploymentId, definitions, dataDir, 'responses');
+    expect(again.filesUploaded).toEqual([]);
+    expect(again.filesReused).toHaveLength(6);
+    expect(again.map).toEqual(report.map);
+    expect(second.writes()).toEqual([]);
+  });
+
+  it('fails before writing anything when a definition names a tool the registry does not declare', async () => {
+    const { client, writes } = recordingClient();
+    const broken = definitions.map((d) => (d.key === 'portfolio' ? { ...d, tools: [...d.tools, { function: 'no_such_tool' }] } : d));
+    await expect(sync(client, newDeployment(), broken, dataDir, 'responses')).rejects.toThrow(/no_such_tool/);
+    expect(writes()).toEqual([]);
   });
 });
 

@@ -3,8 +3,10 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { SweepSummary } from '../../../src/sweep';
-import { useSweepStack } from './stack';
+import { uploadedDataFileNames } from '../../../src/assistants';
+import { readDefinedDataFilePaths, type SweepSummary } from '../../../src/sweep';
+import { upload } from './world';
+import { DEPLOYMENT, PROTOCOL, useSweepStack } from './stack';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -14,10 +16,12 @@ describe('sweep CLI', () => {
   const stack = useSweepStack();
 
   /** Runs the CLI with the stack's settings only (none of the developer's environment leaks in). */
-  async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  async function cli(args: string[], settings: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
     const env = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
+      UPSTREAM_PROTOCOL: PROTOCOL,
+      ...settings,
       ASSISTANTS_PROVIDER: 'local',
       LOCAL_ASSISTANTS_URL: stack.server.url,
       AzureWebJobsStorage: String(stack.config.AzureWebJobsStorage),
@@ -33,7 +37,7 @@ describe('sweep CLI', () => {
     }
   }
 
-  it('lists in a dry run, then deletes, assistants whose key assistants/*.json no longer defines', async () => {
+  it.runIf(PROTOCOL === 'assistants')('lists in a dry run, then deletes, assistants whose key assistants/*.json no longer defines', async () => {
     const { DEPLOYMENT_ID } = stack.config;
     const retired = await stack.seed.beta.assistants.create({ model: 'gpt-4o', metadata: { app_deployment: DEPLOYMENT_ID, app_key: 'retired' } });
     const defined = await stack.seed.beta.assistants.create({ model: 'gpt-4o', metadata: { app_deployment: DEPLOYMENT_ID, app_key: 'sales' } });
@@ -50,6 +54,27 @@ describe('sweep CLI', () => {
     expect(real.stdout).toMatch(/^ {2}assistants\s+examined 2, deleted 1, failed 0, skipped: defined 1$/m);
     await expect(stack.seed.beta.assistants.retrieve(retired.id)).rejects.toMatchObject({ status: 404 });
     await expect(stack.seed.beta.assistants.retrieve(defined.id)).resolves.toMatchObject({ id: defined.id });
+  });
+
+  it.runIf(PROTOCOL === 'responses')('keeps the data files assistants/*.json use now and deletes older uploads of ours', async () => {
+    const [current] = await uploadedDataFileNames(DEPLOYMENT, path.join(ROOT, 'data'), await readDefinedDataFilePaths(path.join(ROOT, 'assistants')));
+    const used = await upload(stack.seed, current as string);
+    const old = await upload(stack.seed, `${DEPLOYMENT}~fedcba9876543210~sales__old.csv`);
+    // Any age counts as old: the files were made before the CLI started.
+    const settings = { FILE_TTL: '1ms' };
+
+    const dry = await cli(['--dry-run', '--json'], settings);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`, responses protocol), dry run`);
+    const summary = JSON.parse(dry.stdout.slice(dry.stdout.indexOf('{'))) as SweepSummary;
+    expect(summary.kinds.assistants).toBeUndefined();
+    expect(summary.kinds.files).toMatchObject({ examined: 2, wouldDelete: [old], skipped: { referenced: 1 } });
+
+    const real = await cli([], settings);
+    expect(real.code).toBe(0);
+    expect(real.stdout).toMatch(/^ {2}files\s+examined 2, deleted 1, failed 0, skipped: referenced 1$/m);
+    await expect(stack.seed.files.retrieve(old)).rejects.toMatchObject({ status: 404 });
+    await expect(stack.seed.files.retrieve(used)).resolves.toMatchObject({ id: used });
   });
 
   it('rejects unknown arguments', async () => {

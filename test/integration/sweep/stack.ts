@@ -1,6 +1,7 @@
 // The local stack for sweep tests: Azurite (ledger, with its Files table and the lease) and the local Assistants server,
 // one of each per test file; the server is reset and the ledger tables renamed for every test.
 // The sweep's client goes through a recording fetch, so tests count the upstream requests (and can fail some).
+// TEST_UPSTREAM_PROTOCOL (responses | assistants; default assistants) chooses the protocol the sweep runs on.
 import { randomUUID } from 'node:crypto';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -8,14 +9,26 @@ import { startAssistantsServer, type RunningAssistantsServer } from '../../../lo
 import { loadConfig, type Config } from '../../../src/config';
 import { createLogger, type LogLevel } from '../../../src/logging';
 import { createLedger, type Ledger } from '../../../src/store/ledger';
-import { createStorageClients } from '../../../src/store/storage-clients';
+import { createStorageClients, type StorageClients } from '../../../src/store/storage-clients';
 import { runSweep, type SweepDeps, type SweepSummary } from '../../../src/sweep';
 import { createUpstreamClient } from '../../../src/upstream';
-import { stackProtocol } from '../../../local/stack';
+import { UPSTREAM_PROTOCOLS, type UpstreamProtocol } from '../../../src/upstream/port';
 import { useAzurite } from '../../support/azurite';
 
 export const DEPLOYMENT = 'dep1';
 export const DAY = 86_400_000;
+
+/** What the definitions' data files are uploaded as, for the sweep (Responses keeps data files by these names). */
+export const DATA_FILES_IN_USE = [`${DEPLOYMENT}~0123456789abcdef~sales__orders.csv`];
+
+/** The protocol of this test run (a vitest project per protocol sets it). */
+export const PROTOCOL: UpstreamProtocol = testProtocol(process.env.TEST_UPSTREAM_PROTOCOL);
+
+function testProtocol(value: string | undefined): UpstreamProtocol {
+  if (value === undefined || value === '') return 'assistants';
+  if (!(UPSTREAM_PROTOCOLS as readonly string[]).includes(value)) throw new Error(`TEST_UPSTREAM_PROTOCOL: ${value} is not one of ${UPSTREAM_PROTOCOLS.join(', ')}`);
+  return value as UpstreamProtocol;
+}
 
 export interface UpstreamCall {
   method: string;
@@ -30,6 +43,7 @@ export interface Stack {
   server: RunningAssistantsServer;
   config: Config;
   ledger: Ledger;
+  storage: StorageClients;
   /** For seeding: bypasses the recording. */
   seed: OpenAI;
   /** What the sweep uses: the app's client factory over the recording fetch. */
@@ -64,8 +78,6 @@ export function useSweepStack(settings: Record<string, string> = {}): Stack {
     stack.config = loadConfig({
       AzureWebJobsStorage: azurite.current.connectionString,
       ASSISTANTS_PROVIDER: 'local',
-      // The test matrix's protocol (vitest.config.ts), as for the full stack.
-      UPSTREAM_PROTOCOL: stackProtocol(),
       LOCAL_ASSISTANTS_URL: stack.server.url,
       LEDGER_TABLE_PREFIX: prefix,
       DEPLOYMENT_ID: DEPLOYMENT,
@@ -73,10 +85,12 @@ export function useSweepStack(settings: Record<string, string> = {}): Stack {
       FILE_TTL: '7d',
       VECTOR_STORE_TTL: '7d',
       LEDGER_RETENTION: '90d',
+      // The test matrix's protocol (vitest.config.ts), as for the full stack.
+      UPSTREAM_PROTOCOL: PROTOCOL,
       ...settings,
     });
-    const clients = createStorageClients(stack.config);
-    stack.ledger = createLedger(stack.config, clients);
+    stack.storage = createStorageClients(stack.config);
+    stack.ledger = createLedger(stack.config, stack.storage);
     stack.seed = createUpstreamClient(stack.config);
     stack.client = createUpstreamClient(stack.config, { fetch: recordingFetch(stack) });
   });
@@ -92,9 +106,11 @@ export function useSweepStack(settings: Record<string, string> = {}): Stack {
     const now = await stack.clockNow();
     return runSweep({
       client: stack.client,
+      protocol: stack.config.protocol,
       ledger: stack.ledger,
       config: stack.config,
       definedAssistantKeys: ['default', 'sales'],
+      dataFileNames: async () => DATA_FILES_IN_USE,
       // The sweep's clock is the server's, so upstream timestamps and ledger times agree.
       now: () => now,
       logger: quietLogger(),

@@ -1,6 +1,12 @@
 // The sweep as deployed: the admin-only maintenance route and the timer trigger, in the local host.
 import { describe, expect, it } from 'vitest';
-import { apiClient, eventually, useStack } from '../../support/stack';
+import { loadConfig } from '../../../src/config';
+import { createLedger } from '../../../src/store/ledger';
+import { createStorageClients } from '../../../src/store/storage-clients';
+import { kindsFor } from '../../../src/sweep';
+import type { UpstreamProtocol } from '../../../src/upstream/port';
+import { apiClient, eventually, useStack, type Stack } from '../../support/stack';
+import { PROTOCOL } from './stack';
 
 const MASTER_KEY = 'test-master-key';
 const FUNCTION_KEY = 'test-function-key';
@@ -8,12 +14,24 @@ const stack = useStack({
     env: {
       FUNCTIONS_MASTER_KEY: MASTER_KEY,
       FUNCTIONS_DEFAULT_KEY: FUNCTION_KEY,
+      UPSTREAM_PROTOCOL: PROTOCOL,
       THREAD_TTL: '1s',
       // Fires every 3 seconds; the lease keeps firings from overlapping with the route's sweeps.
       SWEEP_SCHEDULE: '*/3 * * * * *',
     },
   });
 
+
+/** Where the thread lives upstream, read before the sweep: the thread itself, or the conversation its ledger row binds. */
+const upstreamOfThread: Record<UpstreamProtocol, (stack: Stack, threadId: string) => Promise<string>> = {
+  assistants: async (_stack, threadId) => `/v1/threads/${threadId}`,
+  responses: async (stack, threadId) => {
+    const config = loadConfig({ AzureWebJobsStorage: stack.env.AzureWebJobsStorage });
+    const thread = await createLedger(config, createStorageClients(config)).getThread(threadId);
+    expect(thread?.conversationId).toMatch(/^conv_/);
+    return `/v1/conversations/${thread?.conversationId}`;
+  },
+};
 
 const sweep = (query: string, key?: string) =>
   fetch(`${stack().api}/maintenance/sweep${query}`, { method: 'POST', headers: key ? { 'x-functions-key': key } : {} });
@@ -26,7 +44,7 @@ describe('sweep functions', () => {
     expect(response.status).toBe(200);
     const report = (await response.json()) as { dry_run: boolean; kinds: Record<string, unknown> };
     expect(report.dry_run).toBe(true);
-    expect(Object.keys(report.kinds).sort()).toEqual(['assistants', 'files', 'ledger', 'threads', 'vector_stores']);
+    expect(Object.keys(report.kinds)).toEqual(kindsFor(PROTOCOL));
   });
 
   it('deletes a stale thread upstream and in the ledger', async () => {
@@ -35,8 +53,9 @@ describe('sweep functions', () => {
     const created = await alice.post('/threads', {}, keyed);
     expect(created.status).toBe(201);
     const threadId = created.body!.id as string;
-    // Its thread, or its conversation on Responses: looked up now, the sweep purges the ledger row.
-    const upstreamPath = await stack().upstreamThreadPath(threadId);
+    const upstreamPath = await upstreamOfThread[PROTOCOL](stack(), threadId);
+    const headers = { authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' };
+    expect((await fetch(`${stack().assistants.url}${upstreamPath}`, { headers })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // past THREAD_TTL
 
     const report = await eventually(async () => {
@@ -47,8 +66,7 @@ describe('sweep functions', () => {
     });
     expect(report.lease_acquired).toBe(true);
     expect((await alice.get(`/threads/${threadId}`, keyed)).status).toBe(404);
-    const upstream = await fetch(`${stack().assistants.url}${upstreamPath}`, { headers: { authorization: 'Bearer x', 'OpenAI-Beta': 'assistants=v2' } });
-    expect(upstream.status).toBe(404);
+    expect((await fetch(`${stack().assistants.url}${upstreamPath}`, { headers })).status).toBe(404);
   });
 
   it('the timer trigger runs the sweep on its schedule', async () => {

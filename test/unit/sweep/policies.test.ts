@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decideAssistant, decideFile, decideThread, decideVectorStore, DUPLICATE_GRACE_MS, fileOwnership } from '../../../src/sweep/policies';
+import { decideAssistant, decideContainer, decideFile, decideThread, decideVectorStore, DUPLICATE_GRACE_MS, fileOwnership, ORPHAN_GRACE_MS } from '../../../src/sweep/policies';
+import { containerName, containerThreadId } from '../../../src/sweep/responses-names';
+import { kindsFor, targetsFor } from '../../../src/sweep';
+import { storedResponseIds } from '../../../src/sweep/targets/parts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 5, 1);
@@ -97,5 +100,54 @@ describe('fileOwnership', () => {
   });
   it('treats an unregistered, unnamed file as foreign', () => {
     expect(fileOwnership({ filename: 'report.pdf', purpose: 'assistants' }, 'dep1', undefined)).toBeUndefined();
+  });
+});
+
+describe('Responses: a thread resource outlives its thread only by the orphan grace', () => {
+  const ttl = 7 * DAY;
+  const store = { deployment: 'dep1', status: 'completed', createdAtMs: NOW - 2 * ORPHAN_GRACE_MS, referenced: false };
+  it('deletes a vector store whose thread is gone, well before VECTOR_STORE_TTL', () => {
+    expect(decideVectorStore({ ...store, thread: 'gone' }, 'dep1', NOW, ttl)).toEqual({ action: 'delete', reason: 'orphaned' });
+  });
+  it('keeps a just-made store whose thread the ledger does not know yet', () => {
+    expect(decideVectorStore({ ...store, createdAtMs: NOW - ORPHAN_GRACE_MS, thread: 'gone' }, 'dep1', NOW, ttl)).toEqual({ action: 'skip', reason: 'fresh' });
+  });
+  it('keeps an idle store its kept thread is bound to, and never touches another deployment', () => {
+    expect(decideVectorStore({ ...store, createdAtMs: NOW - 2 * ttl, thread: 'kept', referenced: true }, 'dep1', NOW, ttl)).toEqual({ action: 'skip', reason: 'referenced' });
+    expect(decideVectorStore({ ...store, deployment: 'other', thread: 'gone' }, 'dep1', NOW, ttl)).toEqual({ action: 'skip', reason: 'foreign' });
+  });
+  it('deletes a container whose thread is gone once past the grace; keeps a kept thread’s, and foreign ones', () => {
+    const old = { threadId: 'thread_abc', createdAtMs: NOW - 2 * ORPHAN_GRACE_MS };
+    expect(decideContainer({ ...old, thread: 'gone' }, NOW)).toEqual({ action: 'delete', reason: 'orphaned' });
+    expect(decideContainer({ ...old, thread: 'gone', lastActiveAtMs: NOW - 1000 }, NOW)).toEqual({ action: 'skip', reason: 'fresh' });
+    expect(decideContainer({ ...old, thread: 'kept' }, NOW)).toEqual({ action: 'skip', reason: 'referenced' });
+    expect(decideContainer({ thread: 'gone', createdAtMs: 0 }, NOW)).toEqual({ action: 'skip', reason: 'foreign' });
+  });
+  it('reads ours from container names only', () => {
+    expect(containerThreadId(containerName('dep1', 'thread_abc123'), 'dep1')).toBe('thread_abc123');
+    expect(containerThreadId(containerName('dep10', 'thread_abc123'), 'dep1')).toBeUndefined();
+    expect(containerThreadId('dep1~scratch', 'dep1')).toBeUndefined();
+  });
+});
+
+describe('targets per protocol', () => {
+  it('sweeps no assistants on Responses, and no containers or stored responses on Assistants', () => {
+    expect(kindsFor('responses')).toEqual(['threads', 'responses', 'containers', 'vector_stores', 'files', 'ledger']);
+    expect(kindsFor('assistants')).toEqual(['threads', 'assistants', 'vector_stores', 'files', 'ledger']);
+  });
+  it('runs threads first and the ledger last on both', () => {
+    for (const protocol of ['responses', 'assistants'] as const) {
+      const targets = targetsFor(protocol);
+      expect(targets[0]?.kinds[0]).toBe('threads');
+      expect(targets.at(-1)?.kinds[0]).toBe('ledger');
+    }
+  });
+});
+
+describe('storedResponseIds', () => {
+  it("is a run's chain, with the newest even when the list missed it, and never an Assistants run id", () => {
+    expect(storedResponseIds({ upstreamRunIds: ['resp_1', 'resp_2'], upstreamRunId: 'resp_2' })).toEqual(['resp_1', 'resp_2']);
+    expect(storedResponseIds({ upstreamRunIds: ['resp_1'], upstreamRunId: 'resp_2' })).toEqual(['resp_1', 'resp_2']);
+    expect(storedResponseIds({ upstreamRunId: 'run_abc' })).toEqual([]);
   });
 });

@@ -19,6 +19,15 @@ describe('SummaryBuilder', () => {
     expect(out.kinds.files).toEqual({ examined: 0, deleted: 0, skipped: {}, failed: 0 });
   });
 
+  it("reports the protocol's kinds only, in the one order, and prints only those", () => {
+    const s = new SummaryBuilder(false, START, ['ledger', 'containers', 'threads']);
+    s.deleted('containers', 'cntr_1');
+    const out = s.build(END);
+    expect(Object.keys(out.kinds)).toEqual(['threads', 'containers', 'ledger']);
+    const lines = formatSweepSummary(out);
+    expect(lines.filter((l) => /^ {2}\w+\s+examined/.test(l)).map((l) => l.trim().split(/\s+/)[0])).toEqual(['threads', 'containers', 'ledger']);
+  });
+
   it('lists instead of counting deletions in a dry run', () => {
     const s = new SummaryBuilder(true, START);
     s.deleted('files', 'file-1');
