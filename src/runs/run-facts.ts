@@ -76,6 +76,8 @@ export const METADATA_KEYS = {
   deployment: 'app_deployment',
   /** The assistant key a thread was created for. */
   assistant: 'app_assistant',
+  /** Responses protocol: on a thread's vector store, the thread it was made for (cleanup finds orphans by it). */
+  threadId: 'app_thread_id',
   /** On an assistant: the key of its definition in assistants/ (the sync's identity). */
   assistantKey: 'app_key',
   /** On an assistant: the content hash of the definition it was synced from. */
