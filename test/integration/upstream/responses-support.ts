@@ -92,9 +92,10 @@ export function useResponsesHarness(): Harness {
   return h;
 }
 
-export async function admin(h: Harness, path: string, body?: unknown): Promise<any> {
+/** The local server's admin API (scripts, stats). */
+export async function admin(h: Harness, path: string, body?: unknown): Promise<{ by_route: Record<string, number> }> {
   const response = await fetch(`${h.server.url}/_admin/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return response.json();
+  return (await response.json()) as { by_route: Record<string, number> };
 }
 
 /** A thread as the API records it: created upstream by the adapter, its binding written to the ledger. */
