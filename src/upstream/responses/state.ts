@@ -25,6 +25,7 @@ export function responseState(response: ResponseView, now: number): UpstreamRunS
   const expiresAt = outputDeadline(response);
   let status: RunStatus = STATUS[response.status ?? 'in_progress'];
   if (calls.length) status = expiresAt !== undefined && now >= expiresAt ? 'expired' : 'requires_action';
+  // Like an Assistants run, an incomplete one has no last_error (only failed ones do).
   const usage = response.usage;
   return {
     id: response.id,
@@ -32,9 +33,6 @@ export function responseState(response: ResponseView, now: number): UpstreamRunS
     ...(expiresAt !== undefined ? { expiresAt } : {}),
     ...(usage ? { usage: { prompt_tokens: usage.input_tokens, completion_tokens: usage.output_tokens, total_tokens: usage.total_tokens } } : {}),
     ...(response.status === 'failed' ? { lastError: { code: response.error?.code ?? 'server_error', message: response.error?.message ?? 'The response failed.' } } : {}),
-    ...(response.status === 'incomplete' && response.incomplete_details?.reason
-      ? { lastError: { code: 'incomplete', message: `The response is incomplete: ${response.incomplete_details.reason}.` } }
-      : {}),
     toolCalls: status === 'requires_action' ? calls.map((call) => ({ id: call.call_id, name: call.name, arguments: call.arguments })) : [],
   };
 }
