@@ -6,7 +6,9 @@ import { processRunMessage } from '../../../src/runs/worker';
 import { submitClientToolOutputs, cancelRun } from '../../../src/runs/run-commands';
 import { createLogger } from '../../../src/logging';
 import { TOOL_OUTPUT_WINDOW_MS } from '../../../src/upstream/responses/state';
-import { admin, call, deliver, drive, newThread, postMessage, useResponsesHarness, type Harness } from './responses-support';
+import { CHAIN_CLAIM_STALE_MS } from '../../../src/upstream/responses/runs';
+import { ensureFilesUploaded, readDataFiles } from '../../../src/assistants/data-files';
+import { admin, call, DEPLOYMENT, deliver, drive, newThread, postMessage, useResponsesHarness, type Harness } from './responses-support';
 
 const h = useResponsesHarness();
 
@@ -172,5 +174,50 @@ describe('Responses runs', () => {
     const events = await eventsOf(run.runId);
     expect(events.filter((e) => e.type === 'message.completed')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'run.status' && e.data.status === 'in_progress')).toHaveLength(1);
+  });
+});
+
+describe('Responses runs: crashes and definitions', () => {
+  it('retakes a claim whose holder died between claiming and creating the next response', async () => {
+    const { threadId } = await newThread(h);
+    const run = await postMessage(h, threadId, call('confirm_choice', { question: 'Crash?' }));
+    const waiting = await drive(h, run);
+    const [pending] = await h.ledger.ledger.listToolCalls(run.runId);
+    await submitClientToolOutputs(commandDeps(h), 'alice', threadId, run.runId, [{ tool_call_id: pending!.toolCallId, output: '{"choice":"Yes"}' }]);
+    // A delivery claimed the next link and died before creating it.
+    expect(await h.ledger.ledger.claimResponseChain(threadId, run.runId, { from: waiting.upstreamRunId as string, at: h.now(), staleMs: CHAIN_CLAIM_STALE_MS })).toBe('claimed');
+
+    expect(await deliver(h, run)).toMatchObject({ action: 'requeued', reason: 'upstream in_progress' });
+    expect((await h.ledger.ledger.getRun(threadId, run.runId))?.upstreamRunIds).toHaveLength(1);
+
+    h.advance(CHAIN_CLAIM_STALE_MS);
+    const done = await drive(h, run);
+    expect(done.status).toBe('completed');
+    expect(done.upstreamRunIds).toHaveLength(2);
+    expect(done.chainClaim).toBeUndefined();
+  });
+
+  it("offers a definition's synced data files in the run's container", async () => {
+    const logger = createLogger({ level: 'warn' });
+    const uploaded = await ensureFilesUploaded(h.client, DEPLOYMENT, await readDataFiles('data', ['banking/failed_banks.csv']), logger);
+    const fileId = uploaded.ids.get('banking/failed_banks.csv') as string;
+    const { threadId, conversationId } = await newThread(h, 'analyst');
+    await admin(h, 'script', { conversation_id: conversationId, turns: [{ code_interpreter: { input: 'print(len(df))' } }, { message: 'Counted.' }] });
+    const done = await drive(h, await postMessage(h, threadId, 'How many?', { assistantKey: 'analyst' }));
+    expect(done.status).toBe('completed');
+    const containerId = (await h.ledger.ledger.getThread(threadId))?.containerId as string;
+    const files = await h.client.containers.files.list(containerId);
+    const original = await h.client.files.retrieve(fileId);
+    expect(files.data.map((f) => f.path)).toContain(`/mnt/data/${original.filename}`);
+  });
+
+  it('refuses to start a run whose definition files were never synced (503, run the sync)', async () => {
+    const { threadId } = await newThread(h, 'unsynced');
+    const run = await postMessage(h, threadId, 'Go', { assistantKey: 'unsynced' });
+    await expect(deliver(h, run)).rejects.toMatchObject({ code: 'upstream_unavailable', status: 503 });
+    // Nothing was created, and the claim was given up for the retry.
+    const after = await h.ledger.ledger.getRun(threadId, run.runId);
+    expect(after?.upstreamRunIds ?? []).toEqual([]);
+    expect(after?.chainClaim).toBeUndefined();
   });
 });

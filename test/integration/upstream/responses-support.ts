@@ -33,6 +33,9 @@ export const DEFINITIONS: AssistantDefinition[] = [
     ],
   }),
   assistantDefinitionSchema.parse({ key: 'plain', name: 'Plain', instructions: 'You answer briefly.', intent: 'small talk' }),
+  // Data files the sync uploads (test/integration/upstream uploads them with the sync's own code).
+  assistantDefinitionSchema.parse({ key: 'analyst', name: 'Analyst', instructions: 'You analyse.', intent: 'banks', tools: ['code_interpreter'], files: ['banking/failed_banks.csv'] }),
+  assistantDefinitionSchema.parse({ key: 'unsynced', name: 'Unsynced', instructions: 'You analyse.', intent: 'money', tools: ['code_interpreter'], files: ['finance/portfolio.csv'] }),
 ];
 
 export interface Harness {
