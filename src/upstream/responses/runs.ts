@@ -22,6 +22,7 @@ import { isChatMessage, toAssistantsMessage } from './messages';
 import type { RequestBuilder } from './request';
 import { responseState } from './state';
 import { responseUpdates } from './stream';
+import { withChainUsage } from './usage';
 
 /** Creating a response is one request; a claim this old belongs to a delivery that died. */
 export const CHAIN_CLAIM_STALE_MS = 60_000;
@@ -57,8 +58,8 @@ export function createResponsesRuns(deps: RunsDeps): UpstreamRuns {
   };
 
   /** The state of the newest response; a requires_action someone is answering right now reads as in_progress. */
-  const stateOf = ({ response, run }: Current): UpstreamRunState => {
-    const state = responseState(response, deps.now());
+  const stateOf = async ({ response, run }: Current): Promise<UpstreamRunState> => {
+    const state = await withChainUsage(client, responseState(response, deps.now()), response, run?.upstreamRunIds);
     const claim = run?.chainClaim;
     const answering = claim && claim.from === response.id && deps.now() - claim.at < CHAIN_CLAIM_STALE_MS;
     return state.status === 'requires_action' && answering ? { ...state, status: 'in_progress', toolCalls: [] } : state;
@@ -92,7 +93,7 @@ export function createResponsesRuns(deps: RunsDeps): UpstreamRuns {
   const adoptFirst = async (threadId: string, runId: string): Promise<UpstreamRunState> => {
     for (let waited = 0; ; waited += START_LOOK_MS) {
       const first = (await bindings.run(threadId, runId)).upstreamRunIds?.[0];
-      if (first) return stateOf(await current(threadId, first));
+      if (first) return await stateOf(await current(threadId, first));
       if (waited >= START_WAIT_MS) throw new Error('Another delivery is starting this run; the queue retries the message.');
       await new Promise((resolve) => setTimeout(resolve, START_LOOK_MS));
     }
@@ -109,13 +110,15 @@ export function createResponsesRuns(deps: RunsDeps): UpstreamRuns {
     },
 
     async retrieve(threadId, upstreamRunId) {
-      return { state: stateOf(await current(threadId, upstreamRunId)) };
+      return { state: await stateOf(await current(threadId, upstreamRunId)) };
     },
 
     async resume(threadId, upstreamRunId) {
       const now = await current(threadId, upstreamRunId);
-      const state = stateOf(now);
+      const state = await stateOf(now);
       const cursor = now.run?.streamCursor;
+      // Streamed on only from where a follower of this very response stopped (else the worker polls): never a
+      // replay, and never while a claimed continuation is being created (state in_progress, response completed).
       if (isDecisive(state.status) || !now.run || state.status !== now.response.status || cursor?.responseId !== state.id) return { state };
       const source = await client.responses.retrieve(state.id, { stream: true, starting_after: cursor.sequence });
       return { state, stream: responseUpdates(deps, source, { threadId, runId: now.run.runId, link: false }) };

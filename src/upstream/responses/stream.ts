@@ -1,22 +1,26 @@
 // A response's server-sent events as the worker's updates (src/runs/upstream-runs.ts):
-//   response.created/queued/in_progress/completed/failed/incomplete → `state` (responseState)
+//   response.created/queued/in_progress/completed/failed/incomplete → `state` (responseState; at the end with the
+//                                                                     chain's usage, usage.ts)
 //   response.output_text.delta                                     → `text_delta`
 //   response.output_item.done (an assistant message)               → `message` (Assistants shape)
 //   response.output_item.done (code_interpreter_call)              → the thread's container is recorded
 // Bookkeeping rides along: the first event that names the response links it into the run's chain (before the
 // worker sees it), and a stream left before the run was decisive records the last event handled, so the next
 // delivery resumes after it (responses.retrieve with starting_after) instead of polling or replaying.
+import type OpenAI from 'openai';
 import type { Stream } from 'openai/streaming';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import type { Logger } from '../../logging';
 import type { Ledger } from '../../store/ledger';
-import { isDecisive } from '../../runs/run-facts';
+import { isDecisive, isTerminal } from '../../runs/run-facts';
 import type { UpstreamStream, UpstreamUpdate } from '../../runs/upstream-runs';
 import type { Bindings } from './bindings';
 import { toAssistantsMessage } from './messages';
 import { responseState } from './state';
+import { withChainUsage } from './usage';
 
 export interface StreamDeps {
+  client: OpenAI;
   ledger: Ledger;
   bindings: Bindings;
   logger: Logger;
@@ -48,7 +52,8 @@ export function responseUpdates(deps: StreamDeps, source: Stream<ResponseStreamE
             await deps.ledger.linkResponse(threadId, runId, responseId);
             linked = true;
           }
-          const state = responseState(event.response, deps.now());
+          let state = responseState(event.response, deps.now());
+          if (isTerminal(state.status)) state = await withChainUsage(deps.client, state, event.response, (await deps.ledger.getRun(threadId, runId))?.upstreamRunIds);
           decisive = isDecisive(state.status);
           yield { type: 'state', state };
         } else if (event.type === 'response.output_text.delta') {

@@ -58,8 +58,11 @@ describe('Responses runs', () => {
     const messages = await h.upstream.runs.runMessages(threadId, done.upstreamRunId as string);
     expect(messages.map((m) => m.content[0]?.type === 'text' && m.content[0].text.value).join('\n')).toContain('get_stock_price returned');
     // The second response got the output: the model quoted it.
-    const second = await h.client.responses.retrieve(done.upstreamRunIds?.[1] as string);
-    expect(second.metadata).toMatchObject({ app_run_id: run.runId, app_deployment: 'resp-test' });
+    const [first, second] = await Promise.all((done.upstreamRunIds ?? []).map((id) => h.client.responses.retrieve(id)));
+    expect(second?.metadata).toMatchObject({ app_run_id: run.runId, app_deployment: 'resp-test' });
+    // The run's usage is the chain's.
+    expect(done.usage?.total_tokens).toBe((first?.usage?.total_tokens ?? 0) + (second?.usage?.total_tokens ?? 0));
+    expect(first?.usage?.total_tokens).toBeGreaterThan(0);
     const after = await admin(h, 'stats');
     const used = Object.keys(after.by_route).filter((route) => after.by_route[route] !== before.by_route[route]);
     expect(used.filter((route) => /\/(threads|assistants)\b/.test(route))).toEqual([]);
@@ -89,6 +92,8 @@ describe('Responses runs', () => {
     expect(waiting.status).toBe('requires_action');
 
     h.advance(TOOL_OUTPUT_WINDOW_MS + 1_000);
+    const [pending] = await h.ledger.ledger.listToolCalls(run.runId);
+    await expect(submitClientToolOutputs(commandDeps(h), 'alice', threadId, run.runId, [{ tool_call_id: pending!.toolCallId, output: '{}' }])).rejects.toMatchObject({ status: 409 });
     const { state } = await h.upstream.runs.retrieve(threadId, waiting.upstreamRunId as string);
     expect(state.status).toBe('expired');
     expect(await h.upstream.runs.submitToolOutputs(threadId, waiting.upstreamRunId as string, [{ tool_call_id: state.toolCalls[0]?.id ?? 'call_x', output: '{}' }])).toBeNull();
