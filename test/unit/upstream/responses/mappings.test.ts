@@ -1,10 +1,12 @@
 // The Responses adapter's pure mappings: response → run state (requires_action from function calls, the
 // app-enforced expiry), message items → the Assistants Message shape (container citations → file_path and
-// image_file), output items → steps, ids into the API's shapes, and the chain claim decision.
+// image_file), output items → steps, ids into the API's shapes, the chain claim decision, and the resolver.
 import type { Message as ConversationMessage } from 'openai/resources/conversations/conversations';
 import type { Response, ResponseOutputMessage } from 'openai/resources/responses/responses';
 import { describe, expect, it } from 'vitest';
 import { ID_PATTERNS } from '../../../../src/api/schemas/ids';
+import { assistantDefinitionSchema } from '../../../../src/assistants';
+import { createDefinitionResolver } from '../../../../src/upstream/responses/assistants';
 import { chainClaimOutcome } from '../../../../src/store/ledger';
 import { containerFileAppId, containerFileIdOf, newThreadId, stepIdOf } from '../../../../src/upstream/responses/ids';
 import { isChatMessage, toAssistantsMessage } from '../../../../src/upstream/responses/messages';
@@ -132,5 +134,15 @@ describe('chainClaimOutcome', () => {
     expect(chainClaimOutcome({ upstreamRunIds: ['resp_1', 'resp_2'] }, claim('resp_1'))).toBe('continued');
     // A leftover claim on an older link does not block the current one.
     expect(chainClaimOutcome({ upstreamRunIds: ['resp_1'], chainClaim: { from: null, at: 999 } }, claim('resp_1'))).toBe('claimed');
+  });
+});
+
+describe('createDefinitionResolver', () => {
+  const definitions = [assistantDefinitionSchema.parse({ key: 'helper', name: 'Helper', instructions: 'Help.', intent: 'anything' })];
+  it('resolves a definition key to itself and refuses unknown keys with the 400 of the Assistants resolver', async () => {
+    const resolver = createDefinitionResolver(definitions);
+    await expect(resolver.resolve('helper')).resolves.toEqual({ assistantId: 'helper', definition: definitions[0] });
+    await expect(resolver.resolve('nope')).rejects.toMatchObject({ status: 400, code: 'validation_failed', details: { field: 'assistant', allowed: ['helper'] } });
+    await expect(resolver.list()).resolves.toEqual([{ key: 'helper', assistantId: 'helper', definition: definitions[0] }]);
   });
 });
