@@ -102,6 +102,14 @@ describe('Responses runs', () => {
     expect(done.upstreamRunIds).toHaveLength(1);
   });
 
+  it('records a failed response as a failed run with its error', async () => {
+    const { threadId, conversationId } = await newThread(h, 'plain');
+    await admin(h, 'script', { conversation_id: conversationId, turns: [{ fail: { code: 'server_error', message: 'The model broke.' } }] });
+    const done = await drive(h, await postMessage(h, threadId, 'Break', { assistantKey: 'plain' }));
+    expect(done).toMatchObject({ status: 'failed', lastError: { code: 'server_error', message: 'The model broke.' } });
+    expect((await h.ledger.ledger.getThread(threadId))?.activeRunId).toBeUndefined();
+  });
+
   it('cancels a response in progress upstream', async () => {
     const { threadId, conversationId } = await newThread(h, 'plain');
     await admin(h, 'script', { conversation_id: conversationId, turns: [{ message: 'slow', delay_ms: 60_000 }] });
