@@ -68,6 +68,26 @@ describe('Responses runs', () => {
     expect(used.filter((route) => /\/(threads|assistants)\b/.test(route))).toEqual([]);
   });
 
+  it('follows several tool rounds, each answered by the next response of the chain', async () => {
+    const { threadId, conversationId } = await newThread(h);
+    await admin(h, 'script', {
+      conversation_id: conversationId,
+      turns: [
+        { tool_calls: [{ name: 'get_stock_price', arguments: { symbol: 'MSFT' } }, { name: 'get_stock_price', arguments: { symbol: 'AAPL' } }] },
+        { tool_calls: [{ name: 'get_stock_price', arguments: { symbol: 'NVDA' } }] },
+        { message: 'All three looked up.' },
+      ],
+    });
+    const done = await drive(h, await postMessage(h, threadId, 'Prices?'));
+    expect(done.status).toBe('completed');
+    expect(done.upstreamRunIds).toHaveLength(3);
+    const calls = await h.ledger.ledger.listToolCalls(done.runId);
+    expect(calls.map((c) => JSON.parse(c.arguments).symbol).sort()).toEqual(['AAPL', 'MSFT', 'NVDA']);
+    expect(calls.every((c) => c.status === 'succeeded')).toBe(true);
+    const messages = await h.upstream.runs.runMessages(threadId, done.upstreamRunIds?.[0] as string);
+    expect(messages.map((m) => (m.content[0]?.type === 'text' ? m.content[0].text.value : ''))).toEqual(['All three looked up.']);
+  });
+
   it('puts a client tool call in requires_action and continues the chain with the submitted output', async () => {
     const { threadId } = await newThread(h);
     const run = await postMessage(h, threadId, call('confirm_choice', { question: 'Send?' }));
