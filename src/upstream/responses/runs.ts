@@ -10,7 +10,7 @@
 // the response's first event was linked leaves that response unknown to us; the retaker creates another one, so
 // that step can run twice (both answers land in the conversation). Tool effects stay exactly-once: they are keyed
 // by call_id in the ledger, not by response.
-import type OpenAI from 'openai';
+import { APIConnectionError, type OpenAI } from 'openai';
 import type { Response } from 'openai/resources/responses/responses';
 import type { Logger } from '../../logging';
 import type { Ledger, RunRecord } from '../../store/ledger';
@@ -24,8 +24,11 @@ import { responseState } from './state';
 import { responseUpdates } from './stream';
 import { withChainUsage } from './usage';
 
-/** Creating a response is one request; a claim this old belongs to a delivery that died. */
-export const CHAIN_CLAIM_STALE_MS = 60_000;
+/**
+ * Creating a response is one request, and its first event (which links it) comes at once; a claim this old belongs
+ * to a delivery that died. Shorter than the queue's retries of a message (5 deliveries, 5 s visibility apart).
+ */
+export const CHAIN_CLAIM_STALE_MS = 30_000;
 /** How long a duplicate start waits for the winner to link the run's first response, and how often it looks. */
 const START_WAIT_MS = 5_000;
 const START_LOOK_MS = 250;
@@ -83,30 +86,30 @@ export function createResponsesRuns(deps: RunsDeps): UpstreamRuns {
       });
       return responseUpdates(deps, source, { threadId: run.threadId, runId: run.runId, link: true });
     } catch (error) {
-      // Nothing was created (or the service refused it): let the next delivery try at once.
-      await ledger.releaseResponseChain(run.threadId, run.runId, { from, at });
+      // Refused, or never sent: nothing was created, so the next delivery may try at once. A lost connection may
+      // have created it: that claim is left to go stale (the window described above).
+      if (!(error instanceof APIConnectionError)) await ledger.releaseResponseChain(run.threadId, run.runId, { from, at });
       throw error;
     }
   };
 
-  /** A duplicate start: the winner is creating the first response; adopt it once it is linked. */
-  const adoptFirst = async (threadId: string, runId: string): Promise<UpstreamRunState> => {
-    for (let waited = 0; ; waited += START_LOOK_MS) {
-      const first = (await bindings.run(threadId, runId)).upstreamRunIds?.[0];
-      if (first) return await stateOf(await current(threadId, first));
-      if (waited >= START_WAIT_MS) throw new Error('Another delivery is starting this run; the queue retries the message.');
-      await new Promise((resolve) => setTimeout(resolve, START_LOOK_MS));
-    }
-  };
-
   return {
+    /**
+     * A duplicate start waits briefly for the winner to link the first response and adopts it, retrying the claim as
+     * it waits (a dead winner's claim goes stale). Past the wait it throws: the queue delivers the message again, and
+     * the stale time is well inside the queue's retries, so a dead winner cannot wedge (or poison) the run.
+     */
     async start(toStart) {
-      const run = await bindings.run(toStart.threadId, toStart.runId);
-      if (!run.upstreamRunIds?.length) {
+      const waitUntil = deps.now() + START_WAIT_MS;
+      for (;;) {
+        const run = await bindings.run(toStart.threadId, toStart.runId);
+        const first = run.upstreamRunIds?.[0];
+        if (first) return { adopted: await stateOf(await current(toStart.threadId, first)) };
         const stream = await extend({ ...run, assistantId: toStart.assistantId, additionalInstructions: toStart.additionalInstructions }, null, undefined);
         if (stream !== 'lost') return { stream };
+        if (deps.now() >= waitUntil) throw new Error('Another delivery is starting this run; the queue retries the message.');
+        await new Promise((resolve) => setTimeout(resolve, START_LOOK_MS));
       }
-      return { adopted: await adoptFirst(toStart.threadId, toStart.runId) };
     },
 
     async retrieve(threadId, upstreamRunId) {
