@@ -14,9 +14,10 @@ export interface MessageContext {
   threadId: string;
   /** Epoch seconds: when the response that wrote it (or the conversation) was created. */
   createdAt: number;
-  /** The response that wrote it (assistant messages of a run), as the Message's run_id. */
-  responseId?: string | null;
-  /** Our run id, when known (kept as app_run_id metadata, as the Assistants adapter's user messages carry it). */
+  /**
+   * Our run id, when known, as app_run_id metadata (as the Assistants protocol's user messages carry it). `run_id`
+   * stays null: a Responses run is a chain of responses, and the API's message view reads our run id from the metadata.
+   */
   runId?: string | null;
   /** Called for each container file the message cites: app file id → container id. */
   located?: (appFileId: string, containerId: string) => void;
@@ -42,7 +43,7 @@ export function toAssistantsMessage(item: AnyMessage, context: MessageContext): 
     role,
     content: [...images, ...parts],
     assistant_id: null,
-    run_id: context.responseId ?? null,
+    run_id: null,
     attachments: [],
     metadata: context.runId ? { [METADATA_KEYS.runId]: context.runId } : {},
     status: item.status === 'in_progress' ? 'in_progress' : incomplete ? 'incomplete' : 'completed',

@@ -147,7 +147,7 @@ export function createResponsesRuns(deps: RunsDeps): UpstreamRuns {
       const chain = run?.upstreamRunIds?.length ? run.upstreamRunIds : [response.id];
       const responses = await Promise.all(chain.map((id) => (id === response.id ? response : client.responses.retrieve(id))));
       return responses.flatMap((r) =>
-        r.output.filter(isChatMessage).map((item) => toAssistantsMessage(item, { threadId, createdAt: r.created_at, responseId: r.id, runId: run?.runId, located: bindings.locate })),
+        r.output.filter(isChatMessage).map((item) => toAssistantsMessage(item, { threadId, createdAt: r.created_at, runId: run?.runId, located: bindings.locate })),
       );
     },
 

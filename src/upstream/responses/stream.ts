@@ -61,7 +61,7 @@ export function responseUpdates(deps: StreamDeps, source: Stream<ResponseStreamE
         } else if (event.type === 'response.output_item.done') {
           const item = event.item;
           if (item.type === 'message' && item.role === 'assistant') {
-            yield { type: 'message', message: toAssistantsMessage(item, { threadId, createdAt, responseId, runId, located: deps.bindings.locate }) };
+            yield { type: 'message', message: toAssistantsMessage(item, { threadId, createdAt, runId, located: deps.bindings.locate }) };
           } else if (item.type === 'code_interpreter_call' && item.container_id) {
             const containerId = item.container_id;
             await deps.bindings.updateResources(threadId, (current) => (current.containerId === containerId ? null : { ...current, containerId }));

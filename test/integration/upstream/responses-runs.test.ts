@@ -86,6 +86,7 @@ describe('Responses runs', () => {
     expect(calls.every((c) => c.status === 'succeeded')).toBe(true);
     const messages = await h.upstream.runs.runMessages(threadId, done.upstreamRunIds?.[0] as string);
     expect(messages.map((m) => (m.content[0]?.type === 'text' ? m.content[0].text.value : ''))).toEqual(['All three looked up.']);
+    expect(messages[0]?.metadata).toEqual({ app_run_id: done.runId });
   });
 
   it('puts a client tool call in requires_action and continues the chain with the submitted output', async () => {

@@ -113,6 +113,8 @@ describe('Responses threads, files and steps', () => {
     ]);
     expect(all.data.every((m) => ID_PATTERNS.message.test(m.message.id) && m.message.thread_id === threadId)).toBe(true);
     expect(all.data[1]?.message.content).toEqual([{ type: 'text', text: { value: 'First answer.', annotations: [] } }]);
+    // The API's message view reads our run id from the metadata (run_id stays null: a run is a chain of responses).
+    expect(all.data.map((m) => [m.message.run_id, (m.message.metadata as Record<string, string>).app_run_id])).toEqual(all.data.map((m) => [null, m.runId]));
 
     // Desc pages that start with an assistant message still know its run (from the user message before the page).
     const newest = await h.upstream.threads.listMessages(threadId, { limit: 1, order: 'desc' }, runs);

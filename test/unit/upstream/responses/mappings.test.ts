@@ -73,8 +73,8 @@ describe('toAssistantsMessage', () => {
 
   it('maps output text, citations, images and where container files live', () => {
     const located = new Map<string, string>();
-    const message = toAssistantsMessage(reply, { threadId: 'thread_1', createdAt: 5, responseId: 'resp_1', runId: 'run_1', located: (id, container) => located.set(id, container) });
-    expect(message).toMatchObject({ id: 'msg_1', object: 'thread.message', thread_id: 'thread_1', role: 'assistant', run_id: 'resp_1', created_at: 5, status: 'completed', metadata: { app_run_id: 'run_1' } });
+    const message = toAssistantsMessage(reply, { threadId: 'thread_1', createdAt: 5, runId: 'run_1', located: (id, container) => located.set(id, container) });
+    expect(message).toMatchObject({ id: 'msg_1', object: 'thread.message', thread_id: 'thread_1', role: 'assistant', run_id: null, created_at: 5, status: 'completed', metadata: { app_run_id: 'run_1' } });
     expect(message.content).toEqual([
       { type: 'image_file', image_file: { file_id: `file-cfile_${'c'.repeat(32)}` } },
       {
