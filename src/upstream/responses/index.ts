@@ -51,7 +51,7 @@ export function createResponsesUpstream(deps: ResponsesUpstreamDeps): { upstream
   });
   const upstream: Upstream = {
     protocol: 'responses',
-    threads: createResponsesThreads({ client, bindings, deploymentId, logger, now }),
+    threads: createResponsesThreads({ client, bindings, ledger, deploymentId, logger, now }),
     runs: createResponsesRuns({ client, ledger, bindings, requests, logger, now }),
     steps: createResponsesSteps({ client, ledger }),
     files: createResponsesFiles(client),

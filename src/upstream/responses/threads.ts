@@ -4,6 +4,7 @@
 import type OpenAI from 'openai';
 import type { ConversationItem } from 'openai/resources/conversations/items';
 import type { Logger } from '../../logging';
+import type { Ledger } from '../../store/ledger';
 import { METADATA_KEYS } from '../../runs/run-facts';
 import type { AttributedMessage, MessageQuery, ThreadRunIndex, UpstreamThreads } from '../port';
 import { attachFiles } from './attachments';
@@ -15,6 +16,7 @@ import { isChatMessage, toAssistantsMessage } from './messages';
 export interface ThreadsDeps {
   client: OpenAI;
   bindings: Bindings;
+  ledger: Pick<Ledger, 'getThread'>;
   deploymentId: string;
   logger: Logger;
   now: () => number;
@@ -35,7 +37,9 @@ export function createResponsesThreads(deps: ThreadsDeps): UpstreamThreads {
     },
 
     async delete(threadId) {
-      const thread = await bindings.thread(threadId);
+      // Without its ledger row the thread's conversation cannot be named any more: nothing of it is left to delete here.
+      const thread = await deps.ledger.getThread(threadId);
+      if (!thread) return 'already_gone';
       const conversation = thread.conversationId ? await gone(() => client.conversations.delete(thread.conversationId as string)) : 'already_gone';
       // What the adapter made for the thread goes with it; the sweep catches what a crash here leaves (by its tags).
       if (thread.vectorStoreId) await gone(() => client.vectorStores.delete(thread.vectorStoreId as string));

@@ -159,6 +159,8 @@ describe('Responses threads, files and steps', () => {
     expect(await status(() => h.client.vectorStores.retrieve(thread?.vectorStoreId as string))).toBe(404);
     expect(await status(() => h.client.containers.retrieve(thread?.containerId as string))).toBe(404);
     expect(await h.upstream.threads.delete(threadId)).toBe('already_gone');
+    await h.ledger.ledger.purgeThread(threadId);
+    expect(await h.upstream.threads.delete(threadId)).toBe('already_gone');
   });
 
   it('answers the probe', async () => {
