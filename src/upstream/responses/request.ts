@@ -68,15 +68,18 @@ async function toolsOf(deps: RequestDeps, definition: AssistantDefinition, threa
     } else {
       const declaration = declared.get(spec.function);
       if (!declaration) throw new Error(`assistant ${definition.key}: the tool registry returned no declaration for "${spec.function}"`);
-      tools.push(functionTool(declaration.function.name, declaration.function.description, declaration.function.parameters));
+      tools.push(functionTool(declaration.function.name, declaration.function.description, declaration.function.parameters, declaration.function.strict ?? false));
     }
   }
   return tools;
 }
 
-/** Non-strict: the registry's schemas are not all written for strict mode (every property required, no extras). */
-function functionTool(name: string, description: string | undefined, parameters: Record<string, unknown> | undefined): FunctionTool {
-  return { type: 'function', name, ...(description ? { description } : {}), parameters: parameters ?? { type: 'object', properties: {} }, strict: false };
+/**
+ * Strict only where the registry declares it (Responses defaults to strict, which needs every property required and
+ * no extras; not every schema is written so). Client functions are not strict.
+ */
+function functionTool(name: string, description: string | undefined, parameters: Record<string, unknown> | undefined, strict = false): FunctionTool {
+  return { type: 'function', name, ...(description ? { description } : {}), parameters: parameters ?? { type: 'object', properties: {} }, strict };
 }
 
 /** A container idles out after 20 minutes; an expired (or deleted) one is replaced by a new auto container. */
