@@ -13,7 +13,7 @@ const definition = assistantDefinitionSchema.parse({
   instructions: ['You help.', 'Briefly.'],
   intent: 'anything',
   temperature: 0.2,
-  tools: ['file_search', { function: 'get_stock_price' }, { clientFunction: { name: 'confirm_choice', description: 'Ask.' } }],
+  tools: ['file_search', { function: 'get_stock_price' }, { clientFunction: { name: 'confirm_choice', description: 'Ask.' } }, { function: 'strict_tool' }],
 });
 
 const builder = createRequestBuilder({
@@ -22,7 +22,8 @@ const builder = createRequestBuilder({
   deploymentId: 'dep',
   defaultModel: 'gpt-default',
   definitions: new Map([[definition.key, definition]]),
-  functionTools: (names) => names.map((name) => ({ type: 'function', function: { name, description: `The ${name} tool.`, parameters: { type: 'object', properties: { symbol: { type: 'string' } } } } })),
+  functionTools: (names) =>
+    names.map((name) => ({ type: 'function', function: { name, description: `The ${name} tool.`, parameters: { type: 'object', properties: { symbol: { type: 'string' } } }, ...(name === 'strict_tool' ? { strict: true } : {}) } })),
   dataDir: 'data',
   now: () => 0,
 });
@@ -41,6 +42,8 @@ describe('request building', () => {
         { type: 'file_search', vector_store_ids: ['vs_1'] },
         { type: 'function', name: 'get_stock_price', description: 'The get_stock_price tool.', parameters: { type: 'object', properties: { symbol: { type: 'string' } } }, strict: false },
         { type: 'function', name: 'confirm_choice', description: 'Ask.', parameters: { type: 'object', properties: {} }, strict: false },
+        // Strict where the registry says so.
+        { type: 'function', name: 'strict_tool', description: 'The strict_tool tool.', parameters: { type: 'object', properties: { symbol: { type: 'string' } } }, strict: true },
       ],
     });
   });
@@ -48,7 +51,7 @@ describe('request building', () => {
   it('leaves file_search out while the thread has no vector store, and refuses unknown assistants', async () => {
     const parts = await builder.build({ assistantKey: 'helper', runId: 'run_1', thread: thread() });
     expect(parts.instructions).toBe('You help.\nBriefly.');
-    expect(parts.tools?.map((tool) => tool.type)).toEqual(['function', 'function']);
+    expect(parts.tools?.map((tool) => tool.type)).toEqual(['function', 'function', 'function']);
     await expect(builder.build({ assistantKey: 'nope', runId: 'run_1', thread: thread() })).rejects.toMatchObject({ status: 400 });
   });
 });
