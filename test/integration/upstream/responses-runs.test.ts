@@ -231,6 +231,28 @@ describe('Responses runs: crashes and definitions', () => {
     expect(done.chainClaim).toBeUndefined();
   });
 
+  it('adopts the response a delivery created and linked before dying, instead of creating another', async () => {
+    const { threadId, conversationId } = await newThread(h, 'plain');
+    await admin(h, 'script', { conversation_id: conversationId, turns: [{ message: 'Only once.', delay_ms: 300 }] });
+    const run = await postMessage(h, threadId, 'Once', { assistantKey: 'plain' });
+    // The dying delivery: it starts the response, sees its first event (the link), and is gone before recording it.
+    const started = await h.upstream.runs.start({ threadId, runId: run.runId, assistantId: 'plain' });
+    if (!('stream' in started)) throw new Error('expected a new response');
+    for await (const update of started.stream) if (update.type === 'state') break;
+    started.stream.abort();
+    const orphaned = await h.ledger.ledger.getRun(threadId, run.runId);
+    expect(orphaned?.upstreamRunId).toBeUndefined();
+    expect(orphaned?.upstreamRunIds).toHaveLength(1);
+
+    const done = await drive(h, run);
+    expect(done.status).toBe('completed');
+    expect(done.upstreamRunIds).toEqual(orphaned?.upstreamRunIds);
+    const replies = (await h.upstream.runs.runMessages(threadId, done.upstreamRunId as string)).filter((m) => m.role === 'assistant');
+    expect(replies.map((m) => (m.content[0]?.type === 'text' ? m.content[0].text.value : ''))).toEqual(['Only once.']);
+    // The worker read the reply once at the end, since nobody streamed it.
+    expect((await eventsOf(run.runId)).filter((e) => e.type === 'message.completed')).toHaveLength(1);
+  });
+
   it("offers a definition's synced data files in the run's container", async () => {
     const logger = createLogger({ level: 'warn' });
     const uploaded = await ensureFilesUploaded(h.client, DEPLOYMENT, await readDataFiles('data', ['banking/failed_banks.csv']), logger);
