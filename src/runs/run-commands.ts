@@ -52,6 +52,8 @@ export async function submitClientToolOutputs(
 ): Promise<RunRecord> {
   const run = await getOwnedRun(deps.ledger, userId, threadId, runId);
   if (run.status !== 'requires_action') throw new AppError('conflict', `Runs in status "${run.status}" do not accept tool outputs.`, 409);
+  // Past its deadline the run is expired even before the worker's next look records it (Responses: app-enforced).
+  if (run.expiresAt !== undefined && run.expiresAt <= deps.now()) throw new AppError('conflict', 'Runs in status "expired" do not accept tool outputs.', 409);
   const calls = new Map((await deps.ledger.listToolCalls(runId)).map((call) => [call.toolCallId, call]));
   const awaiting = [...calls.values()].filter((call) => call.status === 'awaiting_client').map((call) => call.toolCallId);
   for (const output of outputs) {

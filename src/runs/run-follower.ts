@@ -184,6 +184,7 @@ export class RunFollower {
         threadId: run.threadId,
         runId: run.runId,
         source: 'generated',
+        ...(upstream?.containerId ? { containerId: upstream.containerId } : {}),
       });
     }
   }

@@ -55,8 +55,14 @@ export interface UpstreamRuns {
   cancel(threadId: string, upstreamRunId: string): Promise<void>;
   /** The messages the run wrote, oldest first. */
   runMessages(threadId: string, upstreamRunId: string): Promise<Message[]>;
-  /** A file the run wrote: its name and size. */
-  file(fileId: string): Promise<{ filename: string; bytes: number }>;
+  /** A file the run wrote: its name and size, and (Responses) the container it lives in, for the ledger's FileRecord. */
+  file(fileId: string): Promise<{ filename: string; bytes: number; containerId?: string }>;
+  /**
+   * Optional: picks up a run a previous delivery followed. Where the protocol can, a run still under way comes with
+   * a stream that goes on after the last update the previous follower handled (Responses: `starting_after`); without
+   * `stream` (or without this method: `retrieve`) the worker waits and asks again. A decisive state never comes with a stream.
+   */
+  resume?(threadId: string, upstreamRunId: string): Promise<{ state: UpstreamRunState; pollAfterMs?: number; stream?: UpstreamStream }>;
 }
 
 export interface ToolOutput {

@@ -77,9 +77,16 @@ function whyNotFollow(run: RunRecord | null, message: RunQueueMessage): string |
 async function pickUp(deps: WorkerDeps, follower: RunFollower, budgetEndsAt: number): Promise<Step> {
   const run = follower.run;
   if (run.upstreamRunId) {
-    const { state, pollAfterMs } = await deps.upstream.retrieve(run.threadId, run.upstreamRunId);
+    const picked: Awaited<ReturnType<NonNullable<UpstreamRuns['resume']>>> = deps.upstream.resume
+      ? await deps.upstream.resume(run.threadId, run.upstreamRunId)
+      : await deps.upstream.retrieve(run.threadId, run.upstreamRunId);
+    const { state, pollAfterMs, stream } = picked;
+    // A run waiting on tool outputs may have nothing upstream to cancel (Responses): the cancel request wins here.
+    if (run.cancelRequested && state.status === 'requires_action') return { kind: 'decisive', state: { ...state, status: 'cancelled', toolCalls: [] } };
     await follower.record(state);
-    return isDecisive(state.status) ? { kind: 'decisive', state } : { kind: 'wait', delaySeconds: pollAfterMs ? pollAfterMs / 1000 : MIN_DELAY_S, reason: `upstream ${state.status}` };
+    if (isDecisive(state.status)) return { kind: 'decisive', state };
+    if (stream) return followed(await follower.follow(stream, budgetEndsAt));
+    return { kind: 'wait', delaySeconds: pollAfterMs ? pollAfterMs / 1000 : MIN_DELAY_S, reason: `upstream ${state.status}` };
   }
   if (run.cancelRequested) {
     await finalizeRun(deps, run, { status: 'cancelled' });

@@ -18,6 +18,23 @@ export interface RunUsage {
   total_tokens: number;
 }
 
+/** Who is extending a run's response chain, and since when (epoch ms). */
+export interface ChainClaim {
+  from: string | null;
+  at: number;
+}
+
+export interface StreamCursor {
+  responseId: string;
+  sequence: number;
+}
+
+/**
+ * claimResponseChain's answer: `claimed` (create the next response now), `continued` (the chain already moved past
+ * `from`: someone else continued it), `busy` (another delivery's fresh claim: it is creating the next response).
+ */
+export type ChainClaimResult = 'claimed' | 'continued' | 'busy';
+
 export interface RunStatusChange {
   status: RunStatus;
   at: number;
@@ -33,6 +50,10 @@ export interface RunRecord {
   upstreamRunId?: string;
   /** Responses protocol: every response of the run's chain, oldest first (upstreamRunId is the newest). */
   upstreamRunIds?: string[];
+  /** Responses protocol: a delivery is creating the chain's next response after `from` (null: the first); see claimResponseChain. */
+  chainClaim?: ChainClaim;
+  /** Responses protocol: the last stream event a follower handled, so the next one resumes after it (starting_after). */
+  streamCursor?: StreamCursor;
   /** The user message that started the run. */
   messageId?: string;
   status: RunStatus;
@@ -64,6 +85,7 @@ export interface RunPatch {
   assistantId?: string;
   upstreamRunId?: string;
   upstreamRunIds?: string[];
+  streamCursor?: StreamCursor;
   messageId?: string;
   expiresAt?: number;
   completedAt?: number;
@@ -96,6 +118,16 @@ export interface RunStore {
    */
   listRunsCreatedBefore(cutoff: number, options?: { limit?: number }): Promise<RunRecord[]>;
   deleteRunRow(threadId: string, runId: string): Promise<boolean>;
+  /**
+   * Responses protocol: a conditional write before creating the response that follows `from` in the run's chain
+   * (null: the chain's first). Exactly one of several deliveries gets `claimed`; a claim older than `staleMs`
+   * (its holder presumably died before creating) may be taken again.
+   */
+  claimResponseChain(threadId: string, runId: string, claim: { from: string | null; at: number; staleMs: number }): Promise<ChainClaimResult>;
+  /** Appends the response created under a claim to the chain (idempotent) and releases the claim. */
+  linkResponse(threadId: string, runId: string, responseId: string): Promise<RunRecord>;
+  /** Gives up a claim whose response could not be created (so a retry need not wait for it to go stale). */
+  releaseResponseChain(threadId: string, runId: string, claim: { from: string | null; at: number }): Promise<void>;
 }
 
 export const STATUS_HISTORY_LIMIT = 50;
@@ -152,6 +184,36 @@ export function createRunStore(table: LazyTable, now: () => number): RunStore {
     },
 
     deleteRunRow: (threadId, runId) => deleteEntity(table, tableKey(threadId), tableKey(runId)),
+
+    async claimResponseChain(threadId, runId, claim) {
+      let result: ChainClaimResult = 'claimed';
+      const mutated = await mutateEntity(table, tableKey(threadId), tableKey(runId), (row) => {
+        const run = rowToRun(row);
+        result = chainClaimOutcome(run, claim);
+        return result === 'claimed' ? runToRow({ ...run, chainClaim: { from: claim.from, at: claim.at } }) : NO_CHANGE;
+      });
+      if (!mutated) throw notFound('Run');
+      return result;
+    },
+
+    async linkResponse(threadId, runId, responseId) {
+      const mutated = await mutateEntity(table, tableKey(threadId), tableKey(runId), (row) => {
+        const run = rowToRun(row);
+        const chain = run.upstreamRunIds ?? [];
+        if (chain.includes(responseId) && !run.chainClaim) return NO_CHANGE;
+        return runToRow({ ...run, upstreamRunIds: chain.includes(responseId) ? chain : [...chain, responseId], chainClaim: undefined, updatedAt: now() });
+      });
+      if (!mutated) throw notFound('Run');
+      return rowToRun(mutated.row);
+    },
+
+    async releaseResponseChain(threadId, runId, claim) {
+      await mutateEntity(table, tableKey(threadId), tableKey(runId), (row) => {
+        const run = rowToRun(row);
+        const held = run.chainClaim;
+        return held && held.from === claim.from && held.at === claim.at ? runToRow({ ...run, chainClaim: undefined }) : NO_CHANGE;
+      });
+    },
   };
 }
 
@@ -176,6 +238,15 @@ export function applyRunPatch(current: RunRecord, patch: RunPatch, at: number): 
   return next;
 }
 
+/** The pure decision behind claimResponseChain (re-applied on every ETag retry). */
+export function chainClaimOutcome(run: Pick<RunRecord, 'upstreamRunIds' | 'chainClaim'>, claim: { from: string | null; at: number; staleMs: number }): ChainClaimResult {
+  const last = run.upstreamRunIds?.at(-1) ?? null;
+  if (last !== claim.from) return 'continued';
+  const held = run.chainClaim;
+  if (held && held.from === claim.from && claim.at - held.at < claim.staleMs) return 'busy';
+  return 'claimed';
+}
+
 /** Equal apart from updatedAt: such an update is skipped rather than written. */
 function sameRun(a: RunRecord, b: RunRecord): boolean {
   const comparable = (run: RunRecord) => {
@@ -195,6 +266,8 @@ const RUN_COLUMNS = columnMap<RunRecord>(
     assistantId: 'string',
     upstreamRunId: 'string',
     upstreamRunIds: 'json',
+    chainClaim: 'json',
+    streamCursor: 'json',
     messageId: 'string',
     status: 'string',
     createdAt: 'time',

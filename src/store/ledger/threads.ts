@@ -30,6 +30,9 @@ export interface ThreadRecord {
   deletedAt?: number;
 }
 
+/** Responses protocol: the tool resources the adapter created for a thread. */
+export type ThreadToolResources = Pick<ThreadRecord, 'vectorStoreId' | 'containerId' | 'codeFileIds'>;
+
 export interface NewThread {
   threadId: string;
   ownerId: string;
@@ -62,6 +65,11 @@ export interface ThreadStore {
    * Claims on unknown or deleted threads throw not_found.
    */
   setActiveRun(threadId: string, runId: string | null, options?: { expectRunId?: string; at?: number }): Promise<void>;
+  /**
+   * Responses protocol: applies `update` (pure: it may run again on an ETag retry) to the thread's tool resources;
+   * returns the resources as stored, or null for an unknown thread. `update` returning null changes nothing.
+   */
+  updateThreadResources(threadId: string, update: (current: ThreadToolResources) => ThreadToolResources | null): Promise<ThreadToolResources | null>;
   /** Marks the thread deleted and drops it from its owner's listing; null when unknown. */
   markThreadDeleted(threadId: string, at: number): Promise<ThreadRecord | null>;
   /**
@@ -168,6 +176,14 @@ export function createThreadStore(table: LazyTable, now: () => number): ThreadSt
       });
       // Releasing on a thread that is gone has nothing to release.
       if (!result && runId !== null) throw notFound('Thread');
+    },
+
+    async updateThreadResources(threadId, update) {
+      const result = await mutateThread(threadId, (thread) => {
+        const next = update({ vectorStoreId: thread.vectorStoreId, containerId: thread.containerId, codeFileIds: thread.codeFileIds });
+        return next ? { ...thread, ...next } : NO_CHANGE;
+      });
+      return result ? { vectorStoreId: result.vectorStoreId, containerId: result.containerId, codeFileIds: result.codeFileIds } : null;
     },
 
     async markThreadDeleted(threadId, at) {
