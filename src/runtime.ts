@@ -83,6 +83,7 @@ async function buildRuntime(): Promise<Runtime> {
           definitions,
           defaultModel: cfg.MODEL_DEPLOYMENT,
           functionTools: (names) => tools.functionTools(names),
+          dataDir: path.join(APP_ROOT, 'data'),
           ledger,
           logger,
           now: Date.now,

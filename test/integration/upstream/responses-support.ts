@@ -83,6 +83,7 @@ export function useResponsesHarness(): Harness {
       followBudgetMs: 20_000,
       recheckIntervalMs: 1_000,
       staleClaimMs: 10_000,
+      needsApproval: () => false,
     });
   }, 60_000);
   // Each test starts on the real clock again.
