@@ -76,6 +76,7 @@ export const settingsSchema = z.object({
 
   // Following runs.
   RUN_FOLLOW_BUDGET: duration.default(120_000).describe("How long one worker invocation follows a run's event stream before handing it back to the queue."),
+  RUN_ACTION_TIMEOUT: duration.default(600_000).describe('How long a run waits for client tool outputs or approvals before it expires. Responses protocol: enforced by the app (the protocol has no expiry); Assistants protocol: the service keeps its own expires_at (10 minutes).'),
   RUN_RECHECK_INTERVAL: duration.default(30_000).describe('How often a run waiting for client tool outputs is re-checked (e.g. for expiry).'),
   MAX_WAIT_SECONDS: int(0, 200).default(60).describe('Upper bound of ?wait= on POST .../messages; at most 200, so an answer always leaves before the platform cuts HTTP responses at 230 s.'),
 

@@ -84,6 +84,7 @@ async function buildRuntime(): Promise<Runtime> {
           defaultModel: cfg.MODEL_DEPLOYMENT,
           functionTools: (names) => tools.functionTools(names),
           dataDir: path.join(APP_ROOT, 'data'),
+          actionTimeoutMs: cfg.RUN_ACTION_TIMEOUT,
           ledger,
           logger,
           now: Date.now,

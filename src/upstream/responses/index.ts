@@ -12,6 +12,7 @@ import type { FunctionTool } from 'openai/resources/beta/assistants';
 import type { Ledger } from '../../store/ledger';
 import type { Logger } from '../../logging';
 import type { Upstream } from '../port';
+import { TOOL_OUTPUT_WINDOW_MS } from './state';
 import { createDefinitionResolver } from './assistants';
 import { createBindings } from './bindings';
 import { createResponsesFiles } from './files';
@@ -35,6 +36,8 @@ export interface ResponsesUpstreamDeps {
   ledger: Ledger;
   logger: Logger;
   now: () => number;
+  /** How long a run waiting on tool outputs or approvals takes them before it expires (default 10 minutes). */
+  actionTimeoutMs?: number;
 }
 
 export function createResponsesUpstream(deps: ResponsesUpstreamDeps): { upstream: Upstream; assistants: AssistantResolver } {
@@ -52,7 +55,7 @@ export function createResponsesUpstream(deps: ResponsesUpstreamDeps): { upstream
   const upstream: Upstream = {
     protocol: 'responses',
     threads: createResponsesThreads({ client, bindings, ledger, deploymentId, logger, now }),
-    runs: createResponsesRuns({ client, ledger, bindings, requests, logger, now }),
+    runs: createResponsesRuns({ client, ledger, bindings, requests, logger, now, actionTimeoutMs: deps.actionTimeoutMs ?? TOOL_OUTPUT_WINDOW_MS }),
     steps: createResponsesSteps({ client, ledger }),
     files: createResponsesFiles(client),
     async probe(signal) {

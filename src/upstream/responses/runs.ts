@@ -40,6 +40,8 @@ export interface RunsDeps {
   requests: RequestBuilder;
   logger: Logger;
   now: () => number;
+  /** How long a response asking for tool outputs takes them (RUN_ACTION_TIMEOUT). */
+  actionTimeoutMs: number;
 }
 
 /** The response the worker should look at: `id`, or the newest of its run's chain when the chain moved on. */
@@ -62,7 +64,7 @@ export function createResponsesRuns(deps: RunsDeps): UpstreamRuns {
 
   /** The state of the newest response; a requires_action someone is answering right now reads as in_progress. */
   const stateOf = async ({ response, run }: Current): Promise<UpstreamRunState> => {
-    const state = await withChainUsage(client, responseState(response, deps.now()), response, run?.upstreamRunIds);
+    const state = await withChainUsage(client, responseState(response, deps.now(), deps.actionTimeoutMs), response, run?.upstreamRunIds);
     const claim = run?.chainClaim;
     const answering = claim && claim.from === response.id && deps.now() - claim.at < CHAIN_CLAIM_STALE_MS;
     return state.status === 'requires_action' && answering ? { ...state, status: 'in_progress', toolCalls: [] } : state;
@@ -130,7 +132,7 @@ export function createResponsesRuns(deps: RunsDeps): UpstreamRuns {
     async submitToolOutputs(threadId, upstreamRunId, outputs) {
       const now = await current(threadId, upstreamRunId);
       // Expired (app-enforced), already answered, or not waiting at all: no outputs are taken.
-      if (!now.run || now.response.id !== upstreamRunId || responseState(now.response, deps.now()).status !== 'requires_action') return null;
+      if (!now.run || now.response.id !== upstreamRunId || responseState(now.response, deps.now(), deps.actionTimeoutMs).status !== 'requires_action') return null;
       const input = outputs.map((output) => ({ type: 'function_call_output' as const, call_id: output.tool_call_id, output: output.output }));
       const stream = await extend(now.run, upstreamRunId, input);
       return stream === 'lost' ? null : stream;

@@ -16,7 +16,7 @@ export function createResponsesSteps(deps: { client: OpenAI; ledger: Ledger }): 
       const run = runId ? await deps.ledger.getRun(threadId, runId) : null;
       const chain = run?.upstreamRunIds?.length ? run.upstreamRunIds : [first.id];
       const responses = await Promise.all(chain.map((id) => (id === first.id ? first : deps.client.responses.retrieve(id))));
-      const steps = responses.flatMap((response) => response.output.flatMap((item) => stepOf(response, item)));
+      const steps = responses.flatMap((response) => mergeParallelCalls(response.output.flatMap((item) => stepOf(response, item))));
       if (query.order === 'desc') steps.reverse();
       const start = query.after ? steps.findIndex((step) => step.id === query.after) + 1 : 0;
       return { data: steps.slice(start, start + query.limit), hasMore: steps.length > start + query.limit };
@@ -43,6 +43,21 @@ export function stepOf(response: Pick<Response, 'created_at' | 'completed_at' | 
     default:
       return [];
   }
+}
+
+/**
+ * Function calls a response makes side by side are one step, as the Assistants protocol shows parallel calls:
+ * consecutive function-call steps of one response fold into the first (its id names the step).
+ */
+export function mergeParallelCalls(steps: RunStepSummary[]): RunStepSummary[] {
+  const merged: RunStepSummary[] = [];
+  const isFunctionStep = (step: RunStepSummary | undefined) => step?.type === 'tool_calls' && step.tool_calls.every((call) => call.type === 'function');
+  for (const step of steps) {
+    const last = merged.at(-1);
+    if (last && isFunctionStep(last) && isFunctionStep(step)) merged[merged.length - 1] = { ...last, tool_calls: [...last.tool_calls, ...step.tool_calls] };
+    else merged.push(step);
+  }
+  return merged;
 }
 
 /** Item statuses in the Assistants step vocabulary (in_progress, completed, cancelled, failed, expired). */

@@ -25,6 +25,8 @@ export interface StreamDeps {
   bindings: Bindings;
   logger: Logger;
   now: () => number;
+  /** How long a response asking for tool outputs takes them (RUN_ACTION_TIMEOUT). */
+  actionTimeoutMs: number;
 }
 
 export interface FollowedResponse {
@@ -52,7 +54,7 @@ export function responseUpdates(deps: StreamDeps, source: Stream<ResponseStreamE
             await deps.ledger.linkResponse(threadId, runId, responseId);
             linked = true;
           }
-          let state = responseState(event.response, deps.now());
+          let state = responseState(event.response, deps.now(), deps.actionTimeoutMs);
           if (isTerminal(state.status)) state = await withChainUsage(deps.client, state, event.response, (await deps.ledger.getRun(threadId, runId))?.upstreamRunIds);
           decisive = isDecisive(state.status);
           yield { type: 'state', state };

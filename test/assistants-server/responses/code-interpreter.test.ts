@@ -23,6 +23,28 @@ async function scriptAnalysis(conversationId: string): Promise<void> {
 }
 
 describe.each(h.styles)('%s URL style', (_name, client) => {
+  it('cites a chart made before a round of function calls in the next message of the conversation', async () => {
+    const c = client();
+    const conversation = await c.conversations.create();
+    await h.admin.script({
+      conversation_id: conversation.id,
+      turns: [{ code_interpreter: { input: 'plot()', image_png_base64: PNG_BASE64 } }, { tool_calls: [{ name: 'lookup', arguments: {} }] }, { message: 'Here is the chart.' }],
+    });
+    const tools: OpenAI.Responses.Tool[] = [autoContainer(), { type: 'function', name: 'lookup', parameters: { type: 'object', properties: {} }, strict: false }];
+    const first = await c.responses.create({ model: 'gpt-4o', conversation: conversation.id, input: 'Chart it', tools });
+    expect(first.output.map((o) => o.type)).toEqual(['code_interpreter_call', 'function_call']);
+    const call = first.output[1] as OpenAI.Responses.ResponseFunctionToolCall;
+    const container = (first.output[0] as OpenAI.Responses.ResponseCodeInterpreterToolCall).container_id;
+    const second = await c.responses.create({
+      model: 'gpt-4o',
+      conversation: conversation.id,
+      input: [{ type: 'function_call_output', call_id: call.call_id, output: '{}' }],
+      tools: [{ type: 'code_interpreter', container }, tools[1]!],
+    });
+    const text = (second.output[0] as OpenAI.Responses.ResponseOutputMessage).content[0] as OpenAI.Responses.ResponseOutputText;
+    expect(text.annotations).toEqual([expect.objectContaining({ type: 'container_file_citation', container_id: container, filename: expect.stringMatching(/\.png$/) })]);
+  });
+
   it('runs code in an auto container and cites the files it made', async () => {
     const c = client();
     const upload = await c.files.create({ file: await toFile(Buffer.from('region,total\n'), 'data.csv'), purpose: 'user_data' });

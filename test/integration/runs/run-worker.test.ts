@@ -25,6 +25,8 @@ beforeAll(async () => {
     env: {
       TOOL_TIMEOUT: '2s',
       RUN_RECHECK_INTERVAL: '1s',
+      // Responses runs waiting on the frontend expire by the app's clock (Assistants: the service's 10 minutes).
+      RUN_ACTION_TIMEOUT: '12s',
       STOCK_PRICE_PROVIDER: 'twelvedata',
       STOCK_PRICE_API_KEY: 'run-worker-test-key',
       STOCK_PRICE_URL: `http://127.0.0.1:${(quotes.address() as AddressInfo).port}`,
@@ -37,6 +39,15 @@ afterAll(async () => {
   quotes?.closeAllConnections();
   quotes?.close();
 });
+
+/**
+ * Assistants: the service expires a run 10 minutes after requires_action, on its own clock (moved forward here).
+ * Responses: the app enforces RUN_ACTION_TIMEOUT (12 s in this file) on the real clock: the test just waits.
+ */
+async function letWaitingRunsExpire(): Promise<void> {
+  if (stack.protocol !== 'assistants') return;
+  await fetch(`${stack.assistants.url}/_admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance_ms: 601_000 }) });
+}
 
 async function newThread(): Promise<string> {
   const created = await alice().post('/threads', {});
@@ -165,7 +176,7 @@ describe('run worker', () => {
     const threadId = await newThread();
     const runId = await post(threadId, call('get_user_location', {}));
     await eventually(async () => ((await alice().get(`/threads/${threadId}/runs/${runId}`)).body!.status === 'requires_action' ? true : undefined));
-    await fetch(`${stack.assistants.url}/_admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance_ms: 601_000 }) });
+    await letWaitingRunsExpire();
     const run = await finished(threadId, runId);
     expect(run.status).toBe('expired');
     // The thread is free for the next run.
@@ -181,7 +192,7 @@ describe('run worker', () => {
       return run.status === 'requires_action' && run.pending_approvals?.length ? run : undefined;
     });
     expect(waiting.tool_calls[0]).toMatchObject({ name: 'send_email', owner: 'server', status: 'pending', approval: 'pending' });
-    await fetch(`${stack.assistants.url}/_admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance_ms: 601_000 }) });
+    await letWaitingRunsExpire();
     const run = await finished(threadId, runId);
     expect(run.status).toBe('expired');
     expect(run.pending_approvals).toEqual([]);

@@ -102,6 +102,13 @@ export function prepareResponse(services: Services, body: CreateResponseBody): {
   };
   const answeredCallIds = inputItems.flatMap((i) => (i.type === 'function_call_output' ? [i.call_id] : []));
   if (conversationId) for (const item of inputItems) state.itemsOf(conversationId).set(item.id!, item as never);
+  // Files code interpreter made in an earlier response of the same conversation or chain (e.g. a chart, before a
+  // round of function calls) that no message has cited yet are cited by this response's next message.
+  const carried: Array<{ containerId: string; fileId: string; filename: string }> = [];
+  for (const earlier of state.responses.values()) {
+    const sameContext = (conversationId && earlier.response.conversation?.id === conversationId) || earlier.response.id === body.previous_response_id;
+    if (sameContext && earlier.internal.pendingCitations.length) carried.push(...earlier.internal.pendingCitations.splice(0));
+  }
   return {
     keep,
     stored: {
@@ -112,7 +119,7 @@ export function prepareResponse(services: Services, body: CreateResponseBody): {
         events: [],
         include: body.include ?? [],
         containerId,
-        pendingCitations: [],
+        pendingCitations: carried,
         pendingFileCitations: [],
         answeredCallIds,
         inputTokens: 0,
