@@ -122,12 +122,12 @@ describe('worker recovery', () => {
   it('cancels upstream when the cancel landed while the worker was creating the run', async () => {
     let cancelled!: () => void;
     const cancelSeen = new Promise<void>((resolve) => (cancelled = resolve));
-    let ledger!: Ledger;
-    let ids!: { threadId: string; runId: string };
+    // Filled in once the world exists (the upstream is built first).
+    const late = {} as { ledger: Ledger; ids: { threadId: string; runId: string } };
     const upstream = upstreamWith({
       start: async () => {
         // The frontend's cancel is recorded now: the API saw no upstream run yet, so it could not cancel it itself.
-        await ledger.updateRun(ids.threadId, ids.runId, { cancelRequested: true });
+        await late.ledger.updateRun(late.ids.threadId, late.ids.runId, { cancelRequested: true });
         return {
           stream: streamOf(async function* (signal) {
             yield { type: 'state', state: state('queued') };
@@ -144,9 +144,9 @@ describe('worker recovery', () => {
       },
     });
     const built = world(upstream);
-    ledger = built.ledger;
+    const ledger = (late.ledger = built.ledger);
     const message = await queuedRun(ledger);
-    ids = message;
+    late.ids = message;
     expect(await processRunMessage(built.deps, message)).toMatchObject({ action: 'done', reason: 'cancelled' });
     expect(upstream.cancels).toEqual(['run_up1']);
     expect((await ledger.getRun(message.threadId, message.runId))?.status).toBe('cancelled');
