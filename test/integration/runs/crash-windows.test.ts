@@ -67,7 +67,7 @@ async function killAndRestart(): Promise<number> {
   return Date.now();
 }
 
-describe('crash windows', () => {
+describe('crash windows', { timeout: 90_000 }, () => {
   it('a run recorded but never queued (queue down, host killed during the send) still completes', async () => {
     const threadId = await newThread();
     outage.down();
