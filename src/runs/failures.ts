@@ -14,7 +14,7 @@ export type RunFailure =
   /** Not recognised (a bug, an unexpected library error): left to the host's retries and the poison queue. */
   | { kind: 'unknown' };
 
-/** Transient failures a run may retry before it is failed: with the backoff below, about four minutes. */
+/** Transient failures in a row (a pass that works resets the count) a run may retry before it is failed: with the backoff below, about four minutes. */
 export const TRANSIENT_FAILURE_BUDGET = 8;
 const BACKOFF_BASE_S = 2;
 const BACKOFF_MAX_S = 60;

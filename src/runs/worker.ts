@@ -75,9 +75,8 @@ async function afterFailure(deps: WorkerDeps, follower: RunFollower, message: Ru
   if (failure.kind === 'transient') {
     const failures = (follower.run.transientFailures ?? 0) + 1;
     if (failures <= TRANSIENT_FAILURE_BUDGET) {
-      const run = await deps.ledger.updateRun(follower.run.threadId, follower.run.runId, { transientFailures: failures });
       logger.warn('transient failure; run re-queued with backoff', { error, failures });
-      return requeue(deps, run, message, { delaySeconds: backoffSeconds(failures, deps.random), reason: `transient failure ${failures}` });
+      return requeue(deps, follower.run, message, { delaySeconds: backoffSeconds(failures, deps.random), reason: `transient failure ${failures}` }, failures);
     }
     logger.error('transient failures exhausted the retry budget; run failed', { error, failures });
     await failRun(deps, follower.run, { code: failure.error.code, message: `${failure.error.message} It kept failing after ${TRANSIENT_FAILURE_BUDGET} retries.` }, logger);
@@ -189,9 +188,11 @@ function decisiveOr(state: UpstreamRunState, reason: string): Step {
  * from this message's): a duplicate delivery of the same generation loses here and stops, so one follower goes on.
  * A crash between taking it and sending leaves a run that no longer changes, which the reconciler re-queues.
  */
-async function requeue(deps: WorkerDeps, run: RunRecord, message: RunQueueMessage, wait: { delaySeconds: number; reason: string }): Promise<WorkerResult> {
+async function requeue(deps: WorkerDeps, run: RunRecord, message: RunQueueMessage, wait: { delaySeconds: number; reason: string }, transientFailures = 0): Promise<WorkerResult> {
   const delay = Math.min(MAX_DELAY_S, Math.max(MIN_DELAY_S, Math.ceil(wait.delaySeconds)));
-  const advanced = await deps.ledger.advanceFollowGeneration(run.threadId, run.runId, message.generation);
+  // The count of transient failures rides on the same write: set after a failure, cleared after a pass that worked.
+  const patch = transientFailures > 0 || run.transientFailures ? { transientFailures } : {};
+  const advanced = await deps.ledger.advanceFollowGeneration(run.threadId, run.runId, message.generation, patch);
   if (!advanced) return { action: 'done', reason: 'superseded while following' };
   await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation: message.generation + 1 }, { visibilityDelaySeconds: delay });
   return { action: 'requeued', delaySeconds: delay, reason: wait.reason };

@@ -108,7 +108,8 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
   await fetch(`${world.stack.mail.url}/_admin/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ rate_500: 0.1, latency_ms: [0, 50], seed: options.seed }),
+    // The sink would fold repeats of one Idempotency-Key; letting them through measures the app's own exactly-once.
+    body: JSON.stringify({ rate_500: 0.1, latency_ms: [0, 50], ignore_idempotency_key: true, seed: options.seed }),
   });
 
   async function user(index: number): Promise<void> {
@@ -124,12 +125,19 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
       if (k >= options.runs) return;
       const message = planMessage(rng, options.seed, k);
       // 202: queued. 409: the thread's previous run is still going (or this POST got through before the host died).
-      const posted = await persist(async () => {
+      // Like a careful frontend: after a POST that got no answer, a run started since is this message's, not a reason to post again.
+      const postedAt = Math.floor(Date.now() / 1000);
+      let tries = 0;
+      const runId = await persist(async () => {
+        if (tries++ > 0) {
+          const latest = await call(userId, 'GET', `/threads/${created}/runs?limit=1`);
+          const newest = (latest.body.data as Array<{ id: string; created_at: number }> | undefined)?.[0];
+          if (newest && newest.created_at >= postedAt) return newest.id;
+        }
         const answer = await call(userId, 'POST', `/threads/${created}/messages`, { content: message.content });
-        return answer.status === 202 || answer.status === 200 ? answer : undefined;
+        return answer.status === 202 || answer.status === 200 ? (answer.body.run as { id: string }).id : undefined;
       }, Date.now() + 90_000);
-      if (!posted) continue;
-      const runId = (posted.body.run as { id: string }).id;
+      if (!runId) continue;
       await persist(async () => {
         const answer = await call(userId, 'GET', `/threads/${created}/runs/${runId}`);
         return isTerminal(String(answer.body.status)) ? true : undefined;
@@ -153,7 +161,15 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
         const killedAt = Date.now();
         await world.stack.host.exited;
         await world.stack.restartHost();
-        recovering.push(recoveryOf(world.ledger, inFlight, killedAt).then((ms) => void recoveries.push(ms)));
+        recovering.push(
+          recoveryOf(world.ledger, inFlight, killedAt).then(async ({ ms, last }) => {
+            recoveries.push(ms);
+            if (ms > 30_000 && last) {
+              const run = await world.ledger.getRun(last.threadId, last.runId);
+              log(`chaos: slow recovery ${ms} ms, last run ${last.runId}: ${JSON.stringify({ history: run?.statusHistory, transientFailures: run?.transientFailures, generation: run?.followGeneration, lastError: run?.lastError })}`);
+            }
+          }),
+        );
         counts.kills++;
         log(`chaos: host killed and restarted (${counts.kills})`);
       } else if (event === 'outage') {
@@ -187,9 +203,14 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
   const statuses: Record<string, number> = {};
   for (const run of runs) statuses[run.status] = (statuses[run.status] ?? 0) + 1;
 
-  const mails = ((await (await fetch(`${world.stack.mail.url}/_admin/mail`)).json()) as { items: Array<{ subject: string }> }).items;
+  const mails = ((await (await fetch(`${world.stack.mail.url}/_admin/mail`)).json()) as { items: Array<{ subject: string; idempotencyKey: string | null }> }).items;
   const bySubject = new Map<string, number>();
-  for (const mail of mails) bySubject.set(mail.subject, (bySubject.get(mail.subject) ?? 0) + 1);
+  // One tool call's email delivered twice (its Idempotency-Key seen twice) is a duplicate; two runs asking is not.
+  const byKey = new Map<string, number>();
+  for (const mail of mails) {
+    bySubject.set(mail.subject, (bySubject.get(mail.subject) ?? 0) + 1);
+    byKey.set(mail.idempotencyKey ?? mail.subject, (byKey.get(mail.idempotencyKey ?? mail.subject) ?? 0) + 1);
+  }
   let missing = 0;
   for (const run of runs) {
     for (const toolCall of await world.ledger.listToolCalls(run.runId)) {
@@ -206,7 +227,7 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
     runs: runs.length,
     terminal: runs.filter((run) => isTerminal(run.status)).length,
     lost: runs.filter((run) => !isTerminal(run.status)).length,
-    duplicate_emails: [...bySubject.values()].filter((n) => n > 1).length,
+    duplicate_emails: [...byKey.values()].filter((n) => n > 1).length,
     missing_emails: missing,
     duplicate_user_messages: await duplicateUserMessages(world, threadIds),
     unhandled_errors: (logs.match(/unhandled|uncaught exception/gi) ?? []).length,
@@ -219,15 +240,18 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
   };
 }
 
-/** Milliseconds from a kill until every run in flight at that moment had ended (at most two minutes are watched). */
-async function recoveryOf(ledger: Ledger, inFlight: Array<{ threadId: string; runId: string }>, killedAt: number): Promise<number> {
+/** Milliseconds from a kill until every run in flight at that moment had ended (at most two minutes are watched), and the last of them. */
+async function recoveryOf(ledger: Ledger, inFlight: Array<{ threadId: string; runId: string }>, killedAt: number): Promise<{ ms: number; last?: { threadId: string; runId: string } }> {
   let open = inFlight;
+  let last: { threadId: string; runId: string } | undefined;
   while (open.length > 0 && Date.now() - killedAt < 120_000) {
     const current = await Promise.all(open.map((run) => ledger.getRun(run.threadId, run.runId).catch(() => null)));
-    open = open.filter((_, i) => !current[i] || !isTerminal(current[i]!.status));
+    const still = open.filter((_, i) => !current[i] || !isTerminal(current[i]!.status));
+    if (still.length === 0) last = open[0];
+    open = still;
     if (open.length > 0) await sleep(250);
   }
-  return Date.now() - killedAt;
+  return { ms: Date.now() - killedAt, last: open[0] ?? last };
 }
 
 async function allRuns(ledger: Ledger, threadIds: string[]) {

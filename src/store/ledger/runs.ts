@@ -48,7 +48,7 @@ export interface RunRecord {
   additionalInstructions?: string;
   /** Generation of the queue chain following this run; older messages are duplicates. */
   followGeneration?: number;
-  /** Transient failures (upstream 5xx, dropped streams, resets) retried so far; past a budget the run fails (runs/failures.ts). */
+  /** Transient failures in a row (upstream 5xx, dropped streams, resets); a pass that works clears it; past a budget the run fails (runs/failures.ts). */
   transientFailures?: number;
   /** Oldest first, at most STATUS_HISTORY_LIMIT entries (the oldest are dropped). */
   statusHistory: RunStatusChange[];
@@ -101,9 +101,10 @@ export interface RunStore {
   /**
    * Compare-and-set of the run's follow generation: moves it from `from` to `from + 1` only while it is still
    * `from` and the run is not terminal, so of two followers holding one generation exactly one goes on.
-   * Returns the updated run, or null when someone else moved it first (or the run ended or is unknown).
+   * `patch` is applied in the same write. Returns the updated run, or null when someone else moved it first (or the
+   * run ended or is unknown).
    */
-  advanceFollowGeneration(threadId: string, runId: string, from: number): Promise<RunRecord | null>;
+  advanceFollowGeneration(threadId: string, runId: string, from: number, patch?: RunPatch): Promise<RunRecord | null>;
   /**
    * Runs still under way (not terminal) whose row has not changed since `cutoff`: the reconciler's work list.
    * Scans the table with a filter (like listRunsCreatedBefore), so it belongs in the timer job.
@@ -165,11 +166,11 @@ export function createRunStore(table: LazyTable, now: () => number): RunStore {
       return (await queryEntities(table, odata`createdAt lt ${new Date(cutoff)}`, { limit: options.limit })).map(rowToRun);
     },
 
-    async advanceFollowGeneration(threadId, runId, from) {
+    async advanceFollowGeneration(threadId, runId, from, patch = {}) {
       const result = await mutateEntity(table, tableKey(threadId), tableKey(runId), (row) => {
         const current = rowToRun(row);
         if (isTerminal(current.status) || (current.followGeneration ?? 0) !== from) return NO_CHANGE;
-        return runToRow(applyRunPatch(current, { followGeneration: from + 1 }, now()));
+        return runToRow(applyRunPatch(current, { ...patch, followGeneration: from + 1 }, now()));
       });
       return result?.changed ? rowToRun(result.row) : null;
     },

@@ -172,4 +172,12 @@ describe('worker recovery', () => {
     const events = await ledger.listRunEvents(message.runId);
     expect(events.some((e) => e.type === 'run.tool_output' && e.data.id === 'call_1' && e.data.status === 'unknown_outcome')).toBe(true);
   });
+
+  it('clears the count of transient failures after a pass that worked, so the budget counts failures in a row', async () => {
+    const { ledger, deps } = world(upstreamWith({}));
+    const message = await queuedRun(ledger, { transientFailures: 3 });
+    await ledger.updateRun(message.threadId, message.runId, { upstreamRunId: 'run_up1', status: 'in_progress' });
+    expect(await processRunMessage(deps, message)).toMatchObject({ action: 'requeued' });
+    expect(await ledger.getRun(message.threadId, message.runId)).toMatchObject({ transientFailures: 0, followGeneration: 1 });
+  });
 });
