@@ -8,6 +8,7 @@
 //   stopped upstream, their running tool calls closed as unknown, and they end failed or expired with a reason;
 // - threads whose active run ended or was never recorded: they are freed.
 // Every action is idempotent, so overlapping reconcilers (two instances) do no harm.
+import { OTHER_ROUTE } from '../copilot/constants';
 import type { Logger } from '../logging';
 import type { Ledger, RunRecord } from '../store/ledger';
 import type { RunQueue } from '../store/run-queue';
@@ -50,8 +51,8 @@ export const ABANDONED_RUN_ERROR: RunError = {
 export type Verdict = { action: 'requeue' } | { action: 'finish'; status: Extract<RunStatus, 'failed' | 'expired'>; lastError: RunError };
 
 export function judgeStalledRun(run: RunRecord, now: number, limits: Pick<ReconcileDeps, 'stallMs' | 'maxLifetimeMs'>): Verdict {
-  // Only the worker can follow a run, and it needs an assistant: a direct answer died with its request.
-  if (!run.assistantId) return { action: 'finish', status: 'failed', lastError: INTERRUPTED_ANSWER_ERROR };
+  // A direct answer died with its request (nothing queued it); and the worker cannot follow a run without an assistant.
+  if ((run.routedTo === OTHER_ROUTE && !run.upstreamRunId) || !run.assistantId) return { action: 'finish', status: 'failed', lastError: INTERRUPTED_ANSWER_ERROR };
   const endsAt = run.expiresAt ?? run.createdAt + limits.maxLifetimeMs;
   if (now <= endsAt + limits.stallMs) return { action: 'requeue' };
   if (run.expiresAt !== undefined) return { action: 'finish', status: 'expired', lastError: { code: 'run_expired', message: 'The run expired before it could finish.' } };
