@@ -6,13 +6,14 @@
 // - such runs that nobody can follow (a direct answer interrupted inside its HTTP request: no assistant, no queue
 //   message) or that are past their expiry (or RUN_MAX_LIFETIME without one) plus the stall timeout: they are
 //   stopped upstream, their running tool calls closed as unknown, and they end failed or expired with a reason;
-// - threads whose active run ended or was never recorded: they are freed.
+// - threads whose active run ended (its finalizing cut short: running tool calls are closed) or was never recorded:
+//   they are freed.
 // Every action is idempotent, so overlapping reconcilers (two instances) do no harm.
 import { OTHER_ROUTE } from '../copilot/constants';
 import type { Logger } from '../logging';
 import type { Ledger, RunRecord } from '../store/ledger';
 import type { RunQueue } from '../store/run-queue';
-import { finalizeRun } from './run-follower';
+import { closeClaimedToolCalls, finalizeRun } from './run-follower';
 import { isTerminal, type RunError, type RunStatus } from './run-facts';
 import type { UpstreamRuns } from './upstream-runs';
 
@@ -78,6 +79,8 @@ export async function reconcileRuns(deps: ReconcileDeps): Promise<ReconcileSumma
     try {
       const run = await deps.ledger.getRun(thread.threadId, activeRunId);
       if (run && !isTerminal(run.status)) continue; // the run pass above handles it
+      // Its finalizing was cut short: the tool calls it would have closed are closed here.
+      if (run && run.status !== 'completed') await closeClaimedToolCalls(deps, run);
       await deps.ledger.setActiveRun(thread.threadId, null, { expectRunId: activeRunId });
       summary.threadsFreed++;
       deps.logger.warn('freed a thread whose active run had ended or was never recorded', { threadId: thread.threadId, runId: activeRunId });

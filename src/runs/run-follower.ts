@@ -218,7 +218,7 @@ export async function finalizeRun(
  * A run that ended without completing (expired, failed, cancelled) may hold calls whose worker died mid-tool: they
  * stay `claimed` forever otherwise. Whether their effect happened is unknown, and the ledger says so.
  */
-async function closeClaimedToolCalls(deps: Pick<FollowerDeps, 'ledger' | 'now'>, run: RunRecord): Promise<void> {
+export async function closeClaimedToolCalls(deps: Pick<FollowerDeps, 'ledger' | 'now'>, run: RunRecord): Promise<void> {
   for (const call of await deps.ledger.listToolCalls(run.runId)) {
     if (call.status !== 'claimed') continue;
     const output = JSON.stringify({ error: 'outcome_unknown', message: `The run ended while ${call.name} was running; whether it took effect is unknown.` });

@@ -170,9 +170,19 @@ async function resolveRequiredAction(deps: WorkerDeps, follower: RunFollower, st
 async function conclude(deps: WorkerDeps, follower: RunFollower, message: RunQueueMessage, step: Step, logger: Logger): Promise<WorkerResult> {
   if (step.kind === 'done') return { action: 'done', reason: step.reason };
   if (step.kind === 'wait') return requeue(deps, follower.run, message, step);
+  if (step.state.status !== 'completed' && (await toolStillRunning(deps, follower.run))) {
+    // E.g. cancelled while another worker's tool is being aborted: let that worker record the tool's own outcome first.
+    return requeue(deps, follower.run, message, { delaySeconds: MIN_DELAY_S, reason: 'a tool call is still recording its outcome' });
+  }
   await follower.finish(step.state);
   logger.info('run finished', { status: step.state.status });
   return { action: 'done', reason: step.state.status };
+}
+
+/** A call claimed recently enough that its worker is presumably alive (older claims are closed by finalizeRun). */
+async function toolStillRunning(deps: WorkerDeps, run: RunRecord): Promise<boolean> {
+  const calls = await deps.ledger.listToolCalls(run.runId);
+  return calls.some((call) => call.status === 'claimed' && deps.now() - call.claimedAt < deps.staleClaimMs);
 }
 
 function followed(outcome: Awaited<ReturnType<RunFollower['follow']>>): Step {

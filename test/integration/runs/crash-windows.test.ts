@@ -130,4 +130,29 @@ describe('crash windows', { timeout: 90_000 }, () => {
     expect(run.last_error).toMatchObject({ code: 'run_interrupted' });
     expect((await alice().post(`/threads/${threadId}/messages`, { content: 'again' })).status).toBe(202);
   });
+
+  it('a cancel while send_email runs aborts it: the run ends cancelled with the tool recorded as abandoned', async () => {
+    const faults = (body: unknown) => fetch(`${stack.mail.url}/_admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await faults({ latency_ms: [3_000, 3_000] });
+    try {
+      const threadId = await newThread();
+      const accepted = await alice().post(`/threads/${threadId}/messages`, {
+        content: `/call send_email ${JSON.stringify({ to: 'frank@example.com', subject: 'Slow', content: '<p>slow</p>' })}`,
+      });
+      const runId = accepted.body!.run.id as string;
+      // The tool is under way (claimed), the Logic App still answering.
+      await eventually(async () => ((await ledger.listToolCalls(runId)).some((c) => c.status === 'claimed') ? true : undefined), { timeoutMs: 20_000, intervalMs: 50 });
+      expect((await alice().post(`/threads/${threadId}/runs/${runId}/cancel`)).status).toBe(202);
+
+      expect((await finished(threadId, runId)).status).toBe('cancelled');
+      // The aborted tool records its own outcome (a moment after the status, by the worker that ran it).
+      const run = await eventually(async () => {
+        const current = (await alice().get(`/threads/${threadId}/runs/${runId}`)).body!;
+        return current.tool_calls[0]?.output ? current : undefined;
+      });
+      expect(run.tool_calls[0].output).toContain('was cancelled');
+    } finally {
+      await faults({});
+    }
+  });
 });

@@ -96,11 +96,13 @@ describe('reconciler', () => {
     expect(await ledger.getRun(threadId, runId)).toMatchObject({ status: 'failed', lastError: { code: 'run_abandoned' } });
   });
 
-  it('frees a thread whose active run ended, or was never recorded', async () => {
+  it('frees a thread whose active run ended (closing its running tool calls), or was never recorded', async () => {
     const { ledger, deps } = world();
     const old = Date.now() - 5 * MINUTE;
     const ended = await threadWithRun(ledger, { status: 'queued', createdAt: old });
-    await ledger.updateRun(ended.threadId, ended.runId, { status: 'completed', at: old });
+    // Cancelled, and its finalizing cut short: the thread still claimed, a tool call still running.
+    await ledger.claimToolCall({ runId: ended.runId, threadId: ended.threadId, toolCallId: 'call_x', name: 'send_email', arguments: '{}', claimedAt: old });
+    await ledger.updateRun(ended.threadId, ended.runId, { status: 'cancelled', at: old });
     // Claimed, then the process died before the run was recorded (e.g. while posting the user message upstream).
     const orphan = newId('thread');
     await ledger.createThread({ threadId: orphan, ownerId: 'alice', createdAt: old });
@@ -108,6 +110,7 @@ describe('reconciler', () => {
 
     expect((await reconcileRuns(deps())).threadsFreed).toBe(2);
     expect((await ledger.getThread(ended.threadId))?.activeRunId).toBeUndefined();
+    expect((await ledger.getToolCall(ended.runId, 'call_x'))?.status).toBe('unknown_outcome');
     expect((await ledger.getThread(orphan))?.activeRunId).toBeUndefined();
   });
 
