@@ -60,7 +60,8 @@ function planMessage(rng: Rng, seed: number, k: number): { content: string; subj
     const subject = `chaos-${seed}-${k}`;
     return { content: `/call send_email ${JSON.stringify({ to: 'chaos@example.com', subject, content: `<p>${k}</p>` })}`, subject };
   }
-  if (kind === 'quote') return { content: `/call get_stock_price ${JSON.stringify({ symbol: 'MSFT' })}` };
+  // Every message's text is unique, so a user message seen twice on a thread is a repeated POST.
+  if (kind === 'quote') return { content: `quote ${k}\n/call get_stock_price ${JSON.stringify({ symbol: 'MSFT' })}` };
   return { content: `chaos message ${k}` };
 }
 
