@@ -78,6 +78,9 @@ export const settingsSchema = z.object({
   RUN_FOLLOW_BUDGET: duration.default(120_000).describe("How long one worker invocation follows a run's event stream before handing it back to the queue."),
   RUN_ACTION_TIMEOUT: duration.default(600_000).describe('How long a run waits for client tool outputs or approvals before it expires. Responses protocol: enforced by the app (the protocol has no expiry); Assistants protocol: the service keeps its own expires_at (10 minutes).'),
   RUN_RECHECK_INTERVAL: duration.default(30_000).describe('How often a run waiting for client tool outputs is re-checked (e.g. for expiry).'),
+  RUN_STALL_TIMEOUT: duration.default(180_000).describe('A run whose ledger row has not changed for this long has lost its follower (crash, unsent queue message): the reconciler re-queues it, or ends it past its expiry. Keep it above RUN_FOLLOW_BUDGET plus TOOL_TIMEOUT: a shorter one also re-queues runs still followed (harmless, wasted work).'),
+  RUN_MAX_LIFETIME: duration.default(3_600_000).describe('How long a run without an upstream expiry may live before the reconciler gives it up (plus RUN_STALL_TIMEOUT).'),
+  RECONCILE_SCHEDULE: z.string().min(1).default('0 * * * * *').describe('NCRONTAB schedule of the run reconciler (default every minute).'),
   MAX_WAIT_SECONDS: int(0, 200).default(60).describe('Upper bound of ?wait= on POST .../messages; at most 200, so an answer always leaves before the platform cuts HTTP responses at 230 s.'),
 
   // Cleanup.

@@ -7,6 +7,7 @@ import './functions/http-api';
 import './functions/run-worker';
 import './functions/run-poison';
 import './functions/sweeper';
+import './functions/reconciler';
 
 // Says at startup which identity sources cloud mode trusts, and why a closed deployment answers 401.
 logAuthPosture(getConfig());

@@ -20,6 +20,7 @@ import { createStorageEmailQuota } from './tools/email/send-quota';
 import type { SweepDeps } from './sweep';
 import { createAssistantResolver, loadAssistantDefinitions, uploadedDataFileNames, type AssistantDefinition, type AssistantResolver } from './assistants';
 import { createCopilotRouter, textModelFor, type CopilotRouter } from './copilot';
+import type { ReconcileDeps } from './runs/reconcile';
 import type { RunCommandDeps } from './runs/run-commands';
 import type { StartRunDeps } from './runs/start-run';
 import type { WorkerDeps } from './runs/worker';
@@ -126,6 +127,19 @@ export function workerDeps(runtime: Runtime, logger: Logger): WorkerDeps {
     // A claim older than twice the longest a tool may run belongs to a worker that died.
     staleClaimMs: 2 * runtime.config.TOOL_TIMEOUT,
     needsApproval: runtime.needsApproval,
+  };
+}
+
+/** What the run reconciler (its timer) needs. */
+export function reconcileDeps(runtime: Runtime, logger: Logger): ReconcileDeps {
+  return {
+    ledger: runtime.ledger,
+    queue: runtime.queue,
+    upstream: runtime.upstream.runs,
+    logger,
+    now: runtime.now,
+    stallMs: runtime.config.RUN_STALL_TIMEOUT,
+    maxLifetimeMs: runtime.config.RUN_MAX_LIFETIME,
   };
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from '../logging';
 import type { Ledger, RunRecord, ToolCallStatus } from '../store/ledger';
 import type { ToolRegistry } from '../tools';
 import { MAX_TOOL_ARGUMENTS_CHARS, truncateText } from '../store/ledger/limits';
+import { watchForCancel } from './cancel-watch';
 import type { RequestedToolCall, ToolOutput } from './upstream-runs';
 
 /** What resolving needs of the tools: whether one is the backend's, and running it. */
@@ -19,6 +20,8 @@ export interface ToolCallDeps {
   staleClaimMs: number;
   /** Whether calls of `tool` made by a run of `assistantKey` wait for a person's approval (src/runs/tool-approvals.ts). */
   needsApproval(assistantKey: string, tool: string): boolean;
+  /** How often a running tool's run is checked for a cancel (default CANCEL_POLL_MS). */
+  cancelPollMs?: number;
 }
 
 export type ToolResolution =
@@ -90,6 +93,12 @@ export async function resolveToolCalls(deps: ToolCallDeps, run: RunRecord, calls
     if (deps.now() - existing.claimedAt < deps.staleClaimMs) return { kind: 'in_progress_elsewhere', toolCallId: call.id };
     const tookOver = await deps.ledger.reclaimToolCall(run.runId, call.id, existing.claimedAt, deps.now());
     if (!tookOver) return { kind: 'in_progress_elsewhere', toolCallId: call.id };
+    if (existing.owner === 'client') {
+      // Its worker died before recording that the frontend owns it: nothing ran, so the frontend is asked as usual.
+      await deps.ledger.completeToolCall(run.runId, call.id, { status: 'awaiting_client', output: '', completedAt: deps.now() });
+      pending.push(call.id);
+      continue;
+    }
     if (deps.tools.isIdempotent(call.name)) {
       logger.warn('re-executing an idempotent tool whose worker died');
       outputs.push({ tool_call_id: call.id, output: await execute(deps, run, call, deadlineMs, logger, existing.claimedAt) });
@@ -108,12 +117,30 @@ export async function resolveToolCalls(deps: ToolCallDeps, run: RunRecord, calls
   return pending.length || approvals.length ? { kind: 'awaiting_client', pending, approvals } : { kind: 'ready', outputs };
 }
 
-/** `firstAttemptAt`: the call's first claim time, so repeatable requests carry one first-sent time across workers. */
+/**
+ * `firstAttemptAt`: the call's first claim time, so repeatable requests carry one first-sent time across workers.
+ * A cancel wins over the tool: checked before a tool that is not safe to repeat starts, and while any tool runs
+ * (its AbortSignal aborts, and the registry records it abandoned).
+ */
 async function execute(deps: ToolCallDeps, run: RunRecord, call: RequestedToolCall, deadlineMs: number, logger: Logger, firstAttemptAt: number): Promise<string> {
-  const outcome = await deps.tools.execute(
-    call,
-    { threadId: run.threadId, runId: run.runId, userId: run.ownerId, deadlineMs, logger, firstAttemptAt },
-  );
+  if (!deps.tools.isIdempotent(call.name) && (await deps.ledger.getRun(run.threadId, run.runId))?.cancelRequested) {
+    const output = JSON.stringify({ error: 'cancelled', message: `The run was cancelled before ${call.name} ran; it was not run.` });
+    logger.info('tool not run: the run was cancelled');
+    return record(deps, run, call, { status: 'failed', output, durationMs: 0 });
+  }
+  const watch = watchForCancel(deps.ledger, run, deps.cancelPollMs);
+  try {
+    const outcome = await deps.tools.execute(
+      call,
+      { threadId: run.threadId, runId: run.runId, userId: run.ownerId, deadlineMs, logger, firstAttemptAt, signal: watch.signal },
+    );
+    return await record(deps, run, call, outcome);
+  } finally {
+    watch.stop();
+  }
+}
+
+async function record(deps: ToolCallDeps, run: RunRecord, call: RequestedToolCall, outcome: { status: ToolCallStatus; output: string; durationMs: number }): Promise<string> {
   await deps.ledger.completeToolCall(run.runId, call.id, { status: outcome.status, output: outcome.output, durationMs: outcome.durationMs, completedAt: deps.now() });
   await deps.ledger.appendRunEvent(run.runId, { type: 'run.tool_output', data: { id: call.id, status: outcome.status, output: outcome.output }, at: deps.now() });
   return outcome.output;

@@ -28,16 +28,13 @@ export async function getOwnedRun(ledger: Ledger, userId: string, threadId: stri
 export async function cancelRun(deps: RunCommandDeps, userId: string, threadId: string, runId: string): Promise<RunRecord> {
   const run = await getOwnedRun(deps.ledger, userId, threadId, runId);
   if (isTerminal(run.status)) throw new AppError('conflict', `Cannot cancel run with status '${run.status}'.`, 409);
-  if (run.upstreamRunId) {
-    try {
-      await deps.upstream.cancel(threadId, run.upstreamRunId);
-    } catch (error) {
-      const mapped = classifyUpstreamError(error, { what: 'Run', threadId });
-      // Upstream already finished it: the worker records the final state.
-      if (mapped.status !== 400 && mapped.status !== 409) throw mapped;
-    }
+  if (run.upstreamRunId) await cancelUpstream(deps, threadId, run.upstreamRunId);
+  let updated = await deps.ledger.updateRun(threadId, runId, { cancelRequested: true, ...(run.upstreamRunId ? { status: 'cancelling' } : {}) });
+  if (!run.upstreamRunId && updated.upstreamRunId && !isTerminal(updated.status)) {
+    // The worker created the upstream run between our read and this write, so it may not have seen the cancel.
+    await cancelUpstream(deps, threadId, updated.upstreamRunId);
+    updated = await deps.ledger.updateRun(threadId, runId, { status: 'cancelling' });
   }
-  const updated = await deps.ledger.updateRun(threadId, runId, { cancelRequested: true, ...(run.upstreamRunId ? { status: 'cancelling' } : {}) });
   await wake(deps, updated);
   deps.logger.info('run cancellation requested', { threadId, runId });
   return updated;
@@ -104,9 +101,29 @@ export async function decideToolApprovals(deps: RunCommandDeps, userId: string, 
   return (await deps.ledger.getRun(threadId, runId)) ?? run;
 }
 
-/** Starts a new queue generation for the run, so older pending messages become duplicates. */
+async function cancelUpstream(deps: RunCommandDeps, threadId: string, upstreamRunId: string): Promise<void> {
+  try {
+    await deps.upstream.cancel(threadId, upstreamRunId);
+  } catch (error) {
+    const mapped = classifyUpstreamError(error, { what: 'Run', threadId });
+    // Upstream already finished it: the worker records the final state.
+    if (mapped.status !== 400 && mapped.status !== 409) throw mapped;
+  }
+}
+
+/**
+ * Starts a new queue generation for the run, so older pending messages become duplicates. The generation is taken
+ * by compare-and-set (a worker re-queueing at the same moment takes the next one), then sent; a crash in between
+ * leaves a run the reconciler re-queues.
+ */
 async function wake(deps: RunCommandDeps, run: RunRecord): Promise<void> {
-  const generation = (run.followGeneration ?? 0) + 1;
-  await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation });
-  await deps.ledger.updateRun(run.threadId, run.runId, { followGeneration: generation });
+  let current: RunRecord | null = run;
+  for (let tries = 0; current && !isTerminal(current.status) && tries < 5; tries++) {
+    const from = current.followGeneration ?? 0;
+    if (await deps.ledger.advanceFollowGeneration(run.threadId, run.runId, from)) {
+      await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation: from + 1 });
+      return;
+    }
+    current = await deps.ledger.getRun(run.threadId, run.runId);
+  }
 }

@@ -35,6 +35,8 @@ export class RunFollower {
   constructor(
     private readonly deps: FollowerDeps,
     run: RunRecord,
+    /** Called with the ledger's row after each state this follower wrote (e.g. to act on a cancel recorded meanwhile). */
+    private readonly afterRecord?: (run: RunRecord) => Promise<void>,
   ) {
     this.#snapshot = run;
   }
@@ -55,6 +57,7 @@ export class RunFollower {
     if (Object.keys(patch).length === 0) return;
     this.#snapshot = await this.deps.ledger.updateRun(run.threadId, run.runId, patch);
     if (patch.status && this.#snapshot.status === patch.status) await this.statusEvent(state.status, patch.lastError ?? null);
+    await this.afterRecord?.(this.#snapshot);
   }
 
   /** Follows a stream until the run is decisive or the budget ends, recording every state on the way. */
@@ -190,7 +193,7 @@ export class RunFollower {
   }
 }
 
-/** Records the run's end, frees the thread for its next run, and marks the thread active. */
+/** Records the run's end, closes tool calls a dead worker left running, frees the thread, and marks it active. */
 export async function finalizeRun(
   deps: Pick<FollowerDeps, 'ledger' | 'now'>,
   run: RunRecord,
@@ -206,7 +209,21 @@ export async function finalizeRun(
   if (run.status !== outcome.status) {
     await deps.ledger.appendRunEvent(run.runId, { type: 'run.status', data: { status: outcome.status, last_error: error ?? null }, at: deps.now() });
   }
+  if (updated.status !== 'completed') await closeClaimedToolCalls(deps, run);
   await deps.ledger.setActiveRun(run.threadId, null, { expectRunId: run.runId });
   await deps.ledger.touchThread(run.threadId, deps.now());
   return updated;
+}
+
+/**
+ * A run that ended without completing (expired, failed, cancelled) may hold calls whose worker died mid-tool: they
+ * stay `claimed` forever otherwise. Whether their effect happened is unknown, and the ledger says so.
+ */
+export async function closeClaimedToolCalls(deps: Pick<FollowerDeps, 'ledger' | 'now'>, run: RunRecord): Promise<void> {
+  for (const call of await deps.ledger.listToolCalls(run.runId)) {
+    if (call.status !== 'claimed') continue;
+    const output = JSON.stringify({ error: 'outcome_unknown', message: `The run ended while ${call.name} was running; whether it took effect is unknown.` });
+    await deps.ledger.completeToolCall(run.runId, call.toolCallId, { status: 'unknown_outcome', output, completedAt: deps.now() });
+    await deps.ledger.appendRunEvent(run.runId, { type: 'run.tool_output', data: { id: call.toolCallId, status: 'unknown_outcome', output }, at: deps.now() });
+  }
 }

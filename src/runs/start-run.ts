@@ -79,14 +79,12 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     routedTo,
     additionalInstructions: renderRunInstructions(definition, { now: new Date(deps.now()), userName: input.userName }),
   });
+  // The ledger row is the outbox: a run recorded `queued` whose message never went out (the send failed, or the
+  // process died right here) is re-queued by the reconciler (runs/reconcile.ts), so the caller gets its run either way.
   try {
     await deps.queue.send({ threadId: input.threadId, runId, generation: 0 });
   } catch (error) {
-    // Nothing may be lost silently: the run is recorded as failed and the thread freed.
-    logger.error('could not queue the run', { error });
-    await deps.ledger.updateRun(input.threadId, runId, { status: 'failed', completedAt: deps.now(), lastError: { code: 'queue_unavailable', message: 'The run could not be scheduled. Please try again.' } });
-    await deps.ledger.setActiveRun(input.threadId, null, { expectRunId: runId });
-    throw new AppError('upstream_unavailable', 'The run could not be scheduled. Please try again.', 503, { retryAfterSeconds: 5 });
+    logger.warn('could not queue the run; the reconciler will', { error });
   }
   await deps.ledger.touchThread(input.threadId, deps.now());
   logger.info('run queued', { assistantKey, routedTo });

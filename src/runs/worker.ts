@@ -6,9 +6,9 @@
 import type { Logger } from '../logging';
 import type { Ledger, RunRecord } from '../store/ledger';
 import type { RunQueue } from '../store/run-queue';
-import { classifyUpstreamError } from '../upstream/errors';
+import { backoffSeconds, classifyRunFailure, TRANSIENT_FAILURE_BUDGET } from './failures';
 import { finalizeRun, RunFollower } from './run-follower';
-import { isDecisive, isTerminal, type RunQueueMessage } from './run-facts';
+import { isDecisive, isTerminal, type RunError, type RunQueueMessage } from './run-facts';
 import { resolveToolCalls, type ToolRunner } from './resolve-tool-calls';
 import type { UpstreamRunState, UpstreamRuns } from './upstream-runs';
 
@@ -27,6 +27,8 @@ export interface WorkerDeps {
   staleClaimMs: number;
   /** Which server tool calls wait for a person's approval (src/runs/tool-approvals.ts). */
   needsApproval(assistantKey: string, tool: string): boolean;
+  /** [0, 1) for backoff jitter (tests fix it); default Math.random. */
+  random?: () => number;
 }
 
 export type WorkerResult = { action: 'done'; reason: string } | { action: 'requeued'; delaySeconds: number; reason: string };
@@ -45,8 +47,8 @@ export async function processRunMessage(deps: WorkerDeps, message: RunQueueMessa
   const run = await deps.ledger.getRun(message.threadId, message.runId);
   const skipped = whyNotFollow(run, message);
   if (skipped || !run) return { action: 'done', reason: skipped ?? 'unknown run' };
-  const follower = new RunFollower(deps, run);
   const logger = deps.logger.child({ threadId: run.threadId, runId: run.runId, upstreamRunId: run.upstreamRunId });
+  const follower = new RunFollower(deps, run, cancelWhenRequested(deps, logger));
   const budgetEndsAt = deps.now() + deps.followBudgetMs;
 
   try {
@@ -54,15 +56,68 @@ export async function processRunMessage(deps: WorkerDeps, message: RunQueueMessa
     while (step.kind === 'decisive' && step.state.status === 'requires_action') step = await resolveRequiredAction(deps, follower, step.state, budgetEndsAt);
     return await conclude(deps, follower, message, step, logger);
   } catch (error) {
-    const mapped = classifyUpstreamError(error);
-    if (mapped.code === 'rate_limited') {
-      const retryAfter = mapped.details.retryAfterSeconds;
-      return requeue(deps, follower.run, message, { delaySeconds: typeof retryAfter === 'number' ? retryAfter : RATE_LIMIT_DELAY_S, reason: 'upstream rate limited' });
-    }
-    // Anything else: let the host retry the message (and poison it after maxDequeueCount).
+    return await afterFailure(deps, follower, message, error, logger);
+  }
+}
+
+/**
+ * A failed delivery: rate limits and transient trouble re-queue the run (backoff counted in its ledger row, within
+ * TRANSIENT_FAILURE_BUDGET); a refused request fails it now with the reason; the unrecognised go to the host's retries.
+ */
+async function afterFailure(deps: WorkerDeps, follower: RunFollower, message: RunQueueMessage, error: unknown, logger: Logger): Promise<WorkerResult> {
+  const failure = classifyRunFailure(error);
+  if (failure.kind === 'rate_limited') {
+    return requeue(deps, follower.run, message, { delaySeconds: failure.retryAfterSeconds ?? RATE_LIMIT_DELAY_S, reason: 'upstream rate limited' });
+  }
+  if (failure.kind === 'unknown') {
+    // Let the host retry the message (and poison it after maxDequeueCount).
     logger.error('run worker failed', { error });
     throw error;
   }
+  if (failure.kind === 'transient') {
+    const failures = (follower.run.transientFailures ?? 0) + 1;
+    if (failures <= TRANSIENT_FAILURE_BUDGET) {
+      logger.warn('transient failure; run re-queued with backoff', { error, failures });
+      return requeue(deps, follower.run, message, { delaySeconds: backoffSeconds(failures, deps.random), reason: `transient failure ${failures}` }, failures);
+    }
+    logger.error('transient failures exhausted the retry budget; run failed', { error, failures });
+    await failRun(deps, follower.run, { code: failure.error.code, message: `${failure.error.message} It kept failing after ${TRANSIENT_FAILURE_BUDGET} retries.` }, logger);
+    return { action: 'done', reason: 'transient failures exhausted' };
+  }
+  logger.error('upstream refused the run; failed', { error });
+  await failRun(deps, follower.run, failure.error, logger);
+  return { action: 'done', reason: 'permanent failure' };
+}
+
+/** Ends the run failed, stopping it upstream first (best effort) so it cannot go on without us. */
+export async function failRun(deps: Pick<WorkerDeps, 'upstream' | 'ledger' | 'logger' | 'now'>, run: RunRecord, lastError: RunError, logger: Logger): Promise<RunRecord> {
+  if (run.upstreamRunId) await cancelUpstream(deps, run, logger);
+  return finalizeRun(deps, run, { status: 'failed', lastError });
+}
+
+/** Asks the upstream to stop the run; one that already ended (or cannot be reached) is logged, not thrown. */
+export async function cancelUpstream(deps: Pick<WorkerDeps, 'upstream'>, run: RunRecord, logger: Logger): Promise<void> {
+  if (!run.upstreamRunId) return;
+  try {
+    await deps.upstream.cancel(run.threadId, run.upstreamRunId);
+  } catch (error) {
+    logger.warn('could not cancel the run upstream', { error });
+  }
+}
+
+/**
+ * Cancellation wins wherever it lands. A cancel recorded before the upstream run existed is carried out as soon as
+ * this worker has recorded the upstream run's id: the ledger row each write returns shows it. (A cancel written after
+ * that sees the id itself and cancels upstream in run-commands.ts; the ETag order of the two writes decides which.)
+ */
+function cancelWhenRequested(deps: Pick<WorkerDeps, 'upstream'>, logger: Logger): (run: RunRecord) => Promise<void> {
+  let sent = false;
+  return async (run) => {
+    if (sent || !run.cancelRequested || !run.upstreamRunId || isTerminal(run.status) || run.status === 'cancelling') return;
+    sent = true;
+    logger.info('cancel requested while the run started; cancelling upstream');
+    await cancelUpstream(deps, run, logger);
+  };
 }
 
 /** A message for an unknown or finished run, or older than the run's generation, is dropped. */
@@ -124,9 +179,19 @@ async function resolveRequiredAction(deps: WorkerDeps, follower: RunFollower, st
 async function conclude(deps: WorkerDeps, follower: RunFollower, message: RunQueueMessage, step: Step, logger: Logger): Promise<WorkerResult> {
   if (step.kind === 'done') return { action: 'done', reason: step.reason };
   if (step.kind === 'wait') return requeue(deps, follower.run, message, step);
+  if (step.state.status !== 'completed' && (await toolStillRunning(deps, follower.run))) {
+    // E.g. cancelled while another worker's tool is being aborted: let that worker record the tool's own outcome first.
+    return requeue(deps, follower.run, message, { delaySeconds: MIN_DELAY_S, reason: 'a tool call is still recording its outcome' });
+  }
   await follower.finish(step.state);
   logger.info('run finished', { status: step.state.status });
   return { action: 'done', reason: step.state.status };
+}
+
+/** A call claimed recently enough that its worker is presumably alive (older claims are closed by finalizeRun). */
+async function toolStillRunning(deps: WorkerDeps, run: RunRecord): Promise<boolean> {
+  const calls = await deps.ledger.listToolCalls(run.runId);
+  return calls.some((call) => call.status === 'claimed' && deps.now() - call.claimedAt < deps.staleClaimMs);
 }
 
 function followed(outcome: Awaited<ReturnType<RunFollower['follow']>>): Step {
@@ -137,12 +202,17 @@ function decisiveOr(state: UpstreamRunState, reason: string): Step {
   return isDecisive(state.status) ? { kind: 'decisive', state } : { kind: 'wait', delaySeconds: MIN_DELAY_S, reason };
 }
 
-/** The next generation of the run's queue chain, visible after the delay. */
-async function requeue(deps: WorkerDeps, run: RunRecord, message: RunQueueMessage, wait: { delaySeconds: number; reason: string }): Promise<WorkerResult> {
+/**
+ * The next generation of the run's queue chain, visible after the delay. The generation is taken first (compare-and-set
+ * from this message's): a duplicate delivery of the same generation loses here and stops, so one follower goes on.
+ * A crash between taking it and sending leaves a run that no longer changes, which the reconciler re-queues.
+ */
+async function requeue(deps: WorkerDeps, run: RunRecord, message: RunQueueMessage, wait: { delaySeconds: number; reason: string }, transientFailures = 0): Promise<WorkerResult> {
   const delay = Math.min(MAX_DELAY_S, Math.max(MIN_DELAY_S, Math.ceil(wait.delaySeconds)));
-  const generation = message.generation + 1;
-  // Send before recording the generation: a crash in between leaves a valid message, never none.
-  await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation }, { visibilityDelaySeconds: delay });
-  await deps.ledger.updateRun(run.threadId, run.runId, { followGeneration: generation });
+  // The count of transient failures rides on the same write: set after a failure, cleared after a pass that worked.
+  const patch = transientFailures > 0 || run.transientFailures ? { transientFailures } : {};
+  const advanced = await deps.ledger.advanceFollowGeneration(run.threadId, run.runId, message.generation, patch);
+  if (!advanced) return { action: 'done', reason: 'superseded while following' };
+  await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation: message.generation + 1 }, { visibilityDelaySeconds: delay });
   return { action: 'requeued', delaySeconds: delay, reason: wait.reason };
 }

@@ -4,7 +4,7 @@
 // at-least-once and a late "in_progress" from a slow worker must not resurrect a finished run.
 import { odata } from '@azure/data-tables';
 import { badRequest, notFound } from '../../errors';
-import { isTerminal, type RunError, type RunStatus } from '../../runs/run-facts';
+import { ACTIVE_RUN_STATUSES, isTerminal, type RunError, type RunStatus } from '../../runs/run-facts';
 import { columnMap } from './columns';
 import { tableKey } from './keys';
 import { clampLimit } from './threads';
@@ -69,6 +69,8 @@ export interface RunRecord {
   additionalInstructions?: string;
   /** Generation of the queue chain following this run; older messages are duplicates. */
   followGeneration?: number;
+  /** Transient failures in a row (upstream 5xx, dropped streams, resets); a pass that works clears it; past a budget the run fails (runs/failures.ts). */
+  transientFailures?: number;
   /** Oldest first, at most STATUS_HISTORY_LIMIT entries (the oldest are dropped). */
   statusHistory: RunStatusChange[];
 }
@@ -97,6 +99,7 @@ export interface RunPatch {
   routedTo?: string;
   additionalInstructions?: string;
   followGeneration?: number;
+  transientFailures?: number;
 }
 
 export interface RunPage {
@@ -117,6 +120,18 @@ export interface RunStore {
    * so it belongs in the timer job.
    */
   listRunsCreatedBefore(cutoff: number, options?: { limit?: number }): Promise<RunRecord[]>;
+  /**
+   * Compare-and-set of the run's follow generation: moves it from `from` to `from + 1` only while it is still
+   * `from` and the run is not terminal, so of two followers holding one generation exactly one goes on.
+   * `patch` is applied in the same write. Returns the updated run, or null when someone else moved it first (or the
+   * run ended or is unknown).
+   */
+  advanceFollowGeneration(threadId: string, runId: string, from: number, patch?: RunPatch): Promise<RunRecord | null>;
+  /**
+   * Runs still under way (not terminal) whose row has not changed since `cutoff`: the reconciler's work list.
+   * Scans the table with a filter (like listRunsCreatedBefore), so it belongs in the timer job.
+   */
+  listRunsUnchangedSince(cutoff: number, options?: { limit?: number }): Promise<RunRecord[]>;
   deleteRunRow(threadId: string, runId: string): Promise<boolean>;
   /**
    * Responses protocol: a conditional write before creating the response that follows `from` in the run's chain
@@ -181,6 +196,20 @@ export function createRunStore(table: LazyTable, now: () => number): RunStore {
 
     async listRunsCreatedBefore(cutoff, options = {}) {
       return (await queryEntities(table, odata`createdAt lt ${new Date(cutoff)}`, { limit: options.limit })).map(rowToRun);
+    },
+
+    async advanceFollowGeneration(threadId, runId, from, patch = {}) {
+      const result = await mutateEntity(table, tableKey(threadId), tableKey(runId), (row) => {
+        const current = rowToRun(row);
+        if (isTerminal(current.status) || (current.followGeneration ?? 0) !== from) return NO_CHANGE;
+        return runToRow(applyRunPatch(current, { ...patch, followGeneration: from + 1 }, now()));
+      });
+      return result?.changed ? rowToRun(result.row) : null;
+    },
+
+    async listRunsUnchangedSince(cutoff, options = {}) {
+      const active = ACTIVE_RUN_STATUSES.map((status) => odata`status eq ${status}`).join(' or ');
+      return (await queryEntities(table, `${odata`updatedAt lt ${new Date(cutoff)}`} and (${active})`, { limit: options.limit })).map(rowToRun);
     },
 
     deleteRunRow: (threadId, runId) => deleteEntity(table, tableKey(threadId), tableKey(runId)),
@@ -280,6 +309,7 @@ const RUN_COLUMNS = columnMap<RunRecord>(
     routedTo: 'string',
     additionalInstructions: 'text',
     followGeneration: 'number',
+    transientFailures: 'number',
     statusHistory: 'json',
   },
   { createdAt: 0, updatedAt: 0, statusHistory: [] },

@@ -77,6 +77,11 @@ export interface ThreadStore {
    * whole table (a range query over `thread|` partitions), so it belongs in the timer job, not in requests.
    */
   listThreadsInactiveSince(cutoff: number, options?: { limit?: number; includeDeleted?: boolean }): Promise<ThreadRecord[]>;
+  /**
+   * Threads holding an active run claimed before `cutoff` (the reconciler frees those whose run ended or was never
+   * recorded). Scans the thread rows like listThreadsInactiveSince: timer job only.
+   */
+  listThreadsWithActiveRunSince(cutoff: number, options?: { limit?: number }): Promise<ThreadRecord[]>;
   /** Removes the thread row and its owner index row. */
   deleteThreadRows(threadId: string): Promise<void>;
 }
@@ -200,6 +205,12 @@ export function createThreadStore(table: LazyTable, now: () => number): ThreadSt
       if (!options.includeDeleted) filter += ' and deleted eq false';
       const rows = await queryEntities(table, filter, { limit: options.limit });
       return rows.map(rowToThread);
+    },
+
+    async listThreadsWithActiveRunSince(cutoff, options = {}) {
+      // A row without activeRunSince (no active run) matches no comparison, so only claimed threads come back.
+      const filter = odata`PartitionKey gt ${'thread|'} and PartitionKey lt ${'thread}'} and activeRunSince lt ${new Date(cutoff)}`;
+      return (await queryEntities(table, filter, { limit: options.limit })).map(rowToThread);
     },
 
     async deleteThreadRows(threadId) {

@@ -76,10 +76,10 @@ describe('worker failures', () => {
     const threadId = (await alice().post('/threads', {})).body!.id as string;
     const clients = createStorageClients({ AzureWebJobsStorage: stack.azurite.connectionString });
     const ledger = createLedger({ LEDGER_TABLE_PREFIX: 'ledger' }, clients);
-    // A run whose upstream run does not exist: every delivery fails.
+    // A run recorded without an assistant: every delivery fails in a way the worker cannot place (a bug).
     const runId = 'run_poisoned0000000000000001';
     await ledger.setActiveRun(threadId, runId);
-    await ledger.recordRun({ threadId, runId, ownerId: 'alice', assistantKey: 'default', assistantId: 'asst_missing', upstreamRunId: 'run_missing', status: 'in_progress', createdAt: Date.now() });
+    await ledger.recordRun({ threadId, runId, ownerId: 'alice', assistantKey: 'default', status: 'queued', createdAt: Date.now() });
     await createRunQueue({ RUN_QUEUE_NAME: 'runs' }, clients).send({ threadId, runId, generation: 0 });
 
     const run = await finished(threadId, runId);
@@ -88,5 +88,22 @@ describe('worker failures', () => {
     expect(run.last_error.message).toMatch(/try again/i);
     // The thread is usable again.
     expect((await alice().post(`/threads/${threadId}/messages`, { content: 'hello again' })).status).toBe(202);
+  });
+
+  it('a run whose upstream run is gone fails at once with the reason, without going through poison', async () => {
+    const threadId = (await alice().post('/threads', {})).body!.id as string;
+    const clients = createStorageClients({ AzureWebJobsStorage: stack.azurite.connectionString });
+    const ledger = createLedger({ LEDGER_TABLE_PREFIX: 'ledger' }, clients);
+    // The upstream answers 404: no retry can make it exist.
+    const runId = 'run_gone00000000000000000001';
+    await ledger.setActiveRun(threadId, runId);
+    await ledger.recordRun({ threadId, runId, ownerId: 'alice', assistantKey: 'default', assistantId: 'asst_missing', upstreamRunId: 'run_missing', status: 'in_progress', createdAt: Date.now() });
+    await createRunQueue({ RUN_QUEUE_NAME: 'runs' }, clients).send({ threadId, runId, generation: 0 });
+
+    const run = await finished(threadId, runId);
+    expect(run.status).toBe('failed');
+    expect(run.last_error).toMatchObject({ code: 'not_found' });
+    const poisoned = await createRunQueue({ RUN_QUEUE_NAME: 'runs' }, clients, { queueName: 'runs-poison' }).peekAll();
+    expect(poisoned.filter((m) => m.runId === runId)).toEqual([]);
   });
 });
