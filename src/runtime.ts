@@ -21,6 +21,7 @@ import type { RunCommandDeps } from './runs/run-commands';
 import type { StartRunDeps } from './runs/start-run';
 import type { UpstreamRuns } from './runs/upstream-runs';
 import type { WorkerDeps } from './runs/worker';
+import { tracedLedger, tracedRunQueue, tracedTools, tracedUpstreamFetch } from './telemetry';
 
 /** The deploy package's root: dist/main.js sits one level below it, beside assistants/ and data/. */
 export const APP_ROOT = path.resolve(__dirname, '..');
@@ -63,16 +64,17 @@ async function buildRuntime(): Promise<Runtime> {
   const cfg = getConfig();
   const logger = createLogger({ level: cfg.LOG_LEVEL, fields: { deploymentId: cfg.DEPLOYMENT_ID } });
   const storage = createStorageClients(cfg);
-  const upstream = createUpstreamClient(cfg);
-  const tools = createToolRegistry({ config: cfg, emailQuota: createStorageEmailQuota(cfg, storage) });
+  // Telemetry wraps the seams a run crosses (src/telemetry/); each is a no-op without an exporter.
+  const upstream = createUpstreamClient(cfg, { fetch: tracedUpstreamFetch({ provider: cfg.provider, model: cfg.MODEL_DEPLOYMENT }) });
+  const tools = tracedTools(createToolRegistry({ config: cfg, emailQuota: createStorageEmailQuota(cfg, storage) }));
   const definitions = await loadAssistantDefinitions(path.join(APP_ROOT, 'assistants'), { knownTools: tools.names(), dataDir: path.join(APP_ROOT, 'data') });
   const chat = cfg.provider === 'foundry' ? createChatClient(cfg) : upstream;
   return {
     config: cfg,
     logger,
     storage,
-    ledger: createLedger(cfg, storage),
-    queue: createRunQueue(cfg, storage),
+    ledger: tracedLedger(createLedger(cfg, storage)),
+    queue: tracedRunQueue(createRunQueue(cfg, storage)),
     upstream,
     runs: createAssistantsRuns(upstream, cfg.DEPLOYMENT_ID),
     router: createCopilotRouter({ client: chat, model: cfg.MODEL_DEPLOYMENT, definitions }),
