@@ -8,13 +8,13 @@
 //   - app.hook.preInvocation: the handler runs inside the host's invocation trace context
 //     (InvocationContext.traceContext), so the app's spans are children of the host's invocation span.
 // Locally, local/functions-host builds that trace context per invocation as the real host does.
-import * as azureFunctions from '@azure/functions';
+import type * as AzureFunctions from '@azure/functions';
 import { AzureFunctionsInstrumentation } from '@azure/functions-opentelemetry-instrumentation';
 import { logs } from '@opentelemetry/api-logs';
 
 let applied = false;
 
-export function instrumentAzureFunctions(): void {
+export function instrumentAzureFunctions(azureFunctions: typeof AzureFunctions): void {
   if (applied) return;
   applied = true;
   // Not enabled: enabling would only install the require hook that never fires in a bundle.

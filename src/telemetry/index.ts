@@ -1,6 +1,7 @@
 // OpenTelemetry for the app: the SDK (sdk.ts), and the thin wrappers the composition root puts around the
 // seams a run crosses: HTTP invocations, the run queue, deliveries, tools, the ledger and upstream fetch.
-export { startTelemetry, type Telemetry, type TelemetryConfig } from './sdk';
+export { startTelemetry } from './start';
+export type { Telemetry, TelemetryConfig } from './sdk';
 export { tracedHttpHandler } from './http';
 export { tracedRunQueue } from './run-queue';
 export { traceDelivery, type Delivery } from './delivery';

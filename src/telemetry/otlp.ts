@@ -14,6 +14,8 @@ export interface OtlpSettings {
   headers: Record<string, string>;
 }
 
+export type OtlpExporters = ReturnType<typeof otlpExporters>;
+
 export function otlpExporters(settings: OtlpSettings) {
   const base = settings.endpoint.replace(/\/+$/, '');
   const options = (signal: string) => ({ url: `${base}/v1/${signal}`, headers: settings.headers });

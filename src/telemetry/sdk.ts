@@ -1,9 +1,10 @@
-// Starts OpenTelemetry from the typed config, once per process, before any function runs:
+// The OpenTelemetry SDK, started from the typed config (bundled on its own as dist/telemetry.js, see start.ts):
 //   APPLICATIONINSIGHTS_CONNECTION_STRING  @azure/monitor-opentelemetry (traces, metrics, logs), ingestion with
 //                                          Entra ID (the managed identity AZURE_CLIENT_ID); plus OTLP when set
 //   OTEL_EXPORTER_OTLP_ENDPOINT            the OTLP/HTTP exporters (http/protobuf, or http/json)
-//   neither, or OTEL_SDK_DISABLED=true     nothing: the API stays a no-op and costs nothing
+//   neither, or OTEL_SDK_DISABLED=true     not loaded at all: the API stays a no-op and costs nothing
 // Either way the Azure Functions instrumentation (functions-hooks.ts) ties invocations to the host's trace.
+import type * as AzureFunctions from '@azure/functions';
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { diag, DiagLogLevel, metrics, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
@@ -13,7 +14,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Config } from '../config';
 import { instrumentAzureFunctions } from './functions-hooks';
-import { otlpExporters, type OtlpSettings } from './otlp';
+import { otlpExporters, type OtlpExporters, type OtlpSettings } from './otlp';
 
 export type TelemetryConfig = Pick<
   Config,
@@ -36,26 +37,22 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-let started: Telemetry | undefined;
-
-export function startTelemetry(config: TelemetryConfig): Telemetry {
-  started ??= start(config);
-  return started;
-}
-
-function start(config: TelemetryConfig): Telemetry {
-  const none: Telemetry = { exporter: 'none', flush: async () => undefined, shutdown: async () => undefined };
-  if (config.OTEL_SDK_DISABLED || (!config.APPLICATIONINSIGHTS_CONNECTION_STRING && !config.OTEL_EXPORTER_OTLP_ENDPOINT)) return none;
+/**
+ * Starts the SDK (call once; start.ts does). `azureFunctions` is the app's own @azure/functions module, which the
+ * Functions instrumentation patches: this file is bundled apart from the app (dist/telemetry.js), so it must be
+ * handed the app's instance rather than import a copy of its own.
+ */
+export function startSdk(config: TelemetryConfig, azureFunctions: typeof AzureFunctions): Telemetry {
   // The SDK's own complaints (an unreachable collector) go to the log at warn, never as exceptions.
   diag.setLogger({ error: console.warn, warn: console.warn, info: () => undefined, debug: () => undefined, verbose: () => undefined }, DiagLogLevel.WARN);
   const resource = resourceFor(config);
   const otlp = config.OTEL_EXPORTER_OTLP_ENDPOINT ? otlpExporters(otlpSettings(config)) : undefined;
   const telemetry = config.APPLICATIONINSIGHTS_CONNECTION_STRING ? startAzureMonitor(config, resource, otlp) : startOtlp(config, resource, otlp!);
-  instrumentAzureFunctions();
+  instrumentAzureFunctions(azureFunctions);
   return telemetry;
 }
 
-function startOtlp(config: TelemetryConfig, resource: Resource, otlp: ReturnType<typeof otlpExporters>): Telemetry {
+function startOtlp(config: TelemetryConfig, resource: Resource, otlp: OtlpExporters): Telemetry {
   const tracerProvider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(otlp.traces)] });
   // Registers the W3C trace-context propagator and the AsyncLocalStorage context manager.
   tracerProvider.register();
@@ -74,9 +71,8 @@ function startOtlp(config: TelemetryConfig, resource: Resource, otlp: ReturnType
   };
 }
 
-function startAzureMonitor(config: TelemetryConfig, resource: Resource, otlp: ReturnType<typeof otlpExporters> | undefined): Telemetry {
-  // Loaded only here: the distro is large, and most local runs never need it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+function startAzureMonitor(config: TelemetryConfig, resource: Resource, otlp: OtlpExporters | undefined): Telemetry {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only in Azure mode: the distro is large
   const monitor = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
   const credential = config.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: config.AZURE_CLIENT_ID }) : new DefaultAzureCredential();
   monitor.useAzureMonitor({
