@@ -71,6 +71,7 @@ export async function submitClientToolOutputs(
 /** Starts a new queue generation for the run, so older pending messages become duplicates. */
 async function wake(deps: RunCommandDeps, run: RunRecord): Promise<void> {
   const generation = (run.followGeneration ?? 0) + 1;
-  await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation });
+  // The run's own trace continues (the ledger keeps where it started), not this request's.
+  await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation, ...(run.traceparent ? { traceparent: run.traceparent } : {}) });
   await deps.ledger.updateRun(run.threadId, run.runId, { followGeneration: generation });
 }

@@ -4,10 +4,10 @@
 // runs by terminal status with their duration, time in requires_action, and token usage on the enclosing span.
 import { SpanKind, type Span } from '@opentelemetry/api';
 import { isTerminal } from '../runs/run-facts';
-import type { Ledger, RunPatch, RunRecord } from '../store/ledger';
+import type { Ledger, NewRun, RunPatch, RunRecord } from '../store/ledger';
 import { ATTR, LEDGER_DB_SYSTEM } from './attributes';
 import { instruments } from './instruments';
-import { activeSpan, inSpan } from './spans';
+import { activeSpan, currentTraceparent, inSpan } from './spans';
 
 const WRITE = /^(record|update|set|claim|reclaim|complete|append|touch|delete|purge|acquire|renew|release|bind|upsert|mark|remove|put|save|create)/;
 
@@ -25,6 +25,11 @@ export function tracedLedger(ledger: Ledger): Ledger {
       return (...args: unknown[]) => {
         // Captured before the ledger span starts: the HTTP or delivery span the write belongs to.
         const enclosing = activeSpan();
+        // A new run remembers the span that started it, so a wake-up from another request continues its trace.
+        if (property === 'recordRun' && args[0] && !(args[0] as NewRun).traceparent) {
+          const traceparent = currentTraceparent();
+          if (traceparent) args = [{ ...(args[0] as NewRun), traceparent }, ...args.slice(1)];
+        }
         return inSpan(`ledger ${property}`, { kind: SpanKind.CLIENT, attributes: { [ATTR.dbSystem]: LEDGER_DB_SYSTEM, [ATTR.dbOperation]: property } }, async () => {
           const result = await method.apply(target, args);
           if (property === 'recordRun') annotate(enclosing, result as RunRecord);

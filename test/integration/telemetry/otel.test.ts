@@ -120,6 +120,35 @@ describe('OpenTelemetry (issue #19)', () => {
     for (const call of agentCalls) expect(call.attributes).toMatchObject({ 'gen_ai.request.model': expect.any(String), 'http.response.status_code': expect.any(Number), 'server.address': '127.0.0.1' });
   });
 
+  it('a client-tool run stays one trace across the frontend\'s tool_outputs request', async () => {
+    const clientTrace = 'a1a2a3a4a5a6a7a8a9a0b1b2b3b4b5b6';
+    const thread = (await alice().post('/threads', {})).body!.id as string;
+    const started = await alice().post(`/threads/${thread}/messages`, { content: '/call get_user_location {}' }, { traceparent: `00-${clientTrace}-1111111111111111-01` });
+    const clientRunId = started.body!.run.id as string;
+    const waiting = await eventually(async () => {
+      const current = (await alice().get(`/threads/${thread}/runs/${clientRunId}`)).body!;
+      return current.status === 'requires_action' && current.required_action ? current : undefined;
+    });
+    const outputsTrace = 'c1c2c3c4c5c6c7c8c9c0d1d2d3d4d5d6';
+    const submitted = await alice().post(
+      `/threads/${thread}/runs/${clientRunId}/tool_outputs`,
+      { tool_outputs: [{ tool_call_id: waiting.required_action.tool_calls[0].id, output: '{"city":"Lisbon"}' }] },
+      { traceparent: `00-${outputsTrace}-2222222222222222-01` },
+    );
+    expect(submitted.status).toBe(202);
+    await eventually(async () => ((await alice().get(`/threads/${thread}/runs/${clientRunId}`)).body!.status === 'completed' ? true : undefined));
+
+    const ended = await eventually(async () => {
+      const spans = receiver.spans().filter((span) => span.kind === SPAN_KIND.consumer && span.attributes['app.run_id'] === clientRunId);
+      return spans.some((span) => span.attributes['app.run.status'] === 'completed') ? spans : undefined;
+    });
+    // Every delivery, the one after the wake-up included, is in the run's trace; the wake-up's send links the request.
+    expect(ended.length).toBeGreaterThanOrEqual(2);
+    expect(ended.map((span) => span.traceId)).toEqual(ended.map(() => clientTrace));
+    const wake = receiver.spans().find((span) => span.kind === SPAN_KIND.producer && span.attributes['app.run_id'] === clientRunId && span.links.some((link) => link.traceId === outputsTrace));
+    expect(wake?.traceId).toBe(clientTrace);
+  });
+
   it('log lines carry the trace id', async () => {
     const lines = await eventually(async () => {
       const found = receiver.logRecords().filter((record) => record.traceId === TRACE_ID && String(record.body).includes(`"trace_id":"${TRACE_ID}"`));

@@ -55,6 +55,19 @@ describe('tracedRunQueue and traceDelivery', () => {
     expect(delivery.attributes).toMatchObject({ 'app.run_id': 'r', 'app.thread_id': 't', 'app.queue.dequeue_count': 1 });
   });
 
+  it('a wake-up naming the run\'s trace is sent in that trace, linked to the request that sent it', async () => {
+    const queue = memoryQueue();
+    const runStart = '00-11111111111111111111111111111111-2222222222222222-01';
+    const request = trace.getTracer('test').startSpan('POST tool_outputs');
+    await context.with(trace.setSpan(context.active(), request), () => tracedRunQueue(queue).send({ threadId: 't', runId: 'r', generation: 3, traceparent: runStart }));
+    request.end();
+    const send = exporter.getFinishedSpans().find((span) => span.name === 'send runs')!;
+    expect(send.spanContext().traceId).toBe('11111111111111111111111111111111');
+    expect(send.parentSpanContext?.spanId).toBe('2222222222222222');
+    expect(send.links.map((link) => link.context.spanId)).toEqual([request.spanContext().spanId]);
+    expect(queue.sent[0]!.traceparent).toBe(`00-11111111111111111111111111111111-${send.spanContext().spanId}-01`);
+  });
+
   it('a message without a traceparent continues the host invocation trace instead', async () => {
     const host = invocationTraceContext();
     await traceDelivery({ queueName: 'runs', message: { threadId: 't', runId: 'r', generation: 1 }, hostTraceContext: host, now: Date.now }, async () => undefined);
