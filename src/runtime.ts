@@ -21,7 +21,7 @@ import type { RunCommandDeps } from './runs/run-commands';
 import type { StartRunDeps } from './runs/start-run';
 import type { UpstreamRuns } from './runs/upstream-runs';
 import type { WorkerDeps } from './runs/worker';
-import { tracedLedger, tracedRunQueue, tracedTools, tracedUpstreamFetch } from './telemetry';
+import { tracedLedger, tracedRunQueue, tracedToolFetch, tracedTools, tracedUpstreamFetch } from './telemetry';
 
 /** The deploy package's root: dist/main.js sits one level below it, beside assistants/ and data/. */
 export const APP_ROOT = path.resolve(__dirname, '..');
@@ -66,7 +66,7 @@ async function buildRuntime(): Promise<Runtime> {
   const storage = createStorageClients(cfg);
   // Telemetry wraps the seams a run crosses (src/telemetry/); each is a no-op without an exporter.
   const upstream = createUpstreamClient(cfg, { fetch: tracedUpstreamFetch({ provider: cfg.provider, model: cfg.MODEL_DEPLOYMENT }) });
-  const tools = tracedTools(createToolRegistry({ config: cfg, emailQuota: createStorageEmailQuota(cfg, storage) }));
+  const tools = tracedTools(createToolRegistry({ config: cfg, emailQuota: createStorageEmailQuota(cfg, storage), fetch: tracedToolFetch() }));
   const definitions = await loadAssistantDefinitions(path.join(APP_ROOT, 'assistants'), { knownTools: tools.names(), dataDir: path.join(APP_ROOT, 'data') });
   const chat = cfg.provider === 'foundry' ? createChatClient(cfg) : upstream;
   return {

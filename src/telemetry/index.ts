@@ -8,4 +8,5 @@ export { traceDelivery, type Delivery } from './delivery';
 export { tracedTools } from './tools';
 export { tracedLedger } from './ledger';
 export { tracedUpstreamFetch } from './upstream-fetch';
+export { tracedToolFetch } from './tool-fetch';
 export { recordSweep, trackSseConnection } from './app-metrics';

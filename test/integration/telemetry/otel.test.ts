@@ -109,6 +109,9 @@ describe('OpenTelemetry (issue #19)', () => {
     const tool = trace.find((span) => span.name === 'execute_tool send_email')!;
     expect(tool.attributes).toMatchObject({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'send_email', 'gen_ai.tool.call.id': run.tool_calls?.[0]?.id ?? expect.any(String), 'app.run_id': runId, 'app.tool.outcome': 'succeeded' });
     expect(deliveries).toContain(ancestorOfKind(tool, byId, SPAN_KIND.consumer));
+    // The tool's own request (the Logic App), a client span under it: no query string, so no signature.
+    const logicApp = trace.find((span) => span.kind === SPAN_KIND.client && span.parentSpanId === tool.spanId);
+    expect(logicApp?.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 202, 'url.template': expect.not.stringContaining('?') });
 
     // Ledger writes in the HTTP start and in the delivery; upstream calls with GenAI attributes in both.
     expect(trace.find((span) => span.name === 'ledger recordRun')?.parentSpanId).toBe(start!.spanId);
