@@ -4,6 +4,20 @@
 import { build } from 'esbuild';
 import { assembleDeployPackage } from './deploy-package.mjs';
 
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external: ['@azure/functions-core'],
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: 'warning',
+};
+// The OpenTelemetry SDK is a bundle of its own, loaded by dist/main.js only when an exporter is configured
+// (src/telemetry/start.ts): it is larger than the app, and a process without telemetry never reads it.
+await build({ ...common, entryPoints: ['src/telemetry/sdk.ts'], outfile: 'dist/telemetry.js' });
 await build({
   entryPoints: ['src/main.ts'],
   outfile: 'dist/main.js',

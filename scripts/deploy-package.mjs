@@ -8,7 +8,7 @@ import path from 'node:path';
 export const DEPLOY_DIR = '.deploy';
 
 /** What the deployed app reads at run time, copied from the project root. */
-export const DEPLOY_INPUTS = ['dist/main.js', 'dist/main.js.map', 'host.json', 'assistants', 'data'];
+export const DEPLOY_INPUTS = ['dist/main.js', 'dist/main.js.map', 'dist/telemetry.js', 'dist/telemetry.js.map', 'host.json', 'assistants', 'data'];
 
 export function assembleDeployPackage(root = process.cwd()) {
   const out = path.join(root, DEPLOY_DIR);

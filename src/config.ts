@@ -17,7 +17,7 @@ export const SETTING_ALIASES: Record<string, string[]> = {
 };
 
 /** Settings that carry credentials or signatures: never logged, never echoed in errors. */
-export const SECRET_SETTINGS = new Set(['ASSISTANTS_API_KEY', 'EMAIL_LOGIC_APP_URL', 'STOCK_PRICE_API_KEY', 'AzureWebJobsStorage', 'ADMIN_KEY']);
+export const SECRET_SETTINGS = new Set(['ASSISTANTS_API_KEY', 'EMAIL_LOGIC_APP_URL', 'STOCK_PRICE_API_KEY', 'AzureWebJobsStorage', 'ADMIN_KEY', 'OTEL_EXPORTER_OTLP_HEADERS']);
 
 const duration = z
   .string()
@@ -95,6 +95,18 @@ export const settingsSchema = z.object({
   // HTTP API.
   MAX_UPLOAD_BYTES: int(1, 512 * 1024 * 1024).default(20 * 1024 * 1024).describe('Largest file POST /api/files accepts, in bytes.'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Lowest log level written.'),
+
+  // Telemetry (src/telemetry/). The OTLP exporters and the batch span processor also read the other standard
+  // OTEL_* variables themselves (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION, per-signal endpoints,
+  // OTEL_BSP_*): the one documented exception to this module being the only reader of the environment.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional().describe('Application Insights: traces, metrics and logs go there through @azure/monitor-opentelemetry, ingested with Entra ID (the managed identity AZURE_CLIENT_ID). An address, not a secret, with local authentication off.'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url.optional().describe('OTLP/HTTP collector base URL (…/v1/traces, /v1/metrics and /v1/logs are appended): traces, metrics and logs are exported there.'),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf').describe('OTLP encoding: http/protobuf (the standard default) or http/json. grpc is not supported.'),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional().describe('Headers sent to the OTLP collector (key=value,...); read by the exporters themselves. Secret.'),
+  OTEL_SERVICE_NAME: z.string().min(1).default('assistants-functions-backend').describe('service.name of every span, metric and log.'),
+  OTEL_RESOURCE_ATTRIBUTES: z.string().optional().describe('Extra resource attributes (key=value,...), e.g. deployment.environment.name=prod.'),
+  OTEL_METRIC_EXPORT_INTERVAL: int(100, 3_600_000).default(60_000).describe('Milliseconds between metric exports.'),
+  OTEL_SDK_DISABLED: bool.default(false).describe('true: no telemetry SDK at all, whatever else is set.'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

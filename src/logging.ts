@@ -1,5 +1,7 @@
 // Structured JSON logs. Every line carries the correlation fields it was given
-// (threadId, runId, toolCallId, ...); secrets are redacted before anything is written.
+// (threadId, runId, toolCallId, ...) and, inside a recorded span, its trace_id and span_id (src/telemetry/);
+// secrets are redacted before anything is written.
+import { trace } from '@opentelemetry/api';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -40,6 +42,12 @@ export function redactValue(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/** The active span's ids (W3C hex), so a log line leads to its trace; nothing outside a recorded span. */
+function traceFields(): LogFields {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && trace.isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
+}
+
 export type LogSink = (level: LogLevel, line: string) => void;
 
 const consoleSink: LogSink = (level, line) => {
@@ -54,7 +62,7 @@ export function createLogger(options: { level?: LogLevel; fields?: LogFields; si
   const sink = options.sink ?? consoleSink;
   const write = (level: LogLevel, message: string, fields?: LogFields) => {
     if (ORDER[level] < min) return;
-    const record = redactValue({ level, msg: message, ...base, ...fields }) as LogFields;
+    const record = redactValue({ level, msg: message, ...base, ...fields, ...traceFields() }) as LogFields;
     sink(level, JSON.stringify(record));
   };
   return {

@@ -3,12 +3,15 @@
 import { app } from '@azure/functions';
 import { logAuthPosture } from './api/auth/startup';
 import { getConfig } from './runtime';
+import { startTelemetry } from './telemetry';
 import './functions/http-api';
 import './functions/run-worker';
 import './functions/run-poison';
 import './functions/sweeper';
 import './functions/reconciler';
 
+// Telemetry first: the Functions instrumentation must set its capability before the host finishes startup.
+startTelemetry(getConfig());
 // Says at startup which identity sources cloud mode trusts, and why a closed deployment answers 401.
 logAuthPosture(getConfig());
 // SSE live updates stream their responses.

@@ -25,6 +25,7 @@ import type { RunCommandDeps } from './runs/run-commands';
 import type { StartRunDeps } from './runs/start-run';
 import type { WorkerDeps } from './runs/worker';
 import { approvalPolicy } from './runs/tool-approvals';
+import { tracedLedger, tracedRunQueue, tracedToolFetch, tracedTools, tracedUpstreamFetch } from './telemetry';
 
 /** The deploy package's root: dist/main.js sits one level below it, beside assistants/ and data/. */
 export const APP_ROOT = path.resolve(__dirname, '..');
@@ -72,9 +73,10 @@ async function buildRuntime(): Promise<Runtime> {
   const warning = retirementWarning(cfg.provider);
   if (warning) logger.warn(warning, { upstream: describeUpstream(cfg) });
   const storage = createStorageClients(cfg);
-  const ledger = createLedger(cfg, storage);
-  const client = createUpstreamClient(cfg);
-  const tools = createToolRegistry({ config: cfg, emailQuota: createStorageEmailQuota(cfg, storage) });
+  // Telemetry wraps the seams a run crosses (src/telemetry/); each is a no-op without an exporter.
+  const ledger = tracedLedger(createLedger(cfg, storage));
+  const client = createUpstreamClient(cfg, { fetch: tracedUpstreamFetch({ provider: cfg.provider, model: cfg.MODEL_DEPLOYMENT }) });
+  const tools = tracedTools(createToolRegistry({ config: cfg, emailQuota: createStorageEmailQuota(cfg, storage), fetch: tracedToolFetch() }));
   const definitions = await loadAssistantDefinitions(path.join(APP_ROOT, 'assistants'), { knownTools: tools.names(), dataDir: path.join(APP_ROOT, 'data') });
   const { upstream, assistants } =
     cfg.protocol === 'responses'
@@ -95,13 +97,13 @@ async function buildRuntime(): Promise<Runtime> {
           assistants: createAssistantResolver({ client, deploymentId: cfg.DEPLOYMENT_ID, definitions, ttlMs: 5 * 60_000 }),
         };
   // The router's model calls go to the upstream client, except on foundry-classic (see createChatClient).
-  const chatClient = cfg.provider === 'foundry-classic' ? createChatClient(cfg) : client;
+  const chatClient = cfg.provider === 'foundry-classic' ? createChatClient(cfg, { fetch: tracedUpstreamFetch({ provider: cfg.provider, model: cfg.MODEL_DEPLOYMENT }) }) : client;
   return {
     config: cfg,
     logger,
     storage,
     ledger,
-    queue: createRunQueue(cfg, storage),
+    queue: tracedRunQueue(createRunQueue(cfg, storage)),
     upstream,
     client,
     router: createCopilotRouter({ model: textModelFor(cfg.protocol, chatClient, cfg.MODEL_DEPLOYMENT), definitions }),

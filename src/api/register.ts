@@ -1,6 +1,7 @@
 // Registration with the Functions host: one HTTP function per route of the list in src/api/routes.ts,
 // the same list the OpenAPI document is generated from.
 import type { HttpFunctionOptions } from '@azure/functions';
+import { tracedHttpHandler } from '../telemetry';
 import { toHttpHandler, type HttpDeps } from './handler';
 import type { Route, RouteSpec } from './route';
 
@@ -14,7 +15,7 @@ export function toHttpFunctionOptions(route: Route, deps: HttpDeps): HttpFunctio
     route: functionRouteOf(route.spec),
     methods: [route.spec.method],
     authLevel: route.spec.authLevel,
-    handler: toHttpHandler(route, deps),
+    handler: tracedHttpHandler(route.spec, toHttpHandler(route, deps)),
   };
 }
 

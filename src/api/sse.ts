@@ -49,6 +49,8 @@ export function lastEventId(input: { headers?: { 'last-event-id'?: string }; que
   return input.headers?.['last-event-id'] ?? input.query?.last_event_id;
 }
 
+import { trackSseConnection } from '../telemetry';
+
 export function sseStream(source: (signal: AbortSignal) => AsyncIterable<SseEvent>, options: SseOptions = {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const stop = new AbortController();
@@ -57,9 +59,11 @@ export function sseStream(source: (signal: AbortSignal) => AsyncIterable<SseEven
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let deadline: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  let untrack: (() => void) | undefined;
 
   const release = () => {
     closed = true;
+    untrack?.();
     clearInterval(heartbeat);
     clearTimeout(deadline);
     stop.abort();
@@ -67,6 +71,7 @@ export function sseStream(source: (signal: AbortSignal) => AsyncIterable<SseEven
 
   return new ReadableStream<Uint8Array>({
     start(controller) {
+      untrack = trackSseConnection();
       const send = (text: string) => {
         if (!closed) controller.enqueue(encoder.encode(text));
       };

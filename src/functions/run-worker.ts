@@ -5,6 +5,7 @@ import { loggerFromContext } from '../logging';
 import { processRunMessage } from '../runs/worker';
 import { parseQueuedRunMessage } from '../runs/run-facts';
 import { getConfig, getRuntime, workerDeps } from '../runtime';
+import { traceDelivery } from '../telemetry';
 
 app.storageQueue('runWorker', {
   queueName: getConfig().RUN_QUEUE_NAME,
@@ -12,8 +13,11 @@ app.storageQueue('runWorker', {
   handler: async (queued: unknown, context: InvocationContext) => {
     const runtime = await getRuntime();
     const message = parseQueuedRunMessage(queued);
-    const logger = loggerFromContext(context, runtime.config.LOG_LEVEL, { threadId: message.threadId, runId: message.runId, dequeueCount: context.triggerMetadata?.dequeueCount });
-    const result = await processRunMessage(workerDeps(runtime, logger), message);
-    logger.info('run message processed', { ...result });
+    const delivery = { queueName: runtime.queue.name, message, invocationId: context.invocationId, hostTraceContext: context.traceContext, triggerMetadata: context.triggerMetadata, now: runtime.now };
+    await traceDelivery(delivery, async () => {
+      const logger = loggerFromContext(context, runtime.config.LOG_LEVEL, { threadId: message.threadId, runId: message.runId, dequeueCount: context.triggerMetadata?.dequeueCount });
+      const result = await processRunMessage(workerDeps(runtime, logger), message);
+      logger.info('run message processed', { ...result });
+    });
   },
 });

@@ -4,6 +4,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import { loggerFromContext } from '../logging';
 import { formatSweepSummary, runSweep } from '../sweep';
 import { getConfig, getRuntime, sweepDeps } from '../runtime';
+import { recordSweep } from '../telemetry';
 
 app.timer('sweeper', {
   schedule: getConfig().SWEEP_SCHEDULE,
@@ -11,6 +12,7 @@ app.timer('sweeper', {
     const runtime = await getRuntime();
     const logger = loggerFromContext(context, runtime.config.LOG_LEVEL, { job: 'sweep' });
     const summary = await runSweep(sweepDeps(runtime, logger, `timer@${context.invocationId}`));
+    recordSweep(summary);
     logger.info('sweep finished', { summary: formatSweepSummary(summary) });
   },
 });

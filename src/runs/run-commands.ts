@@ -121,7 +121,8 @@ async function wake(deps: RunCommandDeps, run: RunRecord): Promise<void> {
   for (let tries = 0; current && !isTerminal(current.status) && tries < 5; tries++) {
     const from = current.followGeneration ?? 0;
     if (await deps.ledger.advanceFollowGeneration(run.threadId, run.runId, from)) {
-      await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation: from + 1 });
+      // The run's own trace continues (the ledger keeps where it started), not this request's.
+      await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation: from + 1, ...(run.traceparent ? { traceparent: run.traceparent } : {}) });
       return;
     }
     current = await deps.ledger.getRun(run.threadId, run.runId);

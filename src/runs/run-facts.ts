@@ -99,6 +99,11 @@ export const runQueueMessageSchema = z.preprocess(
     threadId: z.string().min(1),
     runId: z.string().min(1),
     generation: z.number().int().min(0),
+    /**
+     * W3C trace context of the span that queued the message (src/telemetry/): the delivery continues the run's
+     * trace. Optional (older messages have none); a malformed value is ignored rather than poisoning the message.
+     */
+    traceparent: z.string().regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/).optional().catch(undefined),
   }),
 );
 export type RunQueueMessage = z.output<typeof runQueueMessageSchema>;

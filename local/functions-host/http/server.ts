@@ -9,6 +9,7 @@ import { BodyTooLargeError, readBody, sendError, sendJson } from '../../shared/h
 import { isAuthorized, presentedKey, type AuthLevel, type HostKeys } from './auth';
 import { forwardToWorker } from './forward';
 import { declaredLength, guardResponseTime, refuseBody, responseTimedOut, type HttpLimits } from './limits';
+import { invocationTraceContext } from '../worker/trace-context';
 import { findHttpOutput, httpTriggerMetadata, toRpcHttpRequest, writeRpcHttpResponse } from './rpc';
 import type { Invoker } from '../worker/invoke';
 import type { RegisteredFunction } from '../worker/registry';
@@ -79,7 +80,7 @@ async function handle(options: HttpHostOptions, req: IncomingMessage, res: Serve
     else req.once('end', startClock);
     let outcome;
     try {
-      outcome = await options.invoker.invoke(fn, { invocationId, reason, triggerMetadata, inputData: [{ name: triggerName, data: { http: toRpcHttpRequest(req, url, match.params) } }] });
+      outcome = await options.invoker.invoke(fn, { invocationId, reason, triggerMetadata, traceContext: invocationTraceContext(req.headers), inputData: [{ name: triggerName, data: { http: toRpcHttpRequest(req, url, match.params) } }] });
     } catch {
       forwarding.abort(500);
       return;
@@ -101,7 +102,7 @@ async function handle(options: HttpHostOptions, req: IncomingMessage, res: Serve
   guardResponseTime(res, responseTimeoutMs, () => sendJson(res, 502, responseTimedOut(responseTimeoutMs), { connection: 'close' }));
   let outcome;
   try {
-    outcome = await options.invoker.invoke(fn, { invocationId, reason, triggerMetadata, inputData: [{ name: triggerName, data: { http: toRpcHttpRequest(req, url, match.params, body) } }] });
+    outcome = await options.invoker.invoke(fn, { invocationId, reason, triggerMetadata, traceContext: invocationTraceContext(req.headers), inputData: [{ name: triggerName, data: { http: toRpcHttpRequest(req, url, match.params, body) } }] });
   } catch {
     // A failed (or timed-out, host.json functionTimeout) invocation: the host's empty 500.
     if (!res.headersSent) {

@@ -14,6 +14,7 @@ import type {
   RpcTypedData,
 } from './core-types';
 import type { InFlight } from './in-flight';
+import { invocationTraceContext } from './trace-context';
 import type { AppRegistry, RegisteredFunction } from './registry';
 
 export interface InvocationRequest {
@@ -22,6 +23,8 @@ export interface InvocationRequest {
   triggerMetadata: Record<string, RpcTypedData>;
   /** Why the host invoked the function (shown in the `Executing` line). */
   reason: string;
+  /** The invocation's W3C trace context; default: a new trace (worker/trace-context.ts). */
+  traceContext?: RpcInvocationRequest['traceContext'];
 }
 
 /** Delivers a successful invocation's output bindings (queue messages, ...); a failure fails the invocation. */
@@ -133,6 +136,7 @@ async function invokeThroughModel(registry: AppRegistry, fn: RegisteredFunction,
     functionId: fn.id,
     inputData: request.inputData,
     triggerMetadata: request.triggerMetadata,
+    traceContext: request.traceContext ?? invocationTraceContext(),
   };
   const coreContext: CoreInvocationContext = {
     invocationId: request.invocationId,

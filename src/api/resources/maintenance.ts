@@ -1,6 +1,7 @@
 // POST /api/maintenance/sweep (admin key): the scheduled sweep on demand, `?dry_run=true` to list what would go.
 import { runSweep, type SweepSummary } from '../../sweep';
 import { sweepDeps } from '../../runtime';
+import { recordSweep } from '../../telemetry';
 import { route } from '../route';
 import { json } from '../results';
 import { SweepQuery, SweepReport, type SweepReportResource } from '../schemas/system';
@@ -21,6 +22,7 @@ export const runSweepRoute = route(
   },
   async ({ query, logger, requestId, runtime }) => {
     const summary = await runSweep(sweepDeps(await runtime(), logger, `http@${requestId}`, query.dry_run));
+    recordSweep(summary);
     // Another sweep holding the lease is not an error: the report says lease_acquired: false.
     return json(200, sweepReport(summary));
   },

@@ -73,11 +73,13 @@ export interface RunRecord {
   transientFailures?: number;
   /** Oldest first, at most STATUS_HISTORY_LIMIT entries (the oldest are dropped). */
   statusHistory: RunStatusChange[];
+  /** W3C traceparent of the span that started the run (src/telemetry/): a later wake-up continues its trace. */
+  traceparent?: string;
 }
 
 /** What recording a run takes: its identity and starting state (the rest is filled in as it goes). */
 export type NewRun = Pick<RunRecord, 'threadId' | 'runId' | 'ownerId' | 'assistantKey' | 'status' | 'createdAt'> &
-  Partial<Pick<RunRecord, 'assistantId' | 'upstreamRunId' | 'messageId' | 'expiresAt' | 'routedTo' | 'additionalInstructions'>>;
+  Partial<Pick<RunRecord, 'assistantId' | 'upstreamRunId' | 'messageId' | 'expiresAt' | 'routedTo' | 'additionalInstructions' | 'traceparent'>>;
 
 export interface RunPatch {
   status?: RunStatus;
@@ -311,6 +313,7 @@ const RUN_COLUMNS = columnMap<RunRecord>(
     followGeneration: 'number',
     transientFailures: 'number',
     statusHistory: 'json',
+    traceparent: 'string',
   },
   { createdAt: 0, updatedAt: 0, statusHistory: [] },
 );
