@@ -98,6 +98,6 @@ export function explainMisses(results: BenchResults, targets: readonly TargetRes
 
 /** Why a target of a protocol that ran lacks its figure, when a follower failed (a follower left out with --only needs no words). */
 function failedFollowers(results: BenchResults, t: TargetResult): string | undefined {
-  const failures = Object.entries((t.protocol ? measured(results, t.protocol) : undefined)?.failures ?? {});
-  return failures.length ? `a follower it needs failed: ${failures.map(([key, message]) => `${key}: ${message}`).join('; ')}` : undefined;
+  const failed = Object.keys((t.protocol ? measured(results, t.protocol) : undefined)?.failures ?? {});
+  return failed.length ? `${failed.map((key) => `\`${key}\``).join(', ')} failed on this protocol (the error is in its section above).` : undefined;
 }

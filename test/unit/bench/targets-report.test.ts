@@ -130,7 +130,7 @@ describe('report', () => {
     expect(doc).toContain('## Responses protocol');
     expect(doc).toMatch(/\| `seed_5s` \| how \| 2 \| 3.50 \|/);
     expect(doc).toContain('- `backend`: thread t has no conversationId');
-    expect(doc).toContain('**Responses: backend detection p50** (not measured): a follower it needs failed: backend: thread t has no conversationId');
+    expect(doc).toContain('**Responses: backend detection p50** (not measured): `backend` failed on this protocol (the error is in its section above).');
   });
 
   it('renders machine info, a table per protocol, targets with misses explained, and quotes the BENCH line', () => {
