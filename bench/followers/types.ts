@@ -47,6 +47,9 @@ export interface FollowerContext {
   log(line: string): void;
 }
 
+/** What a follower that talks to the local server itself (not through the backend) uses of its context. */
+export type DirectContext = Pick<FollowerContext, 'protocol' | 'openai' | 'admin' | 'config' | 'assistantId'>;
+
 export interface FollowerOutcome {
   runs: FollowedRun[];
   /** Follower-specific measurements (the backend's resource figures). */

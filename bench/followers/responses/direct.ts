@@ -6,13 +6,13 @@
 import type { Response } from 'openai/resources/responses/responses';
 import { mapPool } from '../../pool';
 import { QUESTION, type WorkloadRun } from '../../workload';
-import type { FollowedRun, FollowerContext } from '../types';
+import type { DirectContext, FollowedRun } from '../types';
 import { fixedOutputs, FUNCTION_TOOLS, MODEL } from './tools';
 
 /** Resolves with the response once it has ended (the follower's own way of waiting). */
-export type WaitForResponse = (ctx: FollowerContext, created: Response) => Promise<Response>;
+export type WaitForResponse = (ctx: DirectContext, created: Response) => Promise<Response>;
 
-export async function followChain(ctx: FollowerContext, conversationId: string, waitFor: WaitForResponse): Promise<Omit<FollowedRun, 'index'>> {
+export async function followChain(ctx: DirectContext, conversationId: string, waitFor: WaitForResponse): Promise<Omit<FollowedRun, 'index'>> {
   const chain: string[] = [];
   let input: string | ReturnType<typeof fixedOutputs> = QUESTION;
   let requiresActionSeenMs: number | undefined;
@@ -31,7 +31,7 @@ export async function followChain(ctx: FollowerContext, conversationId: string, 
 }
 
 /** One conversation per run, its turns scripted, then the runs followed with at most `clientConcurrency` in flight. */
-export async function followConversations(ctx: FollowerContext, workload: readonly WorkloadRun[], waitFor: WaitForResponse): Promise<FollowedRun[]> {
+export async function followConversations(ctx: DirectContext, workload: readonly WorkloadRun[], waitFor: WaitForResponse): Promise<FollowedRun[]> {
   const conversations = await mapPool(workload, 16, async (run) => {
     const conversation = await ctx.openai.conversations.create({});
     await ctx.admin.script({ conversation_id: conversation.id }, run.turns);

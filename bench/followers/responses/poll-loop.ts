@@ -6,8 +6,9 @@ import { TERMINAL } from '../statuses';
 import type { Follower, FollowerKey } from '../types';
 import { followConversations, type WaitForResponse } from './direct';
 
-export function responsesPollLoopFollower(key: FollowerKey, intervalMs: number, description: string): Follower {
-  const waitFor: WaitForResponse = async (ctx, created) => {
+/** Retrieves the response every `intervalMs` (scaled) until it has ended. */
+export function pollResponse(intervalMs: number): WaitForResponse {
+  return async (ctx, created) => {
     let response: Response = created;
     while (!TERMINAL.has(response.status ?? 'in_progress')) {
       await sleep(intervalMs * ctx.config.timeScale);
@@ -15,5 +16,9 @@ export function responsesPollLoopFollower(key: FollowerKey, intervalMs: number, 
     }
     return response;
   };
+}
+
+export function responsesPollLoopFollower(key: FollowerKey, intervalMs: number, description: string): Follower {
+  const waitFor = pollResponse(intervalMs);
   return { key, protocol: 'responses', description, follow: async (ctx, workload) => ({ runs: await followConversations(ctx, workload, waitFor) }) };
 }

@@ -6,11 +6,11 @@
 import type { Follower } from '../types';
 import { followConversations, type WaitForResponse } from './direct';
 
-const waitFor: WaitForResponse = (ctx, created) => ctx.openai.responses.stream({ response_id: created.id }).finalResponse();
+export const streamResponse: WaitForResponse = (ctx, created) => ctx.openai.responses.stream({ response_id: created.id }).finalResponse();
 
 export const responsesSdkFollower: Follower = {
   key: 'sdk',
   protocol: 'responses',
   description: 'openai SDK: responses.create({ background: true }), then responses.stream({ response_id }).finalResponse() per response of the chain',
-  follow: async (ctx, workload) => ({ runs: await followConversations(ctx, workload, waitFor) }),
+  follow: async (ctx, workload) => ({ runs: await followConversations(ctx, workload, streamResponse) }),
 };
