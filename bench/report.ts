@@ -1,9 +1,8 @@
 // Renders a benchmark's results: the `BENCH {json}` line (keyed by protocol, then follower) and docs/BENCHMARKS.md.
-import { PROTOCOL_ORDER, type FollowerKey, type Protocol } from './followers/types';
+import { FOLLOWER_ORDER, PROTOCOL_ORDER, type Protocol } from './followers/types';
 import type { BenchResults, FollowerResult } from './results';
 import { round, targetKey, type TargetResult } from './targets';
 
-const FOLLOWER_ORDER: FollowerKey[] = ['seed_5s', 'poll_1s', 'sdk', 'backend'];
 const PROTOCOL_NAMES: Record<Protocol, string> = { assistants: 'Assistants', responses: 'Responses' };
 const PROTOCOL_TITLES: Record<Protocol, string> = { assistants: 'Assistants protocol', responses: 'Responses protocol' };
 

@@ -9,7 +9,9 @@ import type { StorageProxy } from '../measure/storage-proxy';
 import type { ServerAdmin } from '../server-admin';
 import type { WorkloadRun } from '../workload';
 
-export type FollowerKey = 'seed_5s' | 'poll_1s' | 'sdk' | 'backend';
+/** The four followers of every protocol, in report order. */
+export const FOLLOWER_ORDER = ['seed_5s', 'poll_1s', 'sdk', 'backend'] as const;
+export type FollowerKey = (typeof FOLLOWER_ORDER)[number];
 /** The upstream protocols the benchmark measures, in report order (the app's UPSTREAM_PROTOCOL values). */
 export const PROTOCOL_ORDER = ['assistants', 'responses'] as const;
 export type Protocol = (typeof PROTOCOL_ORDER)[number];
