@@ -2,7 +2,7 @@
 import type OpenAI from 'openai';
 import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import { CLIENT_TOOL, FIXED_TOOL_OUTPUT, SERVER_TOOL } from '../../workload';
-import type { FollowerContext } from '../types';
+import type { DirectContext } from '../types';
 
 export async function createBenchAssistant(openai: OpenAI): Promise<string> {
   const assistant = await openai.beta.assistants.create({
@@ -14,7 +14,7 @@ export async function createBenchAssistant(openai: OpenAI): Promise<string> {
 }
 
 /** The assistant of the context; run.ts creates it on the Assistants stack only. */
-export function benchAssistant(ctx: FollowerContext): string {
+export function benchAssistant(ctx: DirectContext): string {
   if (!ctx.assistantId) throw new Error(`the ${ctx.protocol} stack has no bench assistant: Assistants followers need the Assistants stack`);
   return ctx.assistantId;
 }
