@@ -1,16 +1,17 @@
 // Renders a benchmark's results: the `BENCH {json}` line (keyed by protocol, then follower) and docs/BENCHMARKS.md.
-import type { FollowerKey, Protocol } from './followers/types';
+import { FOLLOWER_ORDER, PROTOCOL_ORDER, type Protocol } from './followers/types';
 import type { BenchResults, FollowerResult } from './results';
-import { round, type TargetResult } from './targets';
+import { round, targetKey, type TargetResult } from './targets';
 
-const FOLLOWER_ORDER: FollowerKey[] = ['seed_5s', 'poll_1s', 'sdk', 'backend'];
+const PROTOCOL_NAMES: Record<Protocol, string> = { assistants: 'Assistants', responses: 'Responses' };
 const PROTOCOL_TITLES: Record<Protocol, string> = { assistants: 'Assistants protocol', responses: 'Responses protocol' };
 
 const compact = (value: number) => Number(round(value));
 
 export function benchJson(results: BenchResults, targets: readonly TargetResult[]): Record<string, unknown> {
   const protocols: Record<string, unknown> = {};
-  for (const [protocol, result] of Object.entries(results.protocols)) {
+  for (const protocol of PROTOCOL_ORDER) {
+    const result = results.protocols[protocol];
     if (!result.measured) {
       protocols[protocol] = { measured: false, note: result.note };
       continue;
@@ -18,8 +19,13 @@ export function benchJson(results: BenchResults, targets: readonly TargetResult[
     const followers: Record<string, unknown> = {};
     for (const key of FOLLOWER_ORDER) {
       const f = result.followers[key];
-      if (!f) continue;
+      const failed = result.failures?.[key];
+      if (!f) {
+        if (failed) followers[key] = { failed };
+        continue;
+      }
       followers[key] = {
+        ...(failed ? { failed } : {}),
         runs: f.runs,
         calls_per_run: { mean: compact(f.calls_per_run.mean), p50: f.calls_per_run.p50, p95: f.calls_per_run.p95 },
         detection_ms: { p50: compact(f.detection_ms.p50), p95: compact(f.detection_ms.p95), p99: compact(f.detection_ms.p99) },
@@ -50,7 +56,11 @@ export function benchJson(results: BenchResults, targets: readonly TargetResult[
     runs: results.config.runs,
     time_scale: results.config.timeScale,
     ...protocols,
-    targets: Object.fromEntries(targets.map((t) => [t.id, t.status])),
+    // Per protocol ({ assistants: { calls_vs_poll_1s: 'met', ... }, ... }), then the protocol-free ones.
+    targets: {
+      ...Object.fromEntries(PROTOCOL_ORDER.map((protocol) => [protocol, Object.fromEntries(targets.filter((t) => t.protocol === protocol).map((t) => [t.id, t.status]))])),
+      ...Object.fromEntries(targets.filter((t) => !t.protocol).map((t) => [t.id, t.status])),
+    },
   };
 }
 
@@ -85,27 +95,30 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
     `Run mix: ${workload.kinds.plain} plain, ${workload.kinds.server_tool_1} with one server tool call, ${workload.kinds.server_tool_2} with two, ${workload.kinds.client_tool} with a client tool.`,
     `Drawn durations: median ${round(workload.duration_ms.p50)} ms, p95 ${round(workload.duration_ms.p95)} ms, p99 ${round(workload.duration_ms.p99)} ms, max ${round(workload.duration_ms.max)} ms.`,
     `The loops and the SDK keep at most ${config.clientConcurrency} runs in flight each; the backend gets every run at once (${config.startConcurrency} concurrent HTTP starts).`,
-    `Followers run one after another against the same local server. The loops poll every ${round(5000 * config.timeScale)} ms (\`seed_5s\`) and ${round(1000 * config.timeScale)} ms (\`poll_1s\`) in this mode;` +
-      ' the SDK polls at the server\'s `openai-poll-after-ms` hint (100 ms) and the backend keeps its own timing, neither scaled' +
-      (config.timeScale === 1 ? '.' : ', so in quick mode the SDK makes relatively fewer calls per run than in the full benchmark.'),
+    `Followers run one after another, each protocol's against a stack of its own. The loops poll every ${round(5000 * config.timeScale)} ms (\`seed_5s\`) and ${round(1000 * config.timeScale)} ms (\`poll_1s\`) in this mode;` +
+      " the Assistants SDK helpers poll at the server's `openai-poll-after-ms` hint (100 ms), the Responses SDK helper streams, and the backend keeps its own timing, none of them scaled" +
+      (config.timeScale === 1 ? '.' : ', so in quick mode the Assistants SDK makes relatively fewer calls per run than in the full benchmark.'),
     '',
     '## Method',
     '',
-    '- `npm run bench` builds dist/main.js and starts the stack of `local/stack.ts` (in-memory Azurite, the local Assistants server, the mail sink, the app in the local Functions host) with the project\'s host.json queue settings.',
-    '- Each run gets its own thread, its turns scripted on the server (`/_admin/script`, `delay_ms` per turn). The direct followers run an assistant with the same function tools and answer tool calls with a fixed output; the backend runs its own tools, and the benchmark answers client tools as a frontend would, from the run\'s SSE stream.',
-    '- Calls and the server\'s moments come from `/_admin/stats`; the backend\'s moments from its ledger (`statusHistory`), read directly from Azurite.',
-    '- The host reaches Azurite through a counting proxy (bench/measure/storage-proxy.ts), so storage transactions are the host\'s own. RSS and CPU are read from `/proc/<host pid>`; `--profile-host` writes a CPU profile of the host to .data/bench/profiles/.',
+    "- `npm run bench` builds dist/main.js once; then, for each protocol, starts the stack of `local/stack.ts` (in-memory Azurite, the local OpenAI-protocol server, the mail sink, the app in the local Functions host) with `UPSTREAM_PROTOCOL=<protocol>` and the project's host.json queue settings, runs that protocol's followers, and stops it. `--protocols=responses` runs one protocol, `--only=seed_5s,sdk` some followers.",
+    "- Assistants: each run gets its own thread, its turns scripted on the server (`/_admin/script` by `thread_id`, `delay_ms` per turn); the direct followers run an assistant with the workload's function tools.",
+    "- Responses: each run gets its own conversation, its turns scripted by `conversation_id`; a run is a chain of background responses (`background: true, store: true`, the same function tools): a response that completes with `function_call` items is the run's requires_action, answered with `function_call_output` items in the next response on the conversation. openai-node 6.x has no poll helper for Responses (no `createAndPoll`); its helper for a background response is `responses.stream({ response_id })`, which follows the response's event stream until it ends, so that is the `sdk` follower.",
+    "- The direct followers answer tool calls with a fixed output; the backend runs its own tools, and the benchmark answers client tools as a frontend would, from the run's SSE stream. The backend's threads are scripted where the backend put them: the upstream thread (Assistants) or the conversation recorded on the ledger's thread row (Responses, `conversationId`).",
+    "- Calls and the server's moments come from `/_admin/stats` (`by_run`, `by_response`); the backend's moments from its ledger (`statusHistory`, and on Responses the run's chain, `upstreamRunIds`), read directly from Azurite.",
+    "- The host reaches Azurite through a counting proxy (bench/measure/storage-proxy.ts), so storage transactions are the host's own. RSS and CPU are read from `/proc/<host pid>`; `--profile-host` writes a CPU profile of the host to .data/bench/profiles/.",
     '- Storage per one-tool run, HTTP start latency and CPU per one-tool run come from a probe of one-tool runs started one at a time after the workload, with nobody on their SSE streams.',
-    '- A protocol is a parameter: bench/protocols.ts lists each protocol\'s followers (one module each under bench/followers/<protocol>/).',
+    "- A protocol is a parameter: bench/protocols.ts lists each protocol's followers (bench/followers/<protocol>/ for the direct ones, bench/followers/backend/ for the backend on either).",
     '',
-    '**Calls per run** are the server\'s own count of requests naming the run (plus the request creating it).',
-    '**Detection** is the time from the server making a run `requires_action` (its last such moment; the server keeps only the last) or terminal to the follower recording it (for the backend: the ledger write).',
+    "**Calls per run** are the server's own count of requests naming the run (plus the request creating it); on Responses the sum over the run's chain of responses (each counts its creating request).",
+    "**Detection** is the time from the server making a run `requires_action` (its last such moment; the server keeps only the last) or terminal to the follower recording it (for the backend: the ledger write). On Responses the run's last requires_action is when the chain's second-to-last response ended, its terminal moment when the last one did.",
     '',
   );
-  for (const [protocol, result] of Object.entries(results.protocols) as Array<[Protocol, BenchResults['protocols'][Protocol]]>) {
+  for (const protocol of PROTOCOL_ORDER) {
+    const result = results.protocols[protocol];
     push(`## ${PROTOCOL_TITLES[protocol]}`, '');
     if (!result.measured) {
-      push(`Not measured yet: ${result.note}`, '');
+      push(`Not measured: ${result.note}`, '');
       continue;
     }
     push(
@@ -114,6 +127,8 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
       ...FOLLOWER_ORDER.filter((key) => result.followers[key]).map((key) => followerRow(key, result.followers[key]!)),
       '',
     );
+    const failures = FOLLOWER_ORDER.filter((key) => result.failures?.[key]);
+    if (failures.length) push('Followers that failed (no figures):', '', ...failures.map((key) => `- \`${key}\`: ${result.failures![key]}`), '');
     const problems = FOLLOWER_ORDER.flatMap((key) => (result.followers[key]?.problems ?? []).map((p) => `${key}: ${p}`));
     if (problems.length) push(`Unmeasured runs (${problems.length}):`, '', ...problems.slice(0, 20).map((p) => `- ${p}`), '');
     const b = result.backend;
@@ -159,22 +174,30 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
       }
     }
   }
-  push('## Targets', '', '| target | limit | actual | status |', '|---|---|---|---|');
+  push(
+    '## Targets',
+    '',
+    "The backend's targets are judged per protocol, from that protocol's followers; the bundle's hold for both.",
+    '',
+    '| protocol | target | limit | actual | status |',
+    '|---|---|---|---|---|',
+  );
   for (const t of targets) {
     const actual = t.actual === null ? '–' : `${round(t.actual)}${t.unit === '×' ? '×' : t.unit ? ` ${t.unit}` : ''}`;
-    push(`| ${t.label} | ≤ ${t.limit}${t.unit === '×' ? '×' : t.unit ? ` ${t.unit}` : ''} | ${actual} | ${t.status}${t.by ? `: ${t.by}` : ''} |`);
+    push(`| ${t.protocol ? PROTOCOL_NAMES[t.protocol] : 'both'} | ${t.label} | ≤ ${t.limit}${t.unit === '×' ? '×' : t.unit ? ` ${t.unit}` : ''} | ${actual} | ${t.status}${t.by ? `: ${t.by}` : ''} |`);
   }
   push('');
-  const missed = targets.filter((t) => t.status !== 'met');
+  // Not measured for lack of a follower (a failure, say) is explained; left out on purpose (--only, --protocols) is not.
+  const missed = targets.filter((t) => t.status === 'missed' || (t.status === 'not measured' && explanations[targetKey(t)]));
   if (missed.length) {
     push('### Why targets are missed', '');
-    for (const t of missed) push(`- **${t.label}** (${t.status}${t.by ? `, ${t.by}` : ''}): ${explanations[t.id] ?? 'no analysis yet.'}`);
+    for (const t of missed) push(`- **${t.protocol ? `${PROTOCOL_NAMES[t.protocol]}: ` : ''}${t.label}** (${t.status}${t.by ? `, ${t.by}` : ''}): ${explanations[targetKey(t)] ?? 'no analysis yet.'}`);
     push('');
   }
   push(
     '## Closing note',
     '',
-    'Targets are judged from ratios and figures of this one run; missed targets are reported, they do not fail CI (only a crash or an unmeasurable run does).',
+    'Targets are judged from ratios and figures of this one run; missed targets are reported, they do not fail CI (only a crash, a failed follower or an unmeasurable run does).',
     'The run printed:',
     '',
     '```',

@@ -32,14 +32,16 @@ export interface BackendFigures {
   sse: { followed_runs: number; delivery_ms: Summary };
 }
 
-export type ProtocolResult =
-  | {
-      measured: true;
-      followers: Partial<Record<FollowerKey, FollowerResult>>;
-      backend?: BackendFigures;
-      storage_cost?: StorageCost;
-    }
-  | { measured: false; note: string };
+export interface MeasuredProtocol {
+  measured: true;
+  followers: Partial<Record<FollowerKey, FollowerResult>>;
+  /** Followers that threw instead of finishing, with the error's message (they have no figures). */
+  failures?: Partial<Record<FollowerKey, string>>;
+  backend?: BackendFigures;
+  storage_cost?: StorageCost;
+}
+
+export type ProtocolResult = MeasuredProtocol | { measured: false; note: string };
 
 export interface MachineInfo {
   cpu: string;

@@ -1,9 +1,14 @@
 // The issue's targets, judged from one benchmark's results (ratios and figures from the same run; never a
 // timing assertion in a test). A target with nothing to judge it by is "not measured", not met.
+// The backend's targets are judged per protocol (the backend on each protocol against that protocol's loops and
+// SDK); the bundle's are the same for both.
+import { PROTOCOL_ORDER, type Protocol } from './followers/types';
 import type { BenchResults } from './results';
 
 export interface TargetResult {
   id: string;
+  /** The protocol whose figures judge it; absent for the bundle's targets. */
+  protocol?: Protocol;
   label: string;
   limit: number;
   unit: string;
@@ -15,11 +20,23 @@ export interface TargetResult {
 
 const MB = 1024 * 1024;
 
+/** Unique name of a target: `<protocol>.<id>`, or the id of a protocol-free one. */
+export const targetKey = (t: Pick<TargetResult, 'id' | 'protocol'>) => (t.protocol ? `${t.protocol}.${t.id}` : t.id);
+
 export function evaluateTargets(results: BenchResults): TargetResult[] {
-  const assistants = results.protocols.assistants;
-  const f = assistants.measured ? assistants.followers : {};
-  const backend = assistants.measured ? assistants.backend : undefined;
-  const cost = assistants.measured ? assistants.storage_cost : undefined;
+  const rows = PROTOCOL_ORDER.flatMap((protocol) => protocolTargets(results, protocol));
+  rows.push(
+    judge('bundle_size', 'bundle size, minified', 3, 'MB', results.bundle ? results.bundle.minified_bytes / MB : undefined),
+    judge('entry_load', 'entry cold load p50', 200, 'ms', results.bundle?.load_ms.p50),
+  );
+  return rows;
+}
+
+function protocolTargets(results: BenchResults, protocol: Protocol): TargetResult[] {
+  const result = results.protocols[protocol];
+  const f = result.measured ? result.followers : {};
+  const backend = result.measured ? result.backend : undefined;
+  const cost = result.measured ? result.storage_cost : undefined;
   const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined && b > 0 ? a / b : undefined);
   const rows: Array<[string, string, number, string, number | undefined]> = [
     ['calls_vs_poll_1s', 'backend calls per run ÷ 1 s loop', 0.25, '×', ratio(f.backend?.calls_per_run.mean, f.poll_1s?.calls_per_run.mean)],
@@ -30,10 +47,8 @@ export function evaluateTargets(results: BenchResults): TargetResult[] {
     ['worker_cpu', 'host CPU per run', 5, 'ms', backend?.cpu_ms_per_run],
     ['start_p50', 'HTTP start latency p50 (one request at a time)', 15, 'ms', cost?.start_ms.p50],
     ['storage_one_tool', 'storage transactions per one-tool run', 30, '', cost?.per_run.total],
-    ['bundle_size', 'bundle size, minified', 3, 'MB', results.bundle ? results.bundle.minified_bytes / MB : undefined],
-    ['entry_load', 'entry cold load p50', 200, 'ms', results.bundle?.load_ms.p50],
   ];
-  return rows.map(([id, label, limit, unit, actual]) => judge(id, label, limit, unit, actual));
+  return rows.map(([id, label, limit, unit, actual]) => ({ ...judge(id, label, limit, unit, actual), protocol }));
 }
 
 export function judge(id: string, label: string, limit: number, unit: string, actual: number | undefined): TargetResult {

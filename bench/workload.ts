@@ -36,6 +36,10 @@ export interface WorkloadOptions {
 
 export const SERVER_TOOL = 'get_stock_price';
 export const CLIENT_TOOL = 'get_user_location';
+/** What the hand-written followers answer for any tool call (the tool's work is not measured). */
+export const FIXED_TOOL_OUTPUT = '{"ok":true}';
+/** The first user message of every run. */
+export const QUESTION = 'Benchmark question';
 
 /** z of the 99th percentile of the standard normal. */
 const Z99 = 2.326347874;

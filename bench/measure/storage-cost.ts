@@ -3,7 +3,7 @@
 // the storage transactions per run counted at the proxy in front of Azurite. Nobody reads their SSE streams, so the count is the
 // worker's and the API's own cost; the idle host's queue polling and CPU, measured just before, are subtracted
 // (they are paid per second, not per run).
-import { createScriptedThreads, startRun, waitForLedger } from '../followers/assistants/backend-api';
+import { createScriptedThreads, knownUpstreamIds, startRun, waitForLedger } from '../followers/backend/api';
 import type { FollowerContext } from '../followers/types';
 import { sleep } from '../pool';
 import { turnsFor, type WorkloadRun } from '../workload';
@@ -27,8 +27,8 @@ export interface StorageCost {
 export async function measureStorageCost(ctx: FollowerContext): Promise<StorageCost> {
   const durationMs = 500;
   const workload: WorkloadRun[] = Array.from({ length: ctx.config.costRuns }, (_, index) => ({ index, kind: 'server_tool_1', durationMs, turns: turnsFor('server_tool_1', durationMs) }));
-  const threads = await createScriptedThreads(ctx.stack, ctx.admin, workload);
-  const knownBefore = new Set(Object.keys((await ctx.admin.stats()).by_run));
+  const threads = await createScriptedThreads(ctx, workload);
+  const knownBefore = await knownUpstreamIds(ctx.admin);
 
   const pid = ctx.stack.host.process.pid!;
   const idleStart = ctx.storage.counts();

@@ -4,12 +4,13 @@ import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import { sleep } from '../../pool';
 import type { Follower, FollowerKey } from '../types';
 import { followDirectly, type FollowOne } from './direct';
-import { fixedOutputs, TERMINAL } from './tools';
+import { TERMINAL } from '../statuses';
+import { benchAssistant, fixedOutputs } from './tools';
 
 export function pollLoopFollower(key: FollowerKey, intervalMs: number, description: string): Follower {
   const followOne: FollowOne = async (ctx, threadId) => {
     const interval = intervalMs * ctx.config.timeScale;
-    let run: Run = await ctx.openai.beta.threads.runs.create(threadId, { assistant_id: ctx.assistantId });
+    let run: Run = await ctx.openai.beta.threads.runs.create(threadId, { assistant_id: benchAssistant(ctx) });
     let requiresActionSeenMs: number | undefined;
     while (!TERMINAL.has(run.status)) {
       if (run.status === 'requires_action') {

@@ -2,10 +2,10 @@
 // They poll at the interval the server suggests (openai-poll-after-ms), which no time scale changes.
 import type { Follower } from '../types';
 import { followDirectly, type FollowOne } from './direct';
-import { fixedOutputs } from './tools';
+import { benchAssistant, fixedOutputs } from './tools';
 
 const followOne: FollowOne = async (ctx, threadId) => {
-  let run = await ctx.openai.beta.threads.runs.createAndPoll(threadId, { assistant_id: ctx.assistantId });
+  let run = await ctx.openai.beta.threads.runs.createAndPoll(threadId, { assistant_id: benchAssistant(ctx) });
   let requiresActionSeenMs: number | undefined;
   while (run.status === 'requires_action') {
     requiresActionSeenMs = Date.now();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../../bench/config';
+import { listFlag, parseArgs } from '../../../bench/config';
 import { explainMisses } from '../../../bench/explanations';
 import { cpuMsFromStat } from '../../../bench/measure/process';
 import { benchJson, benchLine, renderMarkdown } from '../../../bench/report';
-import type { BenchResults, FollowerResult } from '../../../bench/results';
+import type { BenchResults, FollowerResult, MeasuredProtocol } from '../../../bench/results';
 import { parseFrames } from '../../../bench/sse-client';
 import { summarize } from '../../../bench/stats';
 import { evaluateTargets, judge } from '../../../bench/targets';
@@ -59,10 +59,16 @@ describe('parseArgs', () => {
     expect(parseArgs(['--quick', '--runs=5'], { BENCH_SEED: '9' })).toMatchObject({ runs: 5, seed: 9 });
     expect(() => parseArgs(['--runs=0'])).toThrow(/positive/);
   });
+
+  it('reads comma-separated flags such as --protocols= and --only=', () => {
+    expect(listFlag(['--quick', '--protocols=responses'], 'protocols')).toEqual(['responses']);
+    expect(listFlag(['--only=seed_5s,sdk'], 'only')).toEqual(['seed_5s', 'sdk']);
+    expect(listFlag(['--quick'], 'protocols')).toBeUndefined();
+  });
 });
 
 describe('evaluateTargets', () => {
-  const byId = Object.fromEntries(evaluateTargets(results()).map((t) => [t.id, t]));
+  const byId = Object.fromEntries(evaluateTargets(results()).filter((t) => t.protocol !== 'responses').map((t) => [t.id, t]));
 
   it('judges ratios between followers of the same run', () => {
     expect(byId.calls_vs_poll_1s).toMatchObject({ status: 'met', actual: 0.25 });
@@ -84,6 +90,22 @@ describe('evaluateTargets', () => {
     r.protocols.assistants = { measured: false, note: 'off' };
     expect(evaluateTargets(r).find((t) => t.id === 'detection_p50')!.status).toBe('not measured');
   });
+
+  it('judges each protocol by its own followers, and the bundle once', () => {
+    const r = results();
+    r.protocols.responses = { measured: true, followers: { poll_1s: follower([10, 10], [300]), sdk: follower([4, 4], [20]), backend: follower([5, 5], [100, 120]) } };
+    const targets = evaluateTargets(r);
+    const of = (protocol: string | undefined, id: string) => targets.find((t) => t.protocol === protocol && t.id === id)!;
+    expect(of('assistants', 'calls_vs_poll_1s')).toMatchObject({ status: 'met', actual: 0.25 });
+    expect(of('responses', 'calls_vs_poll_1s')).toMatchObject({ status: 'missed', actual: 0.5 });
+    expect(of('responses', 'calls_vs_sdk')).toMatchObject({ status: 'missed', actual: 1.25 });
+    expect(of('responses', 'detection_p99')).toMatchObject({ status: 'met', actual: 120 });
+    expect(of('responses', 'worker_rss').status).toBe('not measured');
+    const bundle = targets.filter((t) => t.id === 'bundle_size');
+    expect(bundle).toHaveLength(1);
+    expect(bundle[0]).toMatchObject({ status: 'met' });
+    expect(bundle[0]!.protocol).toBeUndefined();
+  });
 });
 
 describe('report', () => {
@@ -94,30 +116,63 @@ describe('report', () => {
     expect(json.assistants!.poll_1s).toMatchObject({ calls_per_run: { mean: 8, p50: 8, p95: 8 }, detection_ms: { p50: 400, p95: 500, p99: 500 } });
     expect(json.assistants!.backend).toMatchObject({ rss_mb: 300, storage_per_one_tool_run: 24, delta_writes_per_one_tool_run: 2, start_ms: { p50: 11, p99: 13 }, burst_start_ms: { p50: 12, p99: 40 } });
     expect(json.responses).toEqual({ measured: false, note: 'not there yet' });
-    expect(json.targets).toMatchObject({ detection_p99: 'missed', calls_vs_poll_1s: 'met' });
+    expect(json.targets).toMatchObject({ assistants: { detection_p99: 'missed', calls_vs_poll_1s: 'met' }, responses: { detection_p99: 'not measured' }, bundle_size: 'met' });
     expect(benchLine(r, evaluateTargets(r))).toMatch(/^BENCH \{.*\}$/);
+  });
+
+  it('names a failed follower in the BENCH line and the doc, keeping the figures of the others', () => {
+    const r = results();
+    r.protocols.responses = { measured: true, followers: { seed_5s: follower([3, 4], [900]) }, failures: { backend: 'thread t has no conversationId' } };
+    const targets = evaluateTargets(r);
+    const json = benchJson(r, targets) as Record<string, Record<string, Record<string, unknown>>>;
+    expect(json.responses).toEqual({ seed_5s: expect.objectContaining({ runs: 2 }), backend: { failed: 'thread t has no conversationId' } });
+    const doc = renderMarkdown(r, targets, explainMisses(r, targets));
+    expect(doc).toContain('## Responses protocol');
+    expect(doc).toMatch(/\| `seed_5s` \| how \| 2 \| 3.50 \|/);
+    expect(doc).toContain('- `backend`: thread t has no conversationId');
+    expect(doc).toContain('**Responses: backend detection p50** (not measured): `backend` failed on this protocol (the error is in its section above).');
   });
 
   it('renders machine info, a table per protocol, targets with misses explained, and quotes the BENCH line', () => {
     const r = results();
     const targets = evaluateTargets(r);
-    const doc = renderMarkdown(r, targets, { worker_rss: 'the host keeps every stream open.' });
+    const doc = renderMarkdown(r, targets, { 'assistants.worker_rss': 'the host keeps every stream open.' });
     expect(doc).toContain('Test CPU, 2 cores');
     expect(doc).toContain('## Assistants protocol');
     expect(doc).toMatch(/\| `poll_1s` \| how \| 4 \| 8.00 \| 8 \| 8 \| 400 \| 500 \| 500 \|/);
-    expect(doc).toContain('## Responses protocol\n\nNot measured yet: not there yet');
-    expect(doc).toMatch(/\| backend detection p99 \| ≤ 1500 ms \| 2000 ms \| missed: 1.33× the limit/);
-    expect(doc).toContain('**host process peak RSS, 4 runs in flight (target set for 1000)** (missed, 1.17× the limit (+44.0 MB)): the host keeps every stream open.');
+    expect(doc).toContain('## Responses protocol\n\nNot measured: not there yet');
+    expect(doc).toMatch(/\| Assistants \| backend detection p99 \| ≤ 1500 ms \| 2000 ms \| missed: 1.33× the limit/);
+    expect(doc).toMatch(/\| Responses \| backend detection p99 \| ≤ 1500 ms \| – \| not measured \|/);
+    expect(doc).toMatch(/\| both \| bundle size, minified \| ≤ 3 MB \| 1.50 MB \| met \|/);
+    expect(doc).toContain('**Assistants: host process peak RSS, 4 runs in flight (target set for 1000)** (missed, 1.17× the limit (+44.0 MB)): the host keeps every stream open.');
+    // A protocol that was not run explains nothing beyond its note.
+    expect(doc).not.toContain('**Responses:');
     expect(doc).toContain(benchLine(r, targets));
   });
 });
 
 describe('explainMisses', () => {
-  it('explains each target with this run\'s figures', () => {
-    const texts = explainMisses(results());
-    expect(texts.storage_one_tool).toContain('table GET ledgerRuns 6');
-    expect(texts.worker_rss).toContain('120 MB');
-    expect(texts.calls_vs_poll_1s).toContain('averages 8.00 calls');
+  it('explains each missed target with its protocol\'s figures of this run, and nothing for met ones', () => {
+    const r = results();
+    const texts = explainMisses(r, evaluateTargets(r));
+    expect(texts['assistants.worker_rss']).toContain('120 MB');
+    expect(texts['assistants.detection_p99']).toContain('after it: p50 100 ms');
+    expect(texts['assistants.calls_vs_poll_1s']).toBeUndefined();
+  });
+
+  it('explains a target by the figures of the protocol it belongs to', () => {
+    const r = results();
+    const assistants = r.protocols.assistants as MeasuredProtocol;
+    r.protocols.responses = {
+      measured: true,
+      followers: { poll_1s: follower([20, 20], [300]), backend: follower([8, 8], [100]) },
+      storage_cost: { ...assistants.storage_cost!, per_run: { table: 40, queue: 2, blob: 0, total: 42 }, by_operation: { 'table GET ledgerThreads': 9 } },
+    };
+    const texts = explainMisses(r, evaluateTargets(r));
+    expect(texts['responses.storage_one_tool']).toContain('table GET ledgerThreads 9');
+    expect(texts['responses.calls_vs_poll_1s']).toContain('one response per model turn');
+    expect(texts['responses.calls_vs_poll_1s']).toContain('averages 20.0 calls');
+    expect(texts['assistants.storage_one_tool']).toBeUndefined();
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CLIENT_TOOL, generateWorkload, kindCounts, logNormal, SERVER_TOOL, turnsFor } from '../../../bench/workload';
 import { seededRandom } from '../../../local/shared/seeded-random';
 import { percentile } from '../../../bench/stats';
+import { parseArgs } from '../../../bench/config';
 
 describe('logNormal', () => {
   it('has the asked median and 99th percentile', () => {
@@ -64,5 +65,13 @@ describe('turnsFor', () => {
     expect(two.map((t) => t.tool_calls?.[0]?.name ?? 'reply')).toEqual([SERVER_TOOL, SERVER_TOOL, 'reply']);
     expect(two.map((t) => t.delay_ms)).toEqual([300, 300, 300]);
     expect(turnsFor('client_tool', 1000)[0]!.tool_calls).toEqual([{ name: CLIENT_TOOL, arguments: {} }]);
+  });
+});
+
+describe('the quick benchmark\'s workload', () => {
+  it('holds every kind of run, client tools included, so CI exercises the SSE tool answers on both protocols', () => {
+    const { runs, seed, timeScale } = parseArgs(['--quick']);
+    const counts = kindCounts(generateWorkload({ runs, seed, timeScale }));
+    for (const kind of ['plain', 'server_tool_1', 'server_tool_2', 'client_tool'] as const) expect(counts[kind], kind).toBeGreaterThan(0);
   });
 });

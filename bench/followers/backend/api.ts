@@ -1,11 +1,14 @@
 // The backend as a frontend sees it: threads and runs through the HTTP API, the outcome read from the ledger.
+// Protocol-neutral: what differs is only where a thread's turns are scripted (the upstream thread on
+// Assistants, the thread's conversation on Responses) and which server stats name its runs (by_run / by_response).
 import { apiClient, type Stack } from '../../../local/stack';
 import { createLedger, type Ledger, type RunRecord } from '../../../src/store/ledger';
 import { createStorageClients } from '../../../src/store/storage-clients';
 import { mapPool, sleep } from '../../pool';
-import type { ServerAdmin } from '../../server-admin';
-import type { WorkloadRun } from '../../workload';
-import { TERMINAL } from './tools';
+import { upstreamStatuses, type ScriptTarget, type ServerAdmin } from '../../server-admin';
+import { QUESTION, type WorkloadRun } from '../../workload';
+import { TERMINAL } from '../statuses';
+import type { FollowerContext, Protocol } from '../types';
 
 export const BENCH_USER = 'bench-user';
 
@@ -17,16 +20,32 @@ export function backendApi(stack: Stack) {
   return apiClient(() => stack.api, BENCH_USER);
 }
 
+/**
+ * Where the server queues the turns of an API thread's runs. Assistants: the API's thread id is the upstream
+ * thread's. Responses: the thread is bound to a conversation, recorded in its ledger row (ThreadRecord.conversationId).
+ */
+export async function scriptTarget(ledger: Ledger, protocol: Protocol, threadId: string): Promise<ScriptTarget> {
+  if (protocol === 'assistants') return { thread_id: threadId };
+  const conversationId = (await ledger.getThread(threadId))?.conversationId;
+  if (!conversationId) throw new Error(`thread ${threadId} has no conversationId in the ledger: is the app running with UPSTREAM_PROTOCOL=responses?`);
+  return { conversation_id: conversationId };
+}
+
 /** One API thread per run, with the run's turns scripted on the server. */
-export async function createScriptedThreads(stack: Stack, admin: ServerAdmin, workload: readonly WorkloadRun[]): Promise<string[]> {
-  const api = backendApi(stack);
+export async function createScriptedThreads(ctx: FollowerContext, workload: readonly WorkloadRun[]): Promise<string[]> {
+  const api = backendApi(ctx.stack);
   return mapPool(workload, 16, async (run) => {
     const created = await api.post('/threads', {});
     if (created.status !== 201) throw new Error(`POST /threads answered ${created.status}: ${JSON.stringify(created.body)}`);
     const threadId = created.body!.id as string;
-    await admin.script(threadId, run.turns);
+    await ctx.admin.script(await scriptTarget(ctx.ledger, ctx.protocol, threadId), run.turns);
     return threadId;
   });
+}
+
+/** Every upstream run / response the server knows now (those of earlier phases are not waited for). */
+export async function knownUpstreamIds(admin: ServerAdmin): Promise<Set<string>> {
+  return new Set(upstreamStatuses(await admin.stats()).map(([id]) => id));
 }
 
 export interface StartedRun {
@@ -44,7 +63,7 @@ const MAX_START_ATTEMPTS = 6;
 export async function startRun(stack: Stack, threadId: string): Promise<StartedRun> {
   const sentMs = Date.now();
   for (let attempt = 1; ; attempt++) {
-    const accepted = await backendApi(stack).post(`/threads/${threadId}/messages`, { content: 'Benchmark question' });
+    const accepted = await backendApi(stack).post(`/threads/${threadId}/messages`, { content: QUESTION });
     if (accepted.status === 202) return { threadId, runId: accepted.body!.run.id as string, sentMs, latencyMs: Date.now() - sentMs, retries: attempt - 1 };
     const retryable = accepted.status === 429 || accepted.status === 503;
     if (!retryable || attempt >= MAX_START_ATTEMPTS) throw new Error(`POST /threads/${threadId}/messages answered ${accepted.status} (attempt ${attempt}): ${JSON.stringify(accepted.body)}`);
@@ -54,7 +73,8 @@ export async function startRun(stack: Stack, threadId: string): Promise<StartedR
 
 /**
  * Waits until every started run is terminal upstream (one stats call per round, so waiting costs the stack
- * little), then reads each run's ledger record once it is terminal there too.
+ * little), then reads each run's ledger record once it is terminal there too. On Responses a run is a chain, so
+ * "every fresh response ended" can hold between two responses of a chain; the ledger wait below covers the rest.
  */
 export async function waitForLedger(
   ledger: Ledger,
@@ -68,7 +88,7 @@ export async function waitForLedger(
     const failure = failed();
     if (failure) throw failure;
     const stats = await admin.stats();
-    const fresh = Object.entries(stats.by_run).filter(([id]) => !knownBefore.has(id));
+    const fresh = upstreamStatuses(stats).filter(([id]) => !knownBefore.has(id));
     if (fresh.length >= runs.length && fresh.every(([, run]) => TERMINAL.has(run.status))) break;
     if (Date.now() > deadlineMs) throw new Error(`backend runs unfinished at the deadline: ${fresh.filter(([, r]) => !TERMINAL.has(r.status)).length} upstream, ${runs.length - fresh.length} never started`);
     await sleep(500);

@@ -1,6 +1,7 @@
-// (d) This backend: runs started through its HTTP API, followed by its queue worker over the upstream's
-// event stream; the moments come from the ledger. Frontends follow client-tool runs (and a sample of the
-// rest) over the API's SSE stream, answering client tools there and timing the delivery of each event.
+// (d) This backend, on the protocol its stack was started for: runs started through its HTTP API, followed by
+// its queue worker over the upstream's event stream; the moments come from the ledger (on Responses the run's
+// response chain too, RunRecord.upstreamRunIds). Frontends follow client-tool runs (and a sample of the rest) over
+// the API's SSE stream, answering client tools there and timing the delivery of each event.
 import { peakOverlap, summarize } from '../../stats';
 import { detectionDelays } from '../../measure/follow-metrics';
 import { mapPool } from '../../pool';
@@ -8,8 +9,8 @@ import { readEvents } from '../../sse-client';
 import { watchProcess } from '../../measure/process';
 import { diffCounts } from '../../measure/storage-proxy';
 import type { WorkloadRun } from '../../workload';
-import type { Follower, FollowerContext } from '../types';
-import { BENCH_USER, backendApi, createScriptedThreads, ledgerMoments, startRun, waitForLedger, type StartedRun } from './backend-api';
+import type { Follower, FollowerContext, Protocol } from '../types';
+import { BENCH_USER, backendApi, createScriptedThreads, knownUpstreamIds, ledgerMoments, startRun, waitForLedger, type StartedRun } from './api';
 
 async function followOverSse(ctx: FollowerContext, run: StartedRun, deliveries: number[]): Promise<void> {
   const api = backendApi(ctx.stack);
@@ -34,8 +35,8 @@ async function followOverSse(ctx: FollowerContext, run: StartedRun, deliveries: 
 
 async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
   const { stack, admin, config } = ctx;
-  const threads = await createScriptedThreads(stack, admin, workload);
-  const knownBefore = new Set(Object.keys((await admin.stats()).by_run));
+  const threads = await createScriptedThreads(ctx, workload);
+  const knownBefore = await knownUpstreamIds(admin);
   const pid = stack.host.process.pid!;
   const watch = watchProcess(pid);
   const storageBefore = ctx.storage.counts();
@@ -61,7 +62,13 @@ async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
   if (sseFailure) throw sseFailure;
   const resources = watch.stop();
   const storage = diffCounts(ctx.storage.counts(), storageBefore);
-  const runs = records.map((record, i) => ({ index: workload[i]!.index, upstreamRunId: record.upstreamRunId ?? '', status: record.status, ...ledgerMoments(record) }));
+  const runs = records.map((record, i) => ({
+    index: workload[i]!.index,
+    upstreamRunId: record.upstreamRunId ?? '',
+    ...(record.upstreamRunIds?.length ? { upstreamRunIds: record.upstreamRunIds } : {}),
+    status: record.status,
+    ...ledgerMoments(record),
+  }));
   const inFlight = peakOverlap(started.map((run, i) => ({ start: run.sentMs, end: runs[i]!.terminalSeenMs ?? run.sentMs })));
   const total = storage.blob + storage.queue + storage.table;
   // The same delays, split at the end of the start burst: the host serves every start in the same process.
@@ -89,9 +96,11 @@ async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
-export const backendFollower: Follower = {
-  key: 'backend',
-  protocol: 'assistants',
-  description: 'this backend: POST /threads/{id}/messages, queue worker following the run stream; moments from the ledger',
-  follow,
-};
+export function backendFollower(protocol: Protocol): Follower {
+  return {
+    key: 'backend',
+    protocol,
+    description: `this backend (UPSTREAM_PROTOCOL=${protocol}): POST /threads/{id}/messages, queue worker following the ${protocol === 'assistants' ? 'run' : 'response'} stream; moments from the ledger`,
+    follow,
+  };
+}
