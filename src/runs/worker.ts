@@ -166,6 +166,8 @@ async function resolveRequiredAction(deps: WorkerDeps, follower: RunFollower, st
     return { kind: 'wait', delaySeconds: Math.ceil(deps.recheckIntervalMs / 1000), reason: 'awaiting client tool outputs or approvals' };
   }
   if (resolution.kind === 'in_progress_elsewhere') return { kind: 'wait', delaySeconds: Math.ceil(deps.staleClaimMs / 1000), reason: 'tool call claimed elsewhere' };
+  // A cancel that landed while the tools ran wins: the run does not go on (on Responses nothing upstream would stop it).
+  if ((await deps.ledger.getRun(run.threadId, run.runId))?.cancelRequested) return { kind: 'decisive', state: { ...state, status: 'cancelled', toolCalls: [] } };
 
   const stream = await deps.upstream.submitToolOutputs(run.threadId, state.id, resolution.outputs);
   if (stream) return followed(await follower.follow(stream, budgetEndsAt));

@@ -117,7 +117,12 @@ describe('crash windows', { timeout: 90_000 }, () => {
     await fetch(`${stack.assistants.url}/_admin/script`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ chat: [{ content: 'other' }, { content: 'Too late.', delay_ms: 5_000 }] }),
+      // The router's model calls: chat completions on Assistants, unstored responses (global turns) on Responses.
+      body: JSON.stringify(
+        stack.protocol === 'assistants'
+          ? { chat: [{ content: 'other' }, { content: 'Too late.', delay_ms: 5_000 }] }
+          : { turns: [{ message: 'other' }, { message: 'Too late.', delay_ms: 5_000 }] },
+      ),
     });
     const posting = alice().post(`/threads/${threadId}/messages`, { content: 'Hello there', assistant: 'auto' }).catch(() => undefined);
     const recorded = await recordedRun(threadId, (run) => run.routedTo === 'other');

@@ -71,7 +71,7 @@ describe('cancellation during tools', () => {
     // Claimed as the frontend's, then the worker died before marking it awaiting_client.
     await fx.ledger.claimToolCall({ runId: current.runId, threadId: current.threadId, toolCallId: 'call_c', name: 'confirm_choice', arguments: '{}', owner: 'client', claimedAt: Date.now() - 120_000 });
     const resolution = await resolveToolCalls(deps(), current, [{ id: 'call_c', name: 'confirm_choice', arguments: '{}' }], Date.now() + 60_000);
-    expect(resolution).toEqual({ kind: 'awaiting_client', pending: ['call_c'] });
+    expect(resolution).toEqual({ kind: 'awaiting_client', pending: ['call_c'], approvals: [] });
     expect((await fx.ledger.getToolCall(current.runId, 'call_c'))?.status).toBe('awaiting_client');
   });
 });

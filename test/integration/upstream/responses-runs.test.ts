@@ -267,10 +267,11 @@ describe('Responses runs: crashes and definitions', () => {
     expect(files.data.map((f) => f.path)).toContain(`/mnt/data/${original.filename}`);
   });
 
-  it('refuses to start a run whose definition files were never synced (503, run the sync)', async () => {
+  it('does not start a run whose definition files were never synced: it waits (transient) for the sync', async () => {
     const { threadId } = await newThread(h, 'unsynced');
     const run = await postMessage(h, threadId, 'Go', { assistantKey: 'unsynced' });
-    await expect(deliver(h, run)).rejects.toMatchObject({ code: 'upstream_unavailable', status: 503 });
+    // The adapter's 503 upstream_unavailable ("run the sync") is transient for the worker: re-queued with backoff.
+    expect(await deliver(h, run)).toMatchObject({ action: 'requeued', reason: 'transient failure 1' });
     // Nothing was created, and the claim was given up for the retry.
     const after = await h.ledger.ledger.getRun(threadId, run.runId);
     expect(after?.upstreamRunIds ?? []).toEqual([]);
