@@ -11,6 +11,7 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   external: ['@azure/functions-core'],
+  // Some Azure SDK packages resolve to ESM builds that use import.meta.url; give them the bundle's own URL.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
@@ -18,19 +19,6 @@ const common = {
 // The OpenTelemetry SDK is a bundle of its own, loaded by dist/main.js only when an exporter is configured
 // (src/telemetry/start.ts): it is larger than the app, and a process without telemetry never reads it.
 await build({ ...common, entryPoints: ['src/telemetry/sdk.ts'], outfile: 'dist/telemetry.js' });
-await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/main.js',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  external: ['@azure/functions-core'],
-  // Some Azure SDK packages resolve to ESM builds that use import.meta.url; give them the bundle's own URL.
-  define: { 'import.meta.url': '__bundleUrl' },
-  banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  logLevel: 'warning',
-});
+await build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.js' });
 assembleDeployPackage();
 console.log('built dist/main.js and the deploy package .deploy/');
