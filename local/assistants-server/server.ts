@@ -88,7 +88,10 @@ export async function startAssistantsServer(options: AssistantsServerOptions = {
       if (fault === 'server_error') throw serverError();
       checkBetaHeader(resolved.style, resolved.rest, req.headers);
       const ctx = context(req, url, match.params, resolved.style, (runId) => stats.touchRun(runId));
-      send(res, await match.route.handler(ctx), headers, started);
+      const answer = await match.route.handler(ctx);
+      // The request was carried out; its answer is lost on the way back.
+      if (faults.losesAnswer(match.key)) return void req.socket.destroy();
+      send(res, answer, headers, started);
     } catch (error) {
       sendError(res, error, headers);
     }

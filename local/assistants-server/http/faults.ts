@@ -12,6 +12,11 @@ export const faultsSchema = z.strictObject({
     .tuple([z.number().int().min(0, INT), z.number().int().min(0, INT)])
     .refine(([min, max]) => min <= max, 'latency_ms is [min, max] with min <= max')
     .default([0, 0]),
+  /**
+   * Lost answers: route template ("POST /threads/{thread_id}/messages") → how many of its next requests are carried
+   * out and then answered with a dropped connection, as when a proxy loses the answer after the service acted.
+   */
+  lose_answers: z.record(z.string().min(1), z.number().int().min(0, INT)).default({}),
   /** What a 429 asks the client to wait (Retry-After in whole seconds, retry-after-ms exactly). */
   retry_after_ms: z.number().int().min(0, INT).max(60_000, INT).default(1000),
   seed: z.number().int().optional(),
@@ -36,6 +41,14 @@ export class Faults {
   latencyMs(): number {
     const [min, max] = this.config.latency_ms;
     return min + Math.floor(this.random() * (max - min + 1));
+  }
+
+  /** Whether this request of `route` loses its answer (counts one down). */
+  losesAnswer(route: string): boolean {
+    const left = this.config.lose_answers[route] ?? 0;
+    if (left <= 0) return false;
+    this.config.lose_answers[route] = left - 1;
+    return true;
   }
 
   /** Rolls for one request: at most one fault, resets first. */

@@ -4,6 +4,7 @@ import type OpenAI from 'openai';
 import type { Message } from 'openai/resources/beta/threads/messages';
 import { METADATA_KEYS } from '../../runs/run-facts';
 import type { AttributedMessage, ThreadRunIndex, UpstreamThreads } from '../port';
+import { createOnce, SINGLE_ATTEMPT } from '../create-once';
 import { unlessGone } from './gone';
 
 export function createAssistantsThreads(client: OpenAI, deploymentId: string): UpstreamThreads {
@@ -16,12 +17,17 @@ export function createAssistantsThreads(client: OpenAI, deploymentId: string): U
     delete: (threadId) => unlessGone(() => client.beta.threads.delete(threadId)),
 
     async addUserMessage(threadId, message) {
-      const created = await client.beta.threads.messages.create(threadId, {
-        role: 'user',
+      const params = {
+        role: 'user' as const,
         content: message.content,
         ...(message.attachments?.length ? { attachments: message.attachments } : {}),
         metadata: { ...message.metadata, [METADATA_KEYS.runId]: message.runId },
-      });
+      };
+      // A lost answer is looked up by our run id in the message's metadata before the create is sent again.
+      const created = await createOnce(
+        () => client.beta.threads.messages.create(threadId, params, SINGLE_ATTEMPT),
+        async () => (await client.beta.threads.messages.list(threadId, { order: 'desc', limit: 20 })).data.find((m) => m.role === 'user' && (m.metadata as Record<string, string> | null)?.[METADATA_KEYS.runId] === message.runId),
+      );
       return { messageId: created.id };
     },
 

@@ -7,6 +7,7 @@ import type { Logger } from '../../logging';
 import type { Ledger } from '../../store/ledger';
 import { METADATA_KEYS } from '../../runs/run-facts';
 import type { AttributedMessage, MessageQuery, ThreadRunIndex, UpstreamThreads } from '../port';
+import { createOnce, SINGLE_ATTEMPT } from '../create-once';
 import { attachFiles } from './attachments';
 import { gone } from './gone';
 import type { Bindings } from './bindings';
@@ -16,7 +17,7 @@ import { isChatMessage, toAssistantsMessage } from './messages';
 export interface ThreadsDeps {
   client: OpenAI;
   bindings: Bindings;
-  ledger: Pick<Ledger, 'getThread'>;
+  ledger: Pick<Ledger, 'getThread' | 'listRuns'>;
   deploymentId: string;
   logger: Logger;
   now: () => number;
@@ -51,10 +52,10 @@ export function createResponsesThreads(deps: ThreadsDeps): UpstreamThreads {
       const conversationId = await bindings.conversationOf(threadId);
       // Tool resources first: the run that follows this message can already use them.
       if (message.attachments?.length) await attachFiles(deps, threadId, message.attachments);
-      const created = await client.conversations.items.create(conversationId, {
-        items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: message.content }] }],
-      });
-      const item = created.data[0];
+      const item = await createOnce(
+        async () => (await client.conversations.items.create(conversationId, { items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: message.content }] }] }, SINGLE_ATTEMPT)).data[0],
+        () => lostUserMessage(deps, threadId, conversationId, message.content),
+      );
       if (!item) throw new Error('The conversation answered no item.');
       return { messageId: item.id as string };
     },
@@ -107,4 +108,18 @@ async function ownerBefore(client: OpenAI, conversationId: string, itemId: strin
     if (++looked >= ATTRIBUTION_LOOKBACK) break;
   }
   return null;
+}
+
+/**
+ * The user message a lost create left, if any. Items carry no metadata, so it is recognised as the conversation's
+ * newest item being a user message with this text that no recorded run started with (the thread's one active run
+ * is this one, so nothing else of ours can have added it since).
+ */
+async function lostUserMessage(deps: { client: OpenAI; ledger: Pick<Ledger, 'listRuns'> }, threadId: string, conversationId: string, text: string): Promise<ConversationItem | undefined> {
+  const newest = (await deps.client.conversations.items.list(conversationId, { order: 'desc', limit: 1 })).data[0];
+  if (!newest || newest.type !== 'message' || newest.role !== 'user') return undefined;
+  const sameText = newest.content.length === 1 && newest.content[0]?.type === 'input_text' && newest.content[0].text === text;
+  if (!sameText) return undefined;
+  const { runs } = await deps.ledger.listRuns(threadId, { limit: 100 });
+  return runs.some((run) => run.messageId === newest.id) ? undefined : newest;
 }
