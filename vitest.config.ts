@@ -2,10 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The suites that run once per upstream protocol (issue #13): the run, frontend-API and sweep integration
- * suites and the scenarios. local/stack.ts turns each project's TEST_UPSTREAM_PROTOCOL into the app's
+ * suites, the scenarios and the chaos suite. local/stack.ts turns each project's TEST_UPSTREAM_PROTOCOL into the app's
  * UPSTREAM_PROTOCOL. Run one side with `npx vitest run --project assistants` (or `responses`).
  */
-const PER_PROTOCOL = ['test/integration/runs/**/*.test.ts', 'test/integration/api/**/*.test.ts', 'test/integration/sweep/**/*.test.ts', 'test/scenarios/**/*.test.ts'];
+const PER_PROTOCOL = ['test/integration/runs/**/*.test.ts', 'test/integration/api/**/*.test.ts', 'test/integration/sweep/**/*.test.ts', 'test/scenarios/**/*.test.ts', 'test/chaos/**/*.test.ts'];
 
 export default defineConfig({
   test: {

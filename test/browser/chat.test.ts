@@ -160,11 +160,15 @@ describe('web chat: conversation', () => {
     expect(await page.locator('#reply-live').getAttribute('aria-live')).toBe('polite');
     // The page reconnected with the last id it had seen.
     await expect.poll(() => resumedWith).toEqual([undefined, '4']);
+    // The stub's `done` must tell the truth: held until the real run has ended (a loaded worker may be slow).
+    const threadId = await openThreadId(page);
+    const streamer = apiClient(env().stack, 'streamer');
+    await expect.poll(async () => ((await streamer.get(`/threads/${threadId}/runs`)).body!.data as Array<{ status: string }>)[0]?.status, { timeout: 30_000 }).toBe('completed');
     release();
     await waitForStatus(page, 'completed');
     await expect.poll(() => page.locator('.conversation .message.assistant').last().textContent()).toContain('Echo: Stream to me');
     expect(await page.locator('#reply-live').textContent()).toBe('');
-  });
+  }, 60_000);
 
   it('in easyauth mode (config.json) uses App Service Authentication: a sign-in link when signed out, no x-user-id when signed in', async () => {
     // Azure's /.auth endpoints and the config a deployment would ship, stubbed; the API calls are recorded.

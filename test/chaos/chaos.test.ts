@@ -76,7 +76,7 @@ describe(`chaos (${full ? 'full' : 'quick slice'}, seed ${seed})`, () => {
         log: full ? (line) => console.log(line) : undefined,
       },
     );
-    const line = chaosLine(summary);
+    const line = chaosLine({ protocol: stack.protocol, ...summary });
     if (process.env.CHAOS_OUT) writeFileSync(process.env.CHAOS_OUT, JSON.stringify({ summary, line }, null, 2));
     console.log(line);
     expect(summary.runs).toBeGreaterThan(0);

@@ -279,6 +279,6 @@ async function duplicateUserMessages(world: ChaosWorld, threadIds: string[]): Pr
   return duplicates;
 }
 
-export function chaosLine(summary: ChaosSummary): string {
+export function chaosLine(summary: ChaosSummary & { protocol?: string }): string {
   return `CHAOS ${JSON.stringify(summary)}`;
 }

@@ -10,7 +10,7 @@
 // the response's first event was linked leaves that response unknown to us; the retaker creates another one, so
 // that step can run twice (both answers land in the conversation). Tool effects stay exactly-once: they are keyed
 // by call_id in the ledger, not by response.
-import { APIConnectionError, type OpenAI } from 'openai';
+import { APIConnectionError, APIError, type OpenAI } from 'openai';
 import type { Response } from 'openai/resources/responses/responses';
 import type { Logger } from '../../logging';
 import type { Ledger, RunRecord } from '../../store/ledger';
@@ -78,13 +78,17 @@ export function createResponsesRuns(deps: RunsDeps): UpstreamRuns {
     try {
       const thread = await bindings.thread(run.threadId);
       const parts = await deps.requests.build({ assistantKey: run.assistantId ?? run.assistantKey, runId: run.runId, additionalInstructions: run.additionalInstructions, thread });
-      const source = await client.responses.create({
-        ...parts,
-        conversation: await bindings.conversationOf(run.threadId),
-        ...(input ? { input } : {}),
-        background: true,
-        store: true,
-        stream: true,
+      const conversation = await bindings.conversationOf(run.threadId);
+      const create = (items: OpenAI.Responses.ResponseInput | undefined) =>
+        client.responses.create({ ...parts, conversation, ...(items?.length ? { input: items } : {}), background: true, store: true, stream: true });
+      const source = await create(input).catch(async (error: unknown) => {
+        // An earlier run of the thread ended (cancelled, expired, failed) while its calls waited for outputs: the
+        // conversation refuses every later response until they are answered. Answer them as abandoned, once.
+        if (!(error instanceof APIError && error.status === 400 && /No tool output found for function call/.test(error.message))) throw error;
+        const closing = await abandonedCallOutputs(client, conversation, input);
+        if (closing.length === 0) throw error;
+        deps.logger.warn('answered function calls an ended run left open', { threadId: run.threadId, runId: run.runId, calls: closing.length });
+        return create([...closing, ...(input ?? [])]);
       });
       return responseUpdates(deps, source, { threadId: run.threadId, runId: run.runId, link: true });
     } catch (error) {
@@ -165,4 +169,18 @@ export function createResponsesRuns(deps: RunsDeps): UpstreamRuns {
       return { filename: file.path.split('/').pop() ?? file.path, bytes: file.bytes, containerId };
     },
   };
+}
+
+/** The output an abandoned call gets, so the conversation can go on. */
+const ABANDONED_OUTPUT = JSON.stringify({ error: 'run_ended', message: 'The run that made this call ended before the call had an output; it was not answered.' });
+
+/** `function_call_output` items for the conversation's calls that have none (and that `input` does not answer). */
+async function abandonedCallOutputs(client: OpenAI, conversationId: string, input: OpenAI.Responses.ResponseInput | undefined): Promise<OpenAI.Responses.ResponseInputItem.FunctionCallOutput[]> {
+  const calls = new Set<string>();
+  const answered = new Set((input ?? []).flatMap((item) => ('type' in item && item.type === 'function_call_output' ? [item.call_id] : [])));
+  for await (const item of client.conversations.items.list(conversationId, { order: 'asc', limit: 100 })) {
+    if (item.type === 'function_call') calls.add(item.call_id);
+    if (item.type === 'function_call_output') answered.add(item.call_id);
+  }
+  return [...calls].filter((id) => !answered.has(id)).map((call_id) => ({ type: 'function_call_output', call_id, output: ABANDONED_OUTPUT }));
 }

@@ -157,6 +157,25 @@ describe('Responses runs', () => {
     expect((await h.ledger.ledger.getThread(threadId))?.activeRunId).toBeUndefined();
   });
 
+  it('answers the calls a cancelled run left open, so the thread takes its next run (the conversation would refuse it)', async () => {
+    const { threadId } = await newThread(h);
+    const first = await postMessage(h, threadId, call('confirm_choice', { question: 'Left open?' }));
+    expect((await drive(h, first)).status).toBe('requires_action');
+    await cancelRun(commandDeps(h), 'alice', threadId, first.runId);
+    expect((await drive(h, first)).status).toBe('cancelled');
+
+    const next = await postMessage(h, threadId, 'Still there?');
+    const done = await drive(h, next);
+    expect(done.status).toBe('completed');
+    // The open call got an output saying its run ended, and the new run wrote its reply.
+    const conversation = (await h.ledger.ledger.getThread(threadId))!.conversationId!;
+    const items = (await h.client.conversations.items.list(conversation, { order: 'asc', limit: 100 })).data;
+    const outputs = items.filter((item) => item.type === 'function_call_output');
+    expect(outputs).toHaveLength(1);
+    expect(JSON.stringify(outputs[0])).toContain('run_ended');
+    expect((await h.upstream.runs.runMessages(threadId, done.upstreamRunId as string)).filter((m) => m.role === 'assistant')).toHaveLength(1);
+  });
+
   it('lets only one of two duplicate submits continue the chain; the other follows it', async () => {
     const { threadId } = await newThread(h);
     const run = await postMessage(h, threadId, call('confirm_choice', { question: 'Twice?' }));
