@@ -125,10 +125,11 @@ var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
 var aiAccountName = '${abbrs.cognitiveServicesAccounts}${resourceToken}'
 var communicationServiceName = '${abbrs.communicationCommunicationServices}${resourceToken}'
 
-// Names the app reads through RUN_QUEUE_NAME and LEDGER_TABLE_PREFIX; created here so nothing waits on first use.
+// Names the app reads through RUN_QUEUE_NAME, SWEEP_QUEUE_NAME and LEDGER_TABLE_PREFIX; created here so nothing waits on first use.
 var runQueueName = 'runs'
+var sweepQueueName = 'sweeps'
 var ledgerTablePrefix = 'ledger'
-var ledgerTables = [for suffix in ['Threads', 'Runs', 'ToolCalls', 'RunEvents', 'Leases', 'Files']: { name: '${ledgerTablePrefix}${suffix}' }]
+var ledgerTables = [for suffix in ['Threads', 'Runs', 'ToolCalls', 'RunEvents', 'Leases', 'Files', 'Sweeps']: { name: '${ledgerTablePrefix}${suffix}' }]
 
 var createModel = empty(existingAssistantsEndpoint)
 var modelDeployment = !empty(modelDeploymentName) ? modelDeploymentName : modelName
@@ -201,7 +202,7 @@ module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
       containers: [{ name: deploymentStorageContainerName }]
     }
     queueServices: {
-      queues: [{ name: runQueueName }, { name: '${runQueueName}-poison' }]
+      queues: [{ name: runQueueName }, { name: '${runQueueName}-poison' }, { name: sweepQueueName }, { name: '${sweepQueueName}-poison' }]
     }
     tableServices: {
       tables: ledgerTables
@@ -397,6 +398,7 @@ module api 'app/api.bicep' = {
     assistantsEndpoint: assistantsEndpoint
     modelDeployment: modelDeployment
     runQueueName: runQueueName
+    sweepQueueName: sweepQueueName
     ledgerTablePrefix: ledgerTablePrefix
     deploymentId: environmentName
     corsAllowedOrigins: corsAllowedOrigins
@@ -433,6 +435,7 @@ output ASSISTANTS_ENDPOINT string = assistantsEndpoint
 output MODEL_DEPLOYMENT string = modelDeployment
 output DEPLOYMENT_ID string = environmentName
 output RUN_QUEUE_NAME string = runQueueName
+output SWEEP_QUEUE_NAME string = sweepQueueName
 output LEDGER_TABLE_PREFIX string = ledgerTablePrefix
 output AzureWebJobsStorage__blobServiceUri string = storageServiceUris.blob
 output AzureWebJobsStorage__queueServiceUri string = storageServiceUris.queue

@@ -28,6 +28,8 @@ const csv = z.string().transform((s) => s.split(',').map((p) => p.trim()).filter
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const url = z.url({ protocol: /^https?$/ });
+/** Storage queue names: 3-63 lower-case letters, digits and single hyphens. */
+const queueName = z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'a valid queue name');
 
 export const settingsSchema = z.object({
   // Upstream model service.
@@ -47,7 +49,8 @@ export const settingsSchema = z.object({
   AzureWebJobsStorage__blobServiceUri: url.optional().describe('Identity-based storage (Azure): blob service URI (used by the Functions host).'),
   AzureWebJobsStorage__clientId: z.string().min(1).optional().describe('Identity-based storage: client id of the managed identity.'),
   AzureWebJobsStorage__credential: z.literal('managedidentity').optional().describe('Identity-based storage: always managedidentity.'),
-  RUN_QUEUE_NAME: z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'a valid queue name').default('runs').describe('Queue the run worker listens on; its poison queue is <name>-poison.'),
+  RUN_QUEUE_NAME: queueName.default('runs').describe('Queue the run worker listens on; its poison queue is <name>-poison.'),
+  SWEEP_QUEUE_NAME: queueName.default('sweeps').describe('Queue the sweep worker listens on (sweeps requested through POST /api/maintenance/sweep); its poison queue is <name>-poison.'),
   LEDGER_TABLE_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/, 'letters and digits').default('ledger').describe("Prefix of the ledger's table names."),
 
   // Identity of this deployment and its callers.

@@ -8,6 +8,7 @@ import './functions/http-api';
 import './functions/run-worker';
 import './functions/run-poison';
 import './functions/sweeper';
+import './functions/sweep-worker';
 import './functions/reconciler';
 
 // Telemetry first: the Functions instrumentation must set its capability before the host finishes startup.

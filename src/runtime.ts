@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './logging';
 import { createStorageClients, type StorageClients } from './store/storage-clients';
 import { createLedger, type Ledger } from './store/ledger';
 import { createRunQueue, type RunQueue } from './store/run-queue';
+import { createSweepQueue, type SweepQueue } from './store/sweep-queue';
 import { createChatClient, createUpstreamClient, describeUpstream } from './upstream';
 import { createAssistantsUpstream } from './upstream/assistants';
 import type { Upstream } from './upstream/port';
@@ -17,7 +18,10 @@ import { createResponsesUpstream } from './upstream/responses';
 import { createToolRegistry } from './tools';
 import type { ToolRegistry } from './tools';
 import { createStorageEmailQuota } from './tools/email/send-quota';
-import type { SweepDeps } from './sweep';
+import { runSweep, type SweepDeps } from './sweep';
+import type { SweepReconcileDeps } from './sweep/reconcile-requests';
+import type { SweepRequestDeps } from './sweep/requests';
+import type { SweepWorkerDeps } from './sweep/run-request';
 import { createAssistantResolver, loadAssistantDefinitions, uploadedDataFileNames, type AssistantDefinition, type AssistantResolver } from './assistants';
 import { createCopilotRouter, textModelFor, type CopilotRouter } from './copilot';
 import type { ReconcileDeps } from './runs/reconcile';
@@ -36,6 +40,8 @@ export interface Runtime {
   storage: StorageClients;
   ledger: Ledger;
   queue: RunQueue;
+  /** Requested sweeps (POST /api/maintenance/sweep) for the sweep worker. */
+  sweepQueue: SweepQueue;
   /** The upstream port (src/upstream/port.ts): the adapter of config.protocol. Everything but the sweep and the sync speaks it. */
   upstream: Upstream;
   /** The raw client of the configured provider, for the sweep and the assistants sync. */
@@ -104,6 +110,7 @@ async function buildRuntime(): Promise<Runtime> {
     storage,
     ledger,
     queue: tracedRunQueue(createRunQueue(cfg, storage)),
+    sweepQueue: createSweepQueue(cfg, storage),
     upstream,
     client,
     router: createCopilotRouter({ model: textModelFor(cfg.protocol, chatClient, cfg.MODEL_DEPLOYMENT), definitions }),
@@ -164,7 +171,7 @@ export function runCommandDeps(runtime: Runtime, logger: Logger): RunCommandDeps
   return { upstream: runtime.upstream.runs, ledger: runtime.ledger, queue: runtime.queue, logger, now: runtime.now };
 }
 
-/** What one sweep (timer or maintenance route) needs. */
+/** What one sweep (timer or sweep worker) needs. */
 export function sweepDeps(runtime: Runtime, logger: Logger, holder: string, dryRun?: boolean): SweepDeps {
   return {
     client: runtime.client,
@@ -178,4 +185,25 @@ export function sweepDeps(runtime: Runtime, logger: Logger, holder: string, dryR
     holder,
     ...(dryRun === undefined ? {} : { dryRun }),
   };
+}
+
+/** What requesting a sweep from the maintenance route needs. */
+export function sweepRequestDeps(runtime: Runtime, logger: Logger): SweepRequestDeps {
+  return { ledger: runtime.ledger, queue: runtime.sweepQueue, logger, now: runtime.now };
+}
+
+/** What the sweep worker (and its poison handler) needs: a requested sweep runs like the timer's. */
+export function sweepWorkerDeps(runtime: Runtime, logger: Logger): SweepWorkerDeps {
+  return {
+    ledger: runtime.ledger,
+    logger,
+    now: runtime.now,
+    sweep: (holder, dryRun) => runSweep(sweepDeps(runtime, logger, holder, dryRun)),
+    retentionMs: runtime.config.LEDGER_RETENTION,
+  };
+}
+
+/** What the reconciler needs for requested sweeps; a request stalls on the same timeout as a run. */
+export function sweepReconcileDeps(runtime: Runtime, logger: Logger): SweepReconcileDeps {
+  return { ledger: runtime.ledger, queue: runtime.sweepQueue, logger, now: runtime.now, stallMs: runtime.config.RUN_STALL_TIMEOUT };
 }

@@ -22,6 +22,7 @@ param assistantsProvider string
 param assistantsEndpoint string
 param modelDeployment string
 param runQueueName string = 'runs'
+param sweepQueueName string = 'sweeps'
 param ledgerTablePrefix string = 'ledger'
 param deploymentId string
 param corsAllowedOrigins string = ''
@@ -53,6 +54,7 @@ var appSettings = {
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
   RUN_QUEUE_NAME: runQueueName
+  SWEEP_QUEUE_NAME: sweepQueueName
   LEDGER_TABLE_PREFIX: ledgerTablePrefix
   DEPLOYMENT_ID: deploymentId
   AUTH_MODE: 'cloud'

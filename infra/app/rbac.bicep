@@ -30,7 +30,7 @@ resource appBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// The run queue: the trigger reads and deletes, the API enqueues, the host moves poison messages
+// The run and sweep queues (account scope: every queue): the triggers read and delete, the API enqueues, the host moves poison messages
 // (Contributor covers Message Processor's rights, so that narrower role is not added as well).
 resource appQueueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, appPrincipalId, roles.storageQueueDataContributor)

@@ -12,7 +12,7 @@ import { listMessages, postMessage } from './resources/messages';
 import { cancelRunRoute, getRun, listRunSteps, listRuns, runEvents, submitToolApprovals, submitToolOutputs } from './resources/runs';
 import { getFile, getFileContent, uploadFile } from './resources/files';
 import { health, listAssistants } from './resources/system';
-import { runSweepRoute } from './resources/maintenance';
+import { getSweepRoute, runSweepRoute } from './resources/maintenance';
 import { json, noContent } from './results';
 import { route, type Route, type RouteMethod, type RouteSpec } from './route';
 import { ErrorBody } from './schemas/common';
@@ -116,6 +116,7 @@ export const routes = {
   getFileContent,
   listAssistants,
   runSweep: runSweepRoute,
+  getSweep: getSweepRoute,
 } as const;
 
 export type RouteSpecs = { readonly [K in keyof typeof routes]: (typeof routes)[K]['spec'] };

@@ -46,7 +46,7 @@ describe('app settings set by infra', () => {
   it('load as a complete cloud configuration for the foundry provider, on Responses (the deploy default)', () => {
     const env = settingsEnv(sources.text(API), FOUNDRY);
     expect(cloudConfigProblems(env, EXPECT_FOUNDRY)).toEqual([]);
-    expect(env).toMatchObject({ ASSISTANTS_PROVIDER: 'foundry', UPSTREAM_PROTOCOL: 'responses', AUTH_MODE: 'cloud', AzureWebJobsStorage__credential: 'managedidentity', RUN_QUEUE_NAME: 'runs', LEDGER_TABLE_PREFIX: 'ledger' });
+    expect(env).toMatchObject({ ASSISTANTS_PROVIDER: 'foundry', UPSTREAM_PROTOCOL: 'responses', AUTH_MODE: 'cloud', AzureWebJobsStorage__credential: 'managedidentity', RUN_QUEUE_NAME: 'runs', SWEEP_QUEUE_NAME: 'sweeps', LEDGER_TABLE_PREFIX: 'ledger' });
     expect(loadConfig(env).protocol).toBe('responses');
     // The v1 APIs take no api-version; one would be noise.
     expect(env).not.toHaveProperty('ASSISTANTS_API_VERSION');

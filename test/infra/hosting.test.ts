@@ -55,9 +55,12 @@ describe('storage', () => {
     expect(moduleParam(main, 'storage', 'allowSharedKeyAccess')).toBe('false');
   });
 
-  it('has the run queue, its poison queue and the ledger tables the app names', () => {
+  it('has the run and sweep queues, their poison queues and the ledger tables the app names', () => {
     expect(stringLiteral(find(main, 'var', 'runQueueName')?.value ?? '')).toBe('runs');
-    expect(moduleParam(main, 'storage', 'queueServices', 'queues')).toBe("[{ name: runQueueName }, { name: '${runQueueName}-poison' }]");
+    expect(stringLiteral(find(main, 'var', 'sweepQueueName')?.value ?? '')).toBe('sweeps');
+    expect(moduleParam(main, 'storage', 'queueServices', 'queues')).toBe(
+      "[{ name: runQueueName }, { name: '${runQueueName}-poison' }, { name: sweepQueueName }, { name: '${sweepQueueName}-poison' }]",
+    );
     expect(stringLiteral(find(main, 'var', 'ledgerTablePrefix')?.value ?? '')).toBe('ledger');
     // Exactly the tables the app's ledger uses, so a new ledger table cannot be forgotten in infra.
     const suffixes = Object.values(ledgerTableNames({ LEDGER_TABLE_PREFIX: '' })).map((name) => `'${name}'`).join(', ');
@@ -65,6 +68,7 @@ describe('storage', () => {
     expect(moduleParam(main, 'storage', 'tableServices', 'tables')).toBe('ledgerTables');
     // The app is told the same names.
     expect(moduleParam(main, 'api', 'runQueueName')).toBe('runQueueName');
+    expect(moduleParam(main, 'api', 'sweepQueueName')).toBe('sweepQueueName');
     expect(moduleParam(main, 'api', 'ledgerTablePrefix')).toBe('ledgerTablePrefix');
   });
 });

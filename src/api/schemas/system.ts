@@ -1,5 +1,6 @@
-// Operational routes: health, the sweep, and the OpenAPI document.
+// Operational routes: health, requested sweeps, and the OpenAPI document.
 import { z } from 'zod';
+import { SWEEP_ID_PATTERN, SWEEP_REQUEST_STATUSES } from '../../sweep/request-facts';
 
 export const HealthReport = z
   .object({
@@ -46,8 +47,28 @@ export const SweepReport = z
   })
   .meta({ id: 'SweepReport' });
 
+export const SweepParams = z.object({
+  // Any string up to the id's length: an id that is not ours answers 404 like an unknown one.
+  sweepId: z.string().min(1).max(64).meta({ description: 'Sweep id (sweep_<32 hex>), from POST /maintenance/sweep.', example: 'sweep_0123456789abcdef0123456789abcdef' }),
+});
+
+export const SweepResource = z
+  .object({
+    id: z.string().regex(SWEEP_ID_PATTERN),
+    object: z.literal('maintenance.sweep'),
+    status: z.enum(SWEEP_REQUEST_STATUSES).meta({ description: 'queued, running, then succeeded (the report says what it did), skipped (another sweep held the lease: nothing done) or failed.' }),
+    dry_run: z.boolean(),
+    requested_at: z.string().meta({ description: 'ISO 8601.' }),
+    started_at: z.string().nullable().meta({ description: 'ISO 8601: when a worker last took it up.' }),
+    finished_at: z.string().nullable().meta({ description: 'ISO 8601.' }),
+    report: SweepReport.nullable().meta({ description: 'Once it ran (succeeded or skipped): what was (or, with dry_run, would be) deleted.' }),
+    reason: z.object({ code: z.string(), message: z.string() }).nullable().meta({ description: 'Why it was skipped or failed (sweep_lease_held, sweep_poisoned, sweep_abandoned).' }),
+  })
+  .meta({ id: 'Sweep' });
+
 /** The OpenAPI document itself is described loosely: it is generated, not validated. */
 export const OpenApiDocumentSchema = z.record(z.string(), z.unknown()).meta({ id: 'OpenApiDocument' });
 
 export type HealthReportResource = z.input<typeof HealthReport>;
 export type SweepReportResource = z.input<typeof SweepReport>;
+export type SweepResourceBody = z.input<typeof SweepResource>;

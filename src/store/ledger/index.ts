@@ -1,5 +1,5 @@
 // The run ledger: what this backend knows about threads, runs, tool calls and run events, in Azure Table
-// storage. Tables (`<LEDGER_TABLE_PREFIX>Threads`, ...Runs, ...ToolCalls, ...RunEvents, ...Leases, ...Files) are
+// storage. Tables (`<LEDGER_TABLE_PREFIX>Threads`, ...Runs, ...ToolCalls, ...RunEvents, ...Leases, ...Files, ...Sweeps) are
 // created on first use, once per process. Each table's keys and queries are described in its own module.
 // Times are epoch milliseconds throughout (stored as Edm.DateTime so filters can compare them); absent
 // records read as null. The run code takes the Ledger as it is (no narrower port).
@@ -9,6 +9,7 @@ import { createFileStore, type FileStore } from './files';
 import { createLeaseStore, type LeaseStore } from './leases';
 import { createRunEventStore, type RunEventStore } from './run-events';
 import { createRunStore, type RunStore } from './runs';
+import { createSweepRequestStore, type SweepRequestStore } from './sweeps';
 import { lazyTable } from './table-ops';
 import { createThreadStore, type ThreadStore } from './threads';
 import { createToolCallStore, type ToolCallStore } from './tool-calls';
@@ -17,6 +18,7 @@ export * from './files';
 export * from './leases';
 export * from './run-events';
 export * from './runs';
+export * from './sweeps';
 export * from './threads';
 export * from './tool-calls';
 
@@ -26,8 +28,8 @@ export interface RetentionResult {
   runEvents: number;
 }
 
-export interface Ledger extends ThreadStore, RunStore, ToolCallStore, RunEventStore, LeaseStore, FileStore {
-  readonly tableNames: Readonly<Record<'threads' | 'runs' | 'toolCalls' | 'runEvents' | 'leases' | 'files', string>>;
+export interface Ledger extends ThreadStore, RunStore, ToolCallStore, RunEventStore, LeaseStore, FileStore, SweepRequestStore {
+  readonly tableNames: Readonly<Record<'threads' | 'runs' | 'toolCalls' | 'runEvents' | 'leases' | 'files' | 'sweeps', string>>;
   /** Deletes up to `limit` (default 500) runs created before `cutoff`, with their tool calls and events. */
   deleteRunsOlderThan(cutoff: number, options?: { limit?: number }): Promise<RetentionResult>;
   /** Deletes a thread's ledger rows entirely: its runs (with tool calls and events) and the thread itself. */
@@ -43,6 +45,7 @@ export function ledgerTableNames(config: Pick<Config, 'LEDGER_TABLE_PREFIX'>): L
     runEvents: `${prefix}RunEvents`,
     leases: `${prefix}Leases`,
     files: `${prefix}Files`,
+    sweeps: `${prefix}Sweeps`,
   };
 }
 
@@ -59,6 +62,7 @@ export function createLedger(
   const runEvents = createRunEventStore(lazyTable(clients.table(tableNames.runEvents)), now);
   const leases = createLeaseStore(lazyTable(clients.table(tableNames.leases)), now);
   const files = createFileStore(lazyTable(clients.table(tableNames.files)));
+  const sweeps = createSweepRequestStore(lazyTable(clients.table(tableNames.sweeps)));
 
   const deleteRunWithChildren = async (threadId: string, runId: string, into: RetentionResult) => {
     // Children first: a crash midway leaves a run row the next sweep finds again.
@@ -74,6 +78,7 @@ export function createLedger(
     ...runEvents,
     ...leases,
     ...files,
+    ...sweeps,
     tableNames,
 
     async deleteRunsOlderThan(cutoff, opts = {}) {

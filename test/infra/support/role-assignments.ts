@@ -37,7 +37,7 @@ const MODEL_ACCOUNT = 'Microsoft.CognitiveServices/accounts';
 /** What the function app calls, and the role each call needs. */
 export const APP_ROLE_REQUIREMENTS: RoleRequirement[] = [
   { role: 'Storage Blob Data Owner', id: ROLE_IDS.storageBlobDataOwner, scopeType: STORAGE, reason: 'deployment package and host leases' },
-  { role: 'Storage Queue Data Contributor', id: ROLE_IDS.storageQueueDataContributor, scopeType: STORAGE, reason: 'run queue and its poison queue' },
+  { role: 'Storage Queue Data Contributor', id: ROLE_IDS.storageQueueDataContributor, scopeType: STORAGE, reason: 'run and sweep queues and their poison queues (account scope covers every queue)' },
   { role: 'Storage Table Data Contributor', id: ROLE_IDS.storageTableDataContributor, scopeType: STORAGE, reason: 'ledger tables' },
   { role: 'Key Vault Secrets User', id: ROLE_IDS.keyVaultSecretsUser, scopeType: 'Microsoft.KeyVault/vaults', reason: 'EMAIL_LOGIC_APP_URL reference' },
   { role: 'Monitoring Metrics Publisher', id: ROLE_IDS.monitoringMetricsPublisher, scopeType: 'Microsoft.Insights/components', reason: 'Entra-authenticated telemetry' },
