@@ -85,6 +85,7 @@ function standardErrors(spec: RouteSpec): Record<number | string, ResponseConfig
   const out: Record<number | string, ResponseConfig> = {};
   if (spec.params || spec.query || spec.headers || spec.body || spec.form) out[400] = error('Invalid request (validation_failed, invalid_json or invalid_multipart); the message names each bad field.');
   if (spec.identity === 'required') out[401] = error('No caller identity (unauthorized).');
+  else if (spec.authLevel === 'admin') out[401] = error('No admin key, or not the right one (unauthorized).');
   if (spec.params) out[404] = error('Not found, or not the caller\'s (not_found).');
   if (spec.body || spec.form) {
     out[413] = error('Request body too large (payload_too_large).');

@@ -140,6 +140,16 @@ describe('the maintenance route (admin key)', () => {
     expect((await sweep(config)).result.status).toBe(401);
     expect((await sweep(config, { 'x-functions-key': 'host-checked-master-key' })).result.status).toBe(200);
   });
+
+  it("a requested sweep's status needs the admin key too", async () => {
+    const config = devConfig({ ADMIN_KEY: KEY });
+    const get = async (headers: Record<string, string>) => {
+      const spy = spyRoute(routeSpecs.getSweep);
+      return invoke(spy.route, { method: 'GET', path: '/maintenance/sweeps/sweep_0123456789abcdef0123456789abcdef', headers }, config);
+    };
+    expect((await get({ 'x-user-id': 'alice' })).status).toBe(401);
+    expect((await get({ 'x-functions-key': KEY })).status).toBe(200);
+  });
 });
 
 describe('dev mode (x-user-id)', () => {

@@ -164,6 +164,7 @@ describe('OpenAPI document', () => {
       { functionKeyQuery: [], devUser: [] },
     ]);
     expect(operation('/maintenance/sweep', 'POST').security).toEqual([{ functionKey: [] }, { functionKeyQuery: [] }]);
+    expect(operation('/maintenance/sweeps/{sweepId}', 'GET').security).toEqual([{ functionKey: [] }, { functionKeyQuery: [] }]);
   });
 
   it('carries the validation limits into the schemas', () => {
@@ -185,6 +186,19 @@ describe('OpenAPI document', () => {
     expect(Object.keys(operation('/threads/{threadId}/runs/{runId}/events', 'GET').responses['200']!.content!)).toEqual(['text/event-stream']);
     expect(operation('/files/{fileId}/content', 'GET').responses['200']!.content).toEqual({ 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } });
     expect(operation('/threads/{threadId}/messages', 'POST').responses['202']).toMatchObject({ headers: { Location: { description: expect.any(String) } } });
+  });
+
+  it('describes the sweep as requested (202 with the sweep and its Location) and polled (GET, 404 when unknown)', () => {
+    const post = operation('/maintenance/sweep', 'POST').responses;
+    expect(Object.keys(post)).not.toContain('200');
+    expect(post['202']).toMatchObject({ headers: { Location: { description: expect.any(String) } }, content: { 'application/json': { schema: { $ref: '#/components/schemas/Sweep' } } } });
+    const get = operation('/maintenance/sweeps/{sweepId}', 'GET');
+    expect(get.parameters?.map((p) => [p.name, p.in])).toEqual([['sweepId', 'path']]);
+    expect(get.responses['200']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Sweep' } } } });
+    expect(Object.keys(get.responses)).toEqual(expect.arrayContaining(['401', '404']));
+    const schemas = doc.components?.schemas as Record<string, { properties: Record<string, Json> }>;
+    expect(schemas.Sweep!.properties.status).toMatchObject({ enum: ['queued', 'running', 'succeeded', 'failed', 'skipped'] });
+    expect(schemas.Sweep!.properties.report).toBeDefined();
   });
 
   it('accepts real resource shapes and rejects malformed ones', () => {

@@ -25,6 +25,7 @@ describe('registration', () => {
     expect(registered.get('corsPreflight')).toMatchObject({ route: '{*path}', methods: ['OPTIONS'], authLevel: 'anonymous' });
     expect(registered.get('unmatchedPost')).toMatchObject({ route: '{*path}', methods: ['POST'], authLevel: 'anonymous' });
     expect(registered.get('runSweep')).toMatchObject({ route: 'maintenance/sweep', methods: ['POST'], authLevel: 'admin' });
+    expect(registered.get('getSweep')).toMatchObject({ route: 'maintenance/sweeps/{sweepId}', methods: ['GET'], authLevel: 'admin' });
     expect(typeof registered.get('health')!.handler).toBe('function');
   });
 
