@@ -163,8 +163,8 @@ describe('identity (dev mode: x-user-id)', () => {
     expect(functions.map((f) => f.name)).toEqual(
       expect.arrayContaining(['health', 'openapi', 'createThread', 'listThreads', 'getThread', 'deleteThread', 'postMessage', 'listMessages', 'listRuns', 'getRun', 'listRunSteps', 'cancelRun', 'submitToolOutputs', 'runEvents', 'listAssistants']),
     );
-    // runSweep (if registered) is an operator route behind the admin key, not a caller's route.
-    const anonymous = ['health', 'openapi', 'runSweep'];
+    // runSweep and getSweep are operator routes behind the admin key, not a caller's routes.
+    const anonymous = ['health', 'openapi', 'runSweep', 'getSweep'];
     for (const fn of functions) {
       // Preflights are anonymous by design (browsers send no credentials); see the CORS tests.
       if (fn.method === 'OPTIONS') continue;
@@ -174,7 +174,7 @@ describe('identity (dev mode: x-user-id)', () => {
         ...(fn.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: fn.name === 'postMessage' ? '{"content":"hi"}' : '{}' } : {}),
       });
       if (anonymous.includes(fn.name)) {
-        if (fn.name !== 'runSweep') expect(response.status, `${fn.name} is anonymous`).toBe(200);
+        if (fn.name !== 'runSweep' && fn.name !== 'getSweep') expect(response.status, `${fn.name} is anonymous`).toBe(200);
         continue;
       }
       expect(response.status, `${fn.method} ${fn.route}`).toBe(401);

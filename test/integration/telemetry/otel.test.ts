@@ -69,8 +69,13 @@ describe('OpenTelemetry (issue #19)', () => {
     } finally {
       await setFaults({});
     }
+    // A requested sweep runs in the sweep worker; its metrics are recorded there.
     const swept = await fetch(`${stack.api}/maintenance/sweep`, { method: 'POST', headers: { 'x-functions-key': ADMIN_KEY } });
-    expect(swept.status).toBe(200);
+    expect(swept.status).toBe(202);
+    await eventually(async () => {
+      const sweep = (await (await fetch(swept.headers.get('location')!, { headers: { 'x-functions-key': ADMIN_KEY } })).json()) as { status: string };
+      return sweep.status === 'succeeded' ? sweep : undefined;
+    });
   }, 90_000);
 
   it('one trace spans the HTTP start, every delivery and the tool, parent to child', async () => {
