@@ -1,6 +1,7 @@
 // `npm run sweep -- [--dry-run]`: one cleanup sweep now, with this deployment's settings, then the
 // summary. Takes the same storage lease as the scheduled sweep, so it never overlaps one.
-// Exits non-zero when the sweep failed outright or another sweep held the lease.
+// Exits non-zero when the sweep failed outright or another sweep held the lease. It sweeps here, directly, not
+// through the API's sweep queue: an operator's machine has no 230 s limit and shows the summary as it ends.
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
