@@ -66,7 +66,7 @@ async function sweepThatRan(query = ''): Promise<Json> {
   }, { timeoutMs: 90_000, intervalMs: 0 });
 }
 
-describe('sweep functions', () => {
+describe('sweep functions', { timeout: 120_000 }, () => {
   it('the maintenance routes need the admin key', async () => {
     for (const key of [undefined, FUNCTION_KEY]) {
       expect((await call('POST', '/maintenance/sweep?dry_run=true', key)).status).toBe(401);
