@@ -9,6 +9,7 @@ import './functions/run-worker';
 import './functions/run-poison';
 import './functions/sweeper';
 import './functions/reconciler';
+import './functions/web-page';
 
 // Telemetry first: the Functions instrumentation must set its capability before the host finishes startup.
 startTelemetry(getConfig());
