@@ -62,6 +62,17 @@ describe('web chat: conversation', () => {
     expect(pageProblems(page)).toEqual([]);
   });
 
+  it('works served by the Function app itself, as deployed: page at the root, API under /api, one origin', async () => {
+    const page = await openChat(env(), 'alice', { origin: env().stack.host.url });
+    const served = await page.request.get(`${env().stack.host.url}/`);
+    expect(served.headers()['content-security-policy']).toContain("default-src 'self'");
+    await sendMessage(page, 'Served by the function');
+    await waitForStatus(page, 'completed');
+    await expect.poll(() => page.locator('.conversation .message.assistant').last().textContent()).toContain('Echo: Served by the function');
+    expect(await page.locator('#run-transport').textContent()).toBe('(live events)');
+    expect(pageProblems(page)).toEqual([]);
+  });
+
   it('renders markdown sanitised: no script, handler or javascript: link survives', async () => {
     const page = await openChat(env(), 'alice');
     const hostile = 'Look <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> [click](javascript:window.__pwned=3) <a href="https://example.com" onclick="window.__pwned=4">ok</a>';

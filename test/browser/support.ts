@@ -55,8 +55,11 @@ export function useBrowserStack(): () => BrowserStack {
   };
 }
 
-/** Opens the page as `userId` (picked in the page's user picker, dev mode) at a desktop or narrow size. */
-export async function openChat(env: BrowserStack, userId: string, options: { width?: number; height?: number; hash?: string } = {}): Promise<Page> {
+/**
+ * Opens the page as `userId` (picked in the page's user picker, dev mode) at a desktop or narrow size, from the
+ * dev server (local/web) unless `origin` names another server of it (e.g. the Functions host, which serves it too).
+ */
+export async function openChat(env: BrowserStack, userId: string, options: { width?: number; height?: number; hash?: string; origin?: string } = {}): Promise<Page> {
   const context = await env.browser.newContext({ viewport: { width: options.width ?? 1200, height: options.height ?? 900 } });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -66,7 +69,8 @@ export async function openChat(env: BrowserStack, userId: string, options: { wid
   });
   (page as Page & { problems: string[] }).problems = problems;
   // ?user= preselects the page's user picker, so a thread in the URL opens as that user.
-  await page.goto(`${env.web.url}?user=${encodeURIComponent(userId)}${options.hash ?? ''}`);
+  const base = options.origin ? `${options.origin}/` : env.web.url;
+  await page.goto(`${base}?user=${encodeURIComponent(userId)}${options.hash ?? ''}`);
   await page.locator('body[data-ready="true"]').waitFor({ timeout: 20_000 });
   expect(await page.getByLabel('User (dev mode)').inputValue()).toBe(userId);
   return page;
