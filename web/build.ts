@@ -41,7 +41,7 @@ export async function bundleWeb(options: { minify?: boolean } = {}): Promise<Web
     assets.set(name, { contentType: name.endsWith('.js') ? 'text/javascript; charset=utf-8' : name.endsWith('.map') ? 'application/json' : 'text/plain; charset=utf-8', body: file.contents });
   }
   const css = readFileSync(path.join(WEB, 'styles.css'));
-  const styles = `styles.${createHash('sha256').update(css).digest('base64url').slice(0, 8).toUpperCase()}.css`;
+  const styles = `styles.${createHash('sha256').update(css).digest('hex').slice(0, 8).toUpperCase()}.css`;
   assets.set(`/${styles}`, { contentType: 'text/css; charset=utf-8', body: css });
   const html = readFileSync(path.join(WEB, 'index.html'), 'utf8');
   const linked = html.replace('href="styles.css"', `href="${styles}"`).replace('src="app.js"', `src="${script}"`);
