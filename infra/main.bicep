@@ -376,6 +376,8 @@ module apiAuth 'app/api-auth.bicep' = if (empty(authClientId)) {
   params: {
     uniqueName: 'assistants-api-${resourceToken}'
     displayName: 'Assistants API (${environmentName})'
+    // The site's default host name (Flex Consumption: <name>.azurewebsites.net), known before the site exists.
+    webSignInRedirectUri: 'https://${functionAppName}.azurewebsites.net/.auth/login/aad/callback'
   }
 }
 var apiClientId = empty(authClientId) ? apiAuth!.outputs.clientId : authClientId
@@ -423,6 +425,8 @@ output RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
+// The web chat, served by the Function app at its root; the postdeploy hook prints it (azure.yaml).
+output WEB_URL string = '${api.outputs.uri}/'
 output AZURE_API_CLIENT_ID string = apiClientId
 output AZURE_API_SCOPE string = 'api://${apiClientId}/access_as_user'
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name

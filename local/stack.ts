@@ -14,6 +14,7 @@ import { startFunctionsHost, type RunningFunctionsHost } from './functions-host'
 import { createLedger } from '../src/store/ledger';
 import { createStorageClients } from '../src/store/storage-clients';
 import { UPSTREAM_PROTOCOLS, type UpstreamProtocol } from '../src/upstream/port';
+import { API_PREFIX } from '../src/api/prefix';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -90,7 +91,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       assistants,
       mail,
       host,
-      api: host.baseUrl,
+      api: apiBaseOf(host),
       env,
       protocol,
       script: async (threadId, turns) => postScript(assistants.url, { ...(await scriptScope(protocol, env, threadId)), turns }),
@@ -105,7 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       async restartHost() {
         host = await start();
         stack.host = host;
-        stack.api = host.baseUrl;
+        stack.api = apiBaseOf(host);
         return host;
       },
       async close() {
@@ -120,6 +121,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const stop of started.reverse()) await stop().catch(() => undefined);
     throw error;
   }
+}
+
+/** The API's base URL: the host's own base (its routePrefix, "") and the API's route prefix. */
+function apiBaseOf(host: RunningFunctionsHost): string {
+  return `${host.baseUrl}/${API_PREFIX}`;
 }
 
 /** Where the local server queues a thread's turns: the thread itself, or the conversation the ledger bound it to. */

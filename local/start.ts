@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       [
         '',
         'Local stack is up:',
-        `  Web chat             ${web.url}`,
+        `  Web chat             ${web.url}  (also served by the Functions app, as in Azure: ${host.url}/)`,
         `  Functions API        ${host.url}/api  (health: ${host.url}/api/health)`,
         `  Assistants API       ${assistants.url}/v1`,
         `  Mail sink            ${mail.url}/_admin/mail`,

@@ -1,6 +1,7 @@
 // Bundles the deployable app (src/) into dist/main.js, the Functions `main` entry, and assembles .deploy/,
 // the package azd uploads.
 // `@azure/functions-core` is provided at run time by the Functions worker (or our local host).
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { assembleDeployPackage } from './deploy-package.mjs';
 
@@ -20,5 +21,7 @@ const common = {
 // (src/telemetry/start.ts): it is larger than the app, and a process without telemetry never reads it.
 await build({ ...common, entryPoints: ['src/telemetry/sdk.ts'], outfile: 'dist/telemetry.js' });
 await build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.js' });
+// The web chat, which the Function app serves at its root (src/functions/web-page.ts), with web/build.ts's own options.
+execFileSync(process.execPath, ['--import', 'tsx', 'web/build.ts', '--out', 'dist/web'], { stdio: ['ignore', 'ignore', 'inherit'] });
 assembleDeployPackage();
-console.log('built dist/main.js and the deploy package .deploy/');
+console.log('built dist/main.js, dist/web/ and the deploy package .deploy/');

@@ -1,14 +1,15 @@
 // Assembles .deploy/, the folder `azd deploy` zips (azure.yaml: `dist: .deploy`, `remoteBuild: false`).
 // The esbuild bundle is self-contained (only @azure/functions-core, which the Functions worker provides,
 // stays external), so the package needs no node_modules and no sources: the runtime gets exactly what it
-// loads. The app finds assistants/ and data/ one level above dist/main.js (src/runtime.ts APP_ROOT).
+// loads. The app finds assistants/ and data/ one level above dist/main.js (src/runtime.ts APP_ROOT), and the web chat
+// it serves in dist/web/ (built by web/build.ts).
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const DEPLOY_DIR = '.deploy';
 
 /** What the deployed app reads at run time, copied from the project root. */
-export const DEPLOY_INPUTS = ['dist/main.js', 'dist/main.js.map', 'dist/telemetry.js', 'dist/telemetry.js.map', 'host.json', 'assistants', 'data'];
+export const DEPLOY_INPUTS = ['dist/main.js', 'dist/main.js.map', 'dist/telemetry.js', 'dist/telemetry.js.map', 'dist/web', 'host.json', 'assistants', 'data'];
 
 export function assembleDeployPackage(root = process.cwd()) {
   const out = path.join(root, DEPLOY_DIR);

@@ -10,6 +10,7 @@ import './functions/run-poison';
 import './functions/sweeper';
 import './functions/sweep-worker';
 import './functions/reconciler';
+import './functions/web-page';
 
 // Telemetry first: the Functions instrumentation must set its capability before the host finishes startup.
 startTelemetry(getConfig());

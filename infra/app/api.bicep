@@ -83,7 +83,9 @@ var corsOrigins = empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins,
 // App Service Authentication (Easy Auth), always on: tokens are validated when present and the platform fills
 // X-MS-CLIENT-PRINCIPAL for the authenticated ones (and sets WEBSITE_AUTH_ENABLED=True, which the app requires
 // before it trusts that header). Anonymous requests still reach the app, which answers 401 itself, so errors keep
-// the app's {error:{code,message}} shape; only /api/health is served to them.
+// the app's {error:{code,message}} shape; only /api/health is served to them. The web chat at the site root sends
+// a signed-out visitor to /.auth/login/aad itself (src/web/site.ts): a platform redirect (RedirectToLoginPage)
+// would answer API callers with HTML, and an excluded /api path would skip token validation for the API.
 var authSettings = {
   platform: { enabled: true }
   globalValidation: {

@@ -5,6 +5,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bundleWeb, type WebAssets } from '../../web/build';
+import { cacheControlOf, WEB_SECURITY_HEADERS } from '../../src/web/headers';
 
 export interface WebServerOptions {
   /** 0 picks a free port. */
@@ -21,13 +22,6 @@ export interface RunningWebServer {
   port: number;
   close(): Promise<void>;
 }
-
-const SECURITY_HEADERS: Record<string, string> = {
-  // The page loads only its own files; images of the conversation are blob: URLs it made.
-  'Content-Security-Policy': "default-src 'self'; img-src 'self' blob: data:; script-src 'self'; style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-};
 
 // Hop-by-hop headers are the proxy's own business (RFC 9110 §7.6.1).
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
@@ -66,11 +60,11 @@ function serveStatic(pathname: string, req: IncomingMessage, res: ServerResponse
   }
   const asset = assets.get(pathname === '/' ? '/index.html' : pathname);
   if (!asset) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
-  send(res, 200, asset.contentType, req.method === 'HEAD' ? '' : asset.body, { 'Cache-Control': 'no-cache' });
+  send(res, 200, asset.contentType, req.method === 'HEAD' ? '' : asset.body, { 'Cache-Control': cacheControlOf(pathname) });
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string | Uint8Array, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': contentType, ...headers });
+  res.writeHead(status, { ...WEB_SECURITY_HEADERS, 'Content-Type': contentType, ...headers });
   res.end(body);
 }
 

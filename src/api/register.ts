@@ -2,12 +2,13 @@
 // the same list the OpenAPI document is generated from.
 import type { HttpFunctionOptions } from '@azure/functions';
 import { tracedHttpHandler } from '../telemetry';
+import { API_PREFIX } from './prefix';
 import { toHttpHandler, type HttpDeps } from './handler';
 import type { Route, RouteSpec } from './route';
 
-/** The Functions route template: the OpenAPI path without its leading slash (unless overridden). */
+/** The Functions route template: `api/` and the OpenAPI path without its leading slash (unless overridden). */
 export function functionRouteOf(spec: RouteSpec): string {
-  return spec.functionRoute ?? spec.path.replace(/^\//, '');
+  return `${API_PREFIX}/${spec.functionRoute ?? spec.path.replace(/^\//, '')}`;
 }
 
 export function toHttpFunctionOptions(route: Route, deps: HttpDeps): HttpFunctionOptions {

@@ -2,6 +2,7 @@
 // request id and CORS headers, so handlers never build raw responses.
 import type { HttpRequest } from '@azure/functions';
 import { sseStream, type SseEvent, type SseOptions } from './sse';
+import { API_PREFIX } from './prefix';
 
 export type BinaryBody = ReadableStream<Uint8Array> | Uint8Array | AsyncIterable<Uint8Array>;
 
@@ -49,7 +50,7 @@ export function sse(source: (signal: AbortSignal) => AsyncIterable<SseEvent>, op
 }
 
 /** Absolute URL of one of this API's paths (e.g. for Location headers and download links), on the host the caller used. */
-export function apiUrl(request: HttpRequest, path: string, routePrefix = 'api'): string {
+export function apiUrl(request: HttpRequest, path: string, routePrefix = API_PREFIX): string {
   const prefix = routePrefix ? `/${routePrefix}` : '';
   return new URL(`${prefix}${path}`, request.url).toString();
 }

@@ -2,7 +2,7 @@
 // with markdown rendered safely; a second user does not see the first user's threads.
 import { describe, expect, it } from 'vitest';
 import { apiClient } from '../support/stack';
-import { openChat, openThreadId, pageProblems, screenshot, sendMessage, useBrowserStack, waitForStatus } from './support';
+import { openChat, openThreadId, pageProblems, screenshot, scriptedThread, sendMessage, threadHash, useBrowserStack, waitForStatus } from './support';
 
 const env = useBrowserStack();
 
@@ -35,6 +35,41 @@ describe('web chat: conversation', () => {
     const messages = (await apiClient(env().stack, 'alice').get(`/threads/${threadId}/messages?order=asc`)).body!.data as Array<{ role: string }>;
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
     await screenshot(page, 'chat-reply');
+    expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('shows the reply growing before the run completes (paced deltas over the live event stream)', async () => {
+    const final = 'The answer grows word by word as the model writes it, one paced delta after another, until it is whole.';
+    const threadId = await scriptedThread(env(), 'watcher', [{ message: final, stream: { chunk_chars: 8, interval_ms: 250 } }]);
+    const page = await openChat(env(), 'watcher', { hash: threadHash(threadId) });
+    // A log kept by the page itself: the live reply's text and the run status shown, at every change of the DOM.
+    await page.evaluate(`(() => {
+      const log = (window.__replyLog = []);
+      const live = document.getElementById('reply-live');
+      const status = document.getElementById('run-status');
+      new MutationObserver(() => log.push({ text: live.textContent, status: status.textContent })).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
+    await sendMessage(page, 'Tell me slowly.');
+    await waitForStatus(page, 'completed');
+    await expect.poll(() => page.locator('.conversation .message.assistant').last().textContent()).toContain(final);
+
+    const log = (await page.evaluate('window.__replyLog')) as Array<{ text: string | null; status: string | null }>;
+    const shownBeforeCompleted = log.filter((entry) => !/^completed/.test(entry.status ?? '')).map((entry) => (entry.text ?? '').trim());
+    const strictPrefixes = new Set(shownBeforeCompleted.filter((text) => text.length > 0 && text.length < final.length && final.startsWith(text)));
+    expect(strictPrefixes.size, JSON.stringify(log.slice(0, 40))).toBeGreaterThanOrEqual(3);
+    // The live region screen readers follow is the one that grew.
+    expect(await page.locator('#reply-live').getAttribute('aria-live')).toBe('polite');
+    expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('works served by the Function app itself, as deployed: page at the root, API under /api, one origin', async () => {
+    const page = await openChat(env(), 'alice', { origin: env().stack.host.url });
+    const served = await page.request.get(`${env().stack.host.url}/`);
+    expect(served.headers()['content-security-policy']).toContain("default-src 'self'");
+    await sendMessage(page, 'Served by the function');
+    await waitForStatus(page, 'completed');
+    await expect.poll(() => page.locator('.conversation .message.assistant').last().textContent()).toContain('Echo: Served by the function');
+    expect(await page.locator('#run-transport').textContent()).toBe('(live events)');
     expect(pageProblems(page)).toEqual([]);
   });
 

@@ -6,14 +6,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startWebServer, type RunningWebServer } from '../../local/web';
-import { useStack, type Stack } from '../support/stack';
+import { apiClient, useStack, type Stack } from '../support/stack';
 import type { Turn as ScenarioTurn } from '../scenarios/support';
 
 /**
- * A scripted model turn (local Assistants server, local/assistants-server/model/turns.ts): `delay_ms`
- * holds it back (e.g. for cancel); `files` are linked from the message as sandbox:/mnt/data/<filename>.
+ * A scripted model turn (local/assistants-server/model/turns.ts): `delay_ms` holds it back (e.g. for cancel);
+ * `files` are linked from the message as sandbox:/mnt/data/<filename>; `stream` paces the reply's deltas.
  */
-export type Turn = (ScenarioTurn | { message: string; files: Array<{ filename: string; content_base64: string }> }) & { delay_ms?: number };
+export type Turn = (ScenarioTurn | { message: string; files?: Array<{ filename: string; content_base64: string }>; stream?: { chunk_chars: number; interval_ms: number } }) & {
+  delay_ms?: number;
+};
 
 const ROOT = path.resolve(__dirname, '../..');
 export const SCREENSHOTS = path.join(ROOT, '.data/screenshots');
@@ -53,8 +55,11 @@ export function useBrowserStack(): () => BrowserStack {
   };
 }
 
-/** Opens the page as `userId` (picked in the page's user picker, dev mode) at a desktop or narrow size. */
-export async function openChat(env: BrowserStack, userId: string, options: { width?: number; height?: number; hash?: string } = {}): Promise<Page> {
+/**
+ * Opens the page as `userId` (picked in the page's user picker, dev mode) at a desktop or narrow size, from the
+ * dev server (local/web) unless `origin` names another server of it (e.g. the Functions host, which serves it too).
+ */
+export async function openChat(env: BrowserStack, userId: string, options: { width?: number; height?: number; hash?: string; origin?: string } = {}): Promise<Page> {
   const context = await env.browser.newContext({ viewport: { width: options.width ?? 1200, height: options.height ?? 900 } });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -64,7 +69,8 @@ export async function openChat(env: BrowserStack, userId: string, options: { wid
   });
   (page as Page & { problems: string[] }).problems = problems;
   // ?user= preselects the page's user picker, so a thread in the URL opens as that user.
-  await page.goto(`${env.web.url}?user=${encodeURIComponent(userId)}${options.hash ?? ''}`);
+  const base = options.origin ? `${options.origin}/` : env.web.url;
+  await page.goto(`${base}?user=${encodeURIComponent(userId)}${options.hash ?? ''}`);
   await page.locator('body[data-ready="true"]').waitFor({ timeout: 20_000 });
   expect(await page.getByLabel('User (dev mode)').inputValue()).toBe(userId);
   return page;
@@ -104,23 +110,23 @@ export async function clearScripts(stack: Stack): Promise<void> {
   expect((await fetch(`${stack.assistants.url}/_admin/script`, { method: 'DELETE' })).status).toBe(200);
 }
 
-/** How many scripted turns of assistant runs are still waiting to be taken by a run. */
+/** How many scripted turns are still waiting to be taken by a run (either protocol's queues). */
 export async function scriptedTurnsLeft(stack: Stack): Promise<number> {
-  const scripts = (await (await fetch(`${stack.assistants.url}/_admin/script`)).json()) as { byAssistant: Record<string, unknown[]>; byThread: Record<string, unknown[]>; global: unknown[] };
-  return [...Object.values(scripts.byAssistant), ...Object.values(scripts.byThread), scripts.global].reduce((sum, turns) => sum + turns.length, 0);
+  const scripts = (await (await fetch(`${stack.assistants.url}/_admin/script`)).json()) as Record<string, Record<string, unknown[]> | unknown[]>;
+  return Object.values(scripts).reduce<number>((sum, queue) => sum + (Array.isArray(queue) ? queue.length : Object.values(queue).reduce<number>((n, turns) => n + turns.length, 0)), 0);
 }
 
-/** Queues what the model does on the next runs of an assistant (by key) on the local Assistants server. */
-export async function scriptAssistant(stack: Stack, key: string, turns: Turn[]): Promise<void> {
-  const listed = (await (await fetch(`${stack.assistants.url}/v1/assistants?limit=100`, { headers: { authorization: 'Bearer local', 'OpenAI-Beta': 'assistants=v2' } })).json()) as {
-    data: Array<{ id: string; metadata: Record<string, string> }>;
-  };
-  const assistant = listed.data.find((a) => a.metadata['app_key'] === key);
-  if (!assistant) throw new Error(`assistant ${key} is not synced to the local Assistants server`);
-  const response = await fetch(`${stack.assistants.url}/_admin/script`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ assistant_id: assistant.id, turns }),
-  });
-  expect(response.status, await response.text()).toBe(200);
+/**
+ * A thread of `userId`'s, created through the API, whose next runs take these model turns. Protocol-neutral
+ * (stack.script queues them for the thread on Assistants, for its conversation on Responses); open it with
+ * `openChat(env, userId, { hash: threadHash(id) })`.
+ */
+export async function scriptedThread(env: BrowserStack, userId: string, turns: Turn[], assistant?: string): Promise<string> {
+  const created = await apiClient(env.stack, userId).post('/threads', assistant ? { assistant } : {});
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const threadId = created.body!.id as string;
+  await env.stack.script(threadId, turns);
+  return threadId;
 }
+
+export const threadHash = (threadId: string): string => `#thread=${threadId}`;

@@ -22,10 +22,11 @@ describe('the real app in the local host', () => {
     const env = { ASSISTANTS_PROVIDER: 'local', UPSTREAM_PROTOCOL: stackProtocol(), AzureWebJobsStorage: azurite.current.connectionString, LOCAL_ASSISTANTS_URL: assistants.url, EMAIL_LOGIC_APP_URL: '' };
     const host = await startFunctionsHost({ appPath: path.join(root, 'dist/main.js'), scriptRoot: root, env });
     try {
-      const res = await fetch(`${host.baseUrl}/health`);
+      const res = await fetch(`${host.url}/api/health`);
       const body = (await res.json()) as { status: string };
       expect({ status: res.status, body }).toMatchObject({ status: 200, body: { status: 'ok' } });
-      expect(host.baseUrl).toBe(`${host.url}/api`);
+      // host.json's routePrefix is "": the API's routes carry api/ themselves, the web chat is at the root.
+      expect(host.baseUrl).toBe(host.url);
     } finally {
       await host.close();
     }
@@ -61,7 +62,7 @@ describe('the real app in the local host', () => {
     try {
       // The runtime is built on first use; health is the one anonymous route. Its upstream check may fail here
       // (no Entra ID sign-in on this machine): only the warning is asserted.
-      await fetch(`${host.baseUrl}/health`);
+      await fetch(`${host.url}/api/health`);
       expect(host.logs()).toMatch(/foundry-classic runs on the Assistants protocol, which Foundry Agent Service classic retires on 2027-03-31/);
     } finally {
       await host.close();

@@ -22,9 +22,9 @@ describe('azure.yaml', () => {
     expect(yamlScalar(yaml, ['infra', 'module'])).toBe('main');
   });
 
-  it('syncs the assistants after every deploy, on every OS', () => {
-    expect(yamlScalar(yaml, ['hooks', 'postdeploy', 'posix', 'run'])).toBe('npm run assistants:sync');
-    expect(yamlScalar(yaml, ['hooks', 'postdeploy', 'windows', 'run'])).toBe('npm run assistants:sync');
+  it('syncs the assistants after every deploy, on every OS, then prints the web chat URL (only if the sync worked)', () => {
+    expect(yamlScalar(yaml, ['hooks', 'postdeploy', 'posix', 'run'])).toBe('npm run assistants:sync && echo "Web chat: $WEB_URL"');
+    expect(yamlScalar(yaml, ['hooks', 'postdeploy', 'windows', 'run'])).toBe('npm run assistants:sync; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }; Write-Host "Web chat: $env:WEB_URL"');
   });
 });
 

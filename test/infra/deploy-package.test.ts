@@ -53,6 +53,13 @@ describe('the deploy package', () => {
     expect(manifest).not.toHaveProperty('scripts');
   });
 
+  it('contains the built web chat the Function app serves (dist/web: index.html naming its hashed script and styles)', () => {
+    const web = files.filter((f) => f.startsWith('dist/web/'));
+    expect(web).toEqual(expect.arrayContaining(['dist/web/index.html', expect.stringMatching(/^dist\/web\/app\.[A-Z0-9]{8}\.js$/), expect.stringMatching(/^dist\/web\/styles\.[A-Z0-9]{8}\.css$/)]));
+    const html = readFileSync(path.join(packageDir, 'dist/web/index.html'), 'utf8');
+    for (const asset of web.filter((f) => /\.(js|css)$/.test(f))) expect(html).toContain(path.basename(asset));
+  });
+
   it('contains no dev-only code, tests, local data, sources or node_modules', () => {
     const forbidden = files.filter((f) => /^(local|test|bench|web|infra|scripts|src|docs|node_modules|\.data|\.azure)\//.test(f) || /\.ts$/.test(f) || f === 'local.settings.json');
     expect(forbidden).toEqual([]);
@@ -69,11 +76,15 @@ describe('the deploy package', () => {
       const env = { ASSISTANTS_PROVIDER: 'local', UPSTREAM_PROTOCOL: stackProtocol(), AzureWebJobsStorage: azurite.current.connectionString, LOCAL_ASSISTANTS_URL: assistants.url, EMAIL_LOGIC_APP_URL: '' };
       const host = await startFunctionsHost({ appPath: path.join(outside, 'dist/main.js'), scriptRoot: outside, env });
       try {
-        const res = await fetch(`${host.baseUrl}/assistants`, { headers: { 'x-user-id': 'deploy-check' } });
+        const res = await fetch(`${host.url}/api/assistants`, { headers: { 'x-user-id': 'deploy-check' } });
         const body = (await res.json()) as { data: Array<{ key: string }> };
         // The assistants list comes from the package's own assistants/ folder.
         expect(res.status).toBe(200);
         expect(body.data.map((a) => a.key)).toContain('default');
+        // The web chat, from the package's own dist/web.
+        const page = await fetch(`${host.url}/`);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toMatch(/<script src="app\.[A-Z0-9]{8}\.js"/);
       } finally {
         await host.close();
         await assistants.close();

@@ -89,3 +89,15 @@ describe('the market-data key', () => {
     expect(api).toContain('union(appSettings, responsesSettings, assistantsSettings, marketDataSettings)');
   });
 });
+
+describe('the upstream provider', () => {
+  const provider = find(declarations(sources.text('infra/main.bicep')), 'param', 'assistantsProvider');
+
+  it('offers only the protocols that are alive, foundry by default, foundry-classic with its retirement date', () => {
+    expect(provider?.value).toBe("'foundry'");
+    expect(allowedValues(provider?.decorators ?? [])).toEqual(['foundry', 'azure-openai', 'foundry-classic']);
+    // Whoever picks the legacy option is told when it ends, in azd's prompt (the description) and in the docs.
+    expect(provider?.decorators.join(' ')).toMatch(/foundry-classic[^']*retires on 2027-03-31/);
+    expect(readFileSync(path.join(root, 'docs/deploy.md'), 'utf8')).toMatch(/foundry-classic[^\n]*2027-03-31/);
+  });
+});

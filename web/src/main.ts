@@ -93,7 +93,7 @@ function hideError(): void {
 async function setupIdentity(): Promise<boolean> {
   clear(el.identity);
   if (config.auth === 'easyauth') {
-    const user = await easyAuthUser();
+    const user = config.user ?? (await easyAuthUser());
     if (!user) {
       el.identity.append(h('a', { href: loginUrl(), class: 'button primary' }, 'Sign in'));
       showError(new Error('Sign in to see your conversations.'));

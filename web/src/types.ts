@@ -86,4 +86,9 @@ export interface PageConfig {
   users: string[];
   /** Sent as x-functions-key when the API's function-level keys are enforced. */
   functionKey?: string;
+  /**
+   * easyauth: who is signed in, as the Function app serving the page read it from App Service Authentication's
+   * headers (src/web/site.ts). It spares /.auth/me, which needs the token store the deployment leaves off.
+   */
+  user?: { userId: string; name: string };
 }

@@ -6,13 +6,13 @@
 import type { Clock } from './clock';
 import { EventChannel, END } from './events';
 import { responseTurnContext } from './response-context';
-import { addPendingImage, writeCodeInterpreter, writeFileSearch, writeFunctionCalls, writeMessage, type Annotation, type Sink } from './response-output';
+import { addPendingImage, writeCodeInterpreter, writeFileSearch, writeFunctionCalls, writeMessage, type Annotation, type Pace, type Sink } from './response-output';
 import { estimateTokens } from './usage';
 import { invalidRequest } from '../http/errors';
 import type { Services } from '../http/context';
 import type { Model, TurnContext } from '../model/model';
 import { transcriptText } from '../model/model';
-import type { Turn } from '../model/turns';
+import type { Pacing, Turn } from '../model/turns';
 import { addContainerFile } from '../resources/containers/records';
 import type { ResponseEventRecord, StoredResponse } from '../store/state';
 import type { Store } from '../store/store';
@@ -135,7 +135,7 @@ export class ResponseEngine {
           await this.clock.sleep(turn.delayMs);
           if (!live()) return;
         }
-        const more = this.apply(stored, turn, context);
+        const more = await this.apply(stored, turn, context, live);
         if (!more || !live()) return;
       }
     } catch (error) {
@@ -144,7 +144,8 @@ export class ResponseEngine {
   }
 
   /** Applies one turn; true when the model should take another. */
-  private apply(stored: StoredResponse, turn: Turn, context: TurnContext): boolean {
+  private async apply(stored: StoredResponse, turn: Turn, context: TurnContext, live: () => boolean): Promise<boolean> {
+    const pace = (pacing?: Pacing): Pace => ({ pacing, live, sleep: (ms) => this.clock.sleep(ms) });
     switch (turn.kind) {
       case 'fail':
         this.fail(stored, turn.code, turn.message);
@@ -158,7 +159,7 @@ export class ResponseEngine {
         return false;
       }
       case 'incomplete':
-        if (turn.text !== undefined) writeMessage(this.sink(stored), turn.text, 'incomplete');
+        if (turn.text !== undefined && (await writeMessage(this.sink(stored), turn.text, 'incomplete', pace(turn.pacing))) === null) return false;
         this.finish(stored, 'incomplete');
         return false;
       case 'code_interpreter':
@@ -182,7 +183,8 @@ export class ResponseEngine {
           }
         }
         if (turn.imagePngBase64) addPendingImage(this.sink(stored), turn.imagePngBase64);
-        const complete = writeMessage(this.sink(stored), turn.text, 'completed', annotations);
+        const complete = await writeMessage(this.sink(stored), turn.text, 'completed', pace(turn.pacing), annotations);
+        if (complete === null) return false;
         this.finish(stored, complete ? 'completed' : 'incomplete');
         return false;
       }

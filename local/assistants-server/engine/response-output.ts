@@ -4,7 +4,7 @@
 import { chunks } from './run-engine';
 import { estimateTokens } from './usage';
 import type { Services } from '../http/context';
-import type { Turn } from '../model/turns';
+import { UNPACED, type Pacing, type Turn } from '../model/turns';
 import { addContainerFile, touchContainer } from '../resources/containers/records';
 import { searchStores } from '../resources/vector-stores/search';
 import { newId } from '../store/ids';
@@ -109,8 +109,19 @@ export function writeFileSearch(sink: Sink, queries: string[]): void {
   sink.services.store.changed();
 }
 
-/** Streams an assistant message; false when max_output_tokens cut it short. */
-export function writeMessage(sink: Sink, fullText: string, status: 'completed' | 'incomplete', annotations: Annotation[] = []): boolean {
+/** How a paced message waits between deltas, and whether the response is still worked on after a wait. */
+export interface Pace {
+  pacing?: Pacing;
+  sleep(ms: number): Promise<void>;
+  live(): boolean;
+}
+
+/**
+ * Streams an assistant message; false when max_output_tokens cut it short, null when the response stopped
+ * being worked on between paced deltas (cancelled or deleted: whoever stopped it has ended it).
+ */
+export async function writeMessage(sink: Sink, fullText: string, status: 'completed' | 'incomplete', pace: Pace, annotations: Annotation[] = []): Promise<boolean | null> {
+  const pacing = pace.pacing ?? UNPACED;
   const { response, internal } = sink.stored;
   let text = fullText;
   let complete = status === 'completed';
@@ -130,8 +141,12 @@ export function writeMessage(sink: Sink, fullText: string, status: 'completed' |
   const part: ResponseOutputText = { type: 'output_text', annotations: [], logprobs: [], text: '' };
   item.content.push(part);
   sink.emit('response.content_part.added', { ...ids, part: structuredClone(part) });
-  for (const delta of chunks(text, 24)) {
+  for (const [i, delta] of chunks(text, pacing.chunkChars).entries()) {
     if (!delta) continue;
+    if (i > 0 && pacing.intervalMs > 0) {
+      await pace.sleep(pacing.intervalMs);
+      if (!pace.live()) return null;
+    }
     part.text += delta;
     sink.emit('response.output_text.delta', { ...ids, delta, logprobs: [] });
   }

@@ -8,7 +8,7 @@ import { estimateTokens, usageOf } from './usage';
 import { invalidRequest, pyList } from '../http/errors';
 import type { Model } from '../model/model';
 import { runPromptTokens, runTurnContext } from './run-context';
-import type { Turn } from '../model/turns';
+import { UNPACED, type Pacing, type Turn } from '../model/turns';
 import { addFile } from '../resources/files/file-records';
 import { searchStores } from '../resources/vector-stores/search';
 import { newId } from '../store/ids';
@@ -214,7 +214,7 @@ export class RunEngine {
         return this.requireAction(stored, turn.calls, prompt);
       case 'incomplete':
         if (turn.text === undefined) this.terminate(stored, 'incomplete', { incomplete_details: { reason: turn.reason } });
-        else this.reply(stored, [{ type: 'text', text: { value: turn.text, annotations: [] } }], prompt, estimateTokens(turn.text), turn.reason);
+        else await this.reply(stored, [{ type: 'text', text: { value: turn.text, annotations: [] } }], prompt, estimateTokens(turn.text), live, turn.pacing, turn.reason);
         return false;
       case 'code_interpreter': {
         if (!run.tools.some((t) => t.type === 'code_interpreter')) {
@@ -255,7 +255,7 @@ export class RunEngine {
         content.push({ type: 'text', text: { value: turn.text, annotations } });
         if (!live()) return false;
         stored.internal.outputImages = [];
-        this.reply(stored, content, prompt, estimateTokens(turn.text));
+        await this.reply(stored, content, prompt, estimateTokens(turn.text), live, turn.pacing);
         return false;
       }
     }
@@ -336,8 +336,20 @@ export class RunEngine {
     this.store.changed();
   }
 
-  /** Writes the assistant's message and ends the run: completed, or incomplete (cut short) when a reason is given. */
-  private reply(stored: StoredRun, content: MessageContent[], prompt: number, completion: number, incomplete?: 'max_completion_tokens' | 'max_prompt_tokens'): void {
+  /**
+   * Writes the assistant's message and ends the run: completed, or incomplete (cut short) when a reason is given.
+   * Paced text waits between deltas; a run that stopped being live meanwhile (cancelled, expired) was already
+   * ended by whoever stopped it, with this message marked incomplete, so the reply just stops.
+   */
+  private async reply(
+    stored: StoredRun,
+    content: MessageContent[],
+    prompt: number,
+    completion: number,
+    live: () => boolean,
+    pacing: Pacing = UNPACED,
+    incomplete?: 'max_completion_tokens' | 'max_prompt_tokens',
+  ): Promise<void> {
     const { run, internal } = stored;
     const now = this.clock.nowSeconds();
     const message: Message = {
@@ -360,32 +372,41 @@ export class RunEngine {
     const step = this.newStep(stored, 'message_creation', { type: 'message_creation', message_creation: { message_id: message.id } });
     this.emit(run.id, 'thread.message.created', message);
     this.emit(run.id, 'thread.message.in_progress', message);
-    content.forEach((part, index) => {
+    for (const [index, part] of content.entries()) {
       if (part.type === 'image_file') this.emitMessageDelta(message, [{ index, type: 'image_file', image_file: part.image_file }]);
-      if (part.type !== 'text') return;
-      chunks(part.text.value, 24).forEach((value, i) =>
-        this.emitMessageDelta(message, [{ index, type: 'text', text: i === 0 ? { value, annotations: [] } : { value } }]),
-      );
+      if (part.type !== 'text') continue;
+      // The message reads what was streamed so far (a GET mid-stream sees the text grow too).
+      const shown: Extract<MessageContent, { type: 'text' }> = { type: 'text', text: { value: '', annotations: [] } };
+      message.content = [...content.slice(0, index), shown];
+      for (const [i, value] of chunks(part.text.value, pacing.chunkChars).entries()) {
+        if (i > 0 && pacing.intervalMs > 0) {
+          await this.clock.sleep(pacing.intervalMs);
+          if (!live()) return;
+        }
+        shown.text.value += value;
+        this.emitMessageDelta(message, [{ index, type: 'text', text: i === 0 ? { value, annotations: [] } : { value } }]);
+      }
       if (part.text.annotations.length > 0) {
         this.emitMessageDelta(message, [{ index, type: 'text', text: { annotations: part.text.annotations.map((a, i) => ({ index: i, ...a })) } }]);
       }
-    });
+    }
     message.content = content;
+    const done = this.clock.nowSeconds();
     if (incomplete) {
       message.status = 'incomplete';
-      message.incomplete_at = now;
+      message.incomplete_at = done;
       message.incomplete_details = { reason: 'max_tokens' };
       this.emit(run.id, 'thread.message.incomplete', message);
     } else {
       message.status = 'completed';
-      message.completed_at = now;
+      message.completed_at = done;
       this.emit(run.id, 'thread.message.completed', message);
     }
     internal.promptTokens += prompt;
     internal.completionTokens += completion;
     this.completeStep(step, prompt, completion);
     if (incomplete) this.terminate(stored, 'incomplete', { incomplete_details: { reason: incomplete } });
-    else this.terminate(stored, 'completed', { completed_at: now });
+    else this.terminate(stored, 'completed', { completed_at: done });
   }
 
   private failTool(stored: StoredRun, name: string): void {

@@ -136,11 +136,15 @@ export interface HostFunction {
   route: string;
 }
 
-/** The HTTP functions the host printed in its startup banner (`  name: [GET,POST] http://…/api/route`). */
+/** The web chat's function, at the site root rather than under /api (src/functions/web-page.ts). */
+export const WEB_PAGE_FUNCTION = 'webPage';
+
+/** The API's HTTP functions the host printed in its startup banner (`  name: [GET,POST] http://…/api/route`). */
 export function registeredHttpFunctions(stack: Pick<Stack, 'host' | 'api'>): HostFunction[] {
   const out: HostFunction[] = [];
   for (const match of stack.host.logs().matchAll(/^ {2}(\w+): \[([A-Z,]+)\] (\S+)$/gm)) {
     const [, name, methods, url] = match as unknown as [string, string, string, string];
+    if (name === WEB_PAGE_FUNCTION) continue;
     if (!url.startsWith(`${stack.api}/`)) throw new Error(`unexpected function URL ${url} (route prefix of ${stack.api})`);
     for (const method of methods.split(',')) out.push({ name, method, route: url.slice(stack.api.length + 1) });
   }

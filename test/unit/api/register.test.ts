@@ -21,11 +21,12 @@ describe('registration', () => {
     const { app, registered } = recordingApp();
     registerRoutes(app, bindAll(), deps);
     expect([...registered.keys()].sort()).toEqual(allRouteSpecs.map((s) => s.name).sort());
-    expect(registered.get('getRun')).toMatchObject({ route: 'threads/{threadId}/runs/{runId}', methods: ['GET'], authLevel: 'function' });
-    expect(registered.get('corsPreflight')).toMatchObject({ route: '{*path}', methods: ['OPTIONS'], authLevel: 'anonymous' });
-    expect(registered.get('unmatchedPost')).toMatchObject({ route: '{*path}', methods: ['POST'], authLevel: 'anonymous' });
-    expect(registered.get('runSweep')).toMatchObject({ route: 'maintenance/sweep', methods: ['POST'], authLevel: 'admin' });
-    expect(registered.get('getSweep')).toMatchObject({ route: 'maintenance/sweeps/{sweepId}', methods: ['GET'], authLevel: 'admin' });
+    // host.json's routePrefix is "" (the web chat is at the root): every API route carries api/ itself.
+    expect(registered.get('getRun')).toMatchObject({ route: 'api/threads/{threadId}/runs/{runId}', methods: ['GET'], authLevel: 'function' });
+    expect(registered.get('corsPreflight')).toMatchObject({ route: 'api/{*path}', methods: ['OPTIONS'], authLevel: 'anonymous' });
+    expect(registered.get('unmatchedPost')).toMatchObject({ route: 'api/{*path}', methods: ['POST'], authLevel: 'anonymous' });
+    expect(registered.get('runSweep')).toMatchObject({ route: 'api/maintenance/sweep', methods: ['POST'], authLevel: 'admin' });
+    expect(registered.get('getSweep')).toMatchObject({ route: 'api/maintenance/sweeps/{sweepId}', methods: ['GET'], authLevel: 'admin' });
     expect(typeof registered.get('health')!.handler).toBe('function');
   });
 
