@@ -11,6 +11,8 @@ import type { AssistantResolver } from '../assistants';
 import { renderRunInstructions } from '../assistants';
 import { classifyUpstreamError } from '../upstream/errors';
 import type { UpstreamThreads } from '../upstream/port';
+import { leaseAfter } from './follow-lease';
+import { isDeadRun, supersedeDeadRun, type ReconcileDeps } from './reconcile';
 import { isTerminal, METADATA_KEYS } from './run-facts';
 import { answerOnThread, chooseAssistant, type CopilotRouter } from '../copilot';
 
@@ -25,6 +27,10 @@ export interface StartRunDeps {
   now: () => number;
   /** Chooses the assistant for `auto` (src/copilot); without it `auto` is an unknown key. */
   router?: CopilotRouter;
+  /** RUN_FOLLOW_LEASE: the lease the recorded run carries until a worker picks it up (runs/follow-lease.ts). */
+  followLeaseMs?: number;
+  /** With it, a new message takes over a dead active run (runs/reconcile.ts isDeadRun) instead of answering 409. */
+  takeOver?: Pick<ReconcileDeps, 'upstream' | 'stallMs' | 'maxLifetimeMs'>;
 }
 
 export interface StartRunInput {
@@ -75,6 +81,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     assistantId,
     status: 'queued',
     createdAt: deps.now(),
+    ...(deps.followLeaseMs ? { followLeaseUntil: leaseAfter(deps.now(), deps.followLeaseMs) } : {}),
     messageId,
     routedTo,
     additionalInstructions: renderRunInstructions(definition, { now: new Date(deps.now()), userName: input.userName }),
@@ -98,7 +105,11 @@ async function checkAttachments(deps: StartRunDeps, input: StartRunInput): Promi
   if (owned.some((file) => file === null)) throw notFound('File');
 }
 
-/** One active run per thread; a ledger entry pointing at a finished run is taken over. */
+/**
+ * One active run per thread; a ledger entry pointing at a finished run, or at a dead one, is taken over. The swap is a
+ * compare-and-set on the thread's active run, so of two messages racing for a dead run's thread exactly one wins (the
+ * other gets run_active); the dead run is ended after the swap (a crash in between leaves it to the reconciler).
+ */
 async function claimThread(deps: StartRunDeps, threadId: string, runId: string): Promise<void> {
   try {
     await deps.ledger.setActiveRun(threadId, runId);
@@ -106,7 +117,16 @@ async function claimThread(deps: StartRunDeps, threadId: string, runId: string):
     const activeRunId = error instanceof AppError && error.code === 'run_active' ? (error.details.runId as string | undefined) : undefined;
     if (!activeRunId) throw error;
     const active = await deps.ledger.getRun(threadId, activeRunId);
-    if (active && !isTerminal(active.status)) throw error;
+    const dead = active && !isTerminal(active.status) && deps.takeOver && isDeadRun(active, deps.now(), deps.takeOver);
+    if (active && !isTerminal(active.status) && !dead) throw error;
+    // A claim whose run is not recorded yet is another message starting right now, unless it is older than the stall timeout.
+    if (!active && deps.takeOver && (await claimedRecently(deps, threadId, deps.takeOver.stallMs))) throw error;
     await deps.ledger.setActiveRun(threadId, runId, { expectRunId: activeRunId });
+    if (dead && deps.takeOver) await supersedeDeadRun({ ...deps, upstream: deps.takeOver.upstream }, active, runId);
   }
+}
+
+async function claimedRecently(deps: StartRunDeps, threadId: string, withinMs: number): Promise<boolean> {
+  const since = (await deps.ledger.getThread(threadId))?.activeRunSince;
+  return since !== undefined && deps.now() - since <= withinMs;
 }
