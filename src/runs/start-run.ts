@@ -73,6 +73,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   if (chosen.direct) return { run: await answerOnThread({ ...deps, router: chosen.router }, { ...input, runId, messageId }), messageId };
   const { assistantId, definition, routedTo } = chosen;
 
+  const createdAt = deps.now();
   const run = await deps.ledger.recordRun({
     threadId: input.threadId,
     runId,
@@ -80,8 +81,8 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     assistantKey,
     assistantId,
     status: 'queued',
-    createdAt: deps.now(),
-    ...(deps.followLeaseMs ? { followLeaseUntil: leaseAfter(deps.now(), deps.followLeaseMs) } : {}),
+    createdAt,
+    ...(deps.followLeaseMs ? { followLeaseUntil: leaseAfter(createdAt, deps.followLeaseMs) } : {}),
     messageId,
     routedTo,
     additionalInstructions: renderRunInstructions(definition, { now: new Date(deps.now()), userName: input.userName }),
