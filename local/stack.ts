@@ -35,6 +35,8 @@ export interface Stack {
   upstreamThreadPath(threadId: string): Promise<string>;
   /** Starts the host again (after a kill) with the same settings. */
   restartHost(): Promise<RunningFunctionsHost>;
+  /** Starts one more host with the same app, settings and storage (it competes for the same queues); the caller closes it. */
+  startHost(): Promise<RunningFunctionsHost>;
   close(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         stack.api = host.baseUrl;
         return host;
       },
+      startHost: start,
       async close() {
         await stack.host.close().catch(() => undefined);
         await Promise.allSettled([mail.close(), assistants.close()]);
