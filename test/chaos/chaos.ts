@@ -136,6 +136,7 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
     }, Date.now() + 60_000);
     if (!created) return;
     threadIds.push(created);
+    let previousRunId: string | undefined;
     while (!stopped) {
       const k = next++;
       if (k >= options.runs) return;
@@ -148,12 +149,14 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
         if (tries++ > 0) {
           const latest = await call(userId, 'GET', `/threads/${created}/runs?limit=1`);
           const newest = (latest.body.data as Array<{ id: string; created_at: number }> | undefined)?.[0];
-          if (newest && newest.created_at >= postedAt) return newest.id;
+          // created_at has whole seconds: the user's previous run may share the second, and is not this message's.
+          if (newest && newest.created_at >= postedAt && newest.id !== previousRunId) return newest.id;
         }
         const answer = await call(userId, 'POST', `/threads/${created}/messages`, { content: message.content });
         return answer.status === 202 || answer.status === 200 ? (answer.body.run as { id: string }).id : undefined;
       }, Date.now() + 90_000);
       if (!runId) continue;
+      previousRunId = runId;
       await persist(async () => {
         const answer = await call(userId, 'GET', `/threads/${created}/runs/${runId}`);
         return isTerminal(String(answer.body.status)) ? true : undefined;
