@@ -14,6 +14,12 @@ export interface FollowLeaseDeps {
   now: () => number;
   /** How long a follower may go without renewing before its run is presumed abandoned (RUN_FOLLOW_LEASE). */
   followLeaseMs: number;
+  /**
+   * Longest one delivery may hold the lease (its follow budget plus the tool reclaim time). A delivery still running
+   * past it is presumed hung (an invocation past functionTimeout goes on in the process): its lease is let go, so the
+   * run is re-queued rather than held forever by a timer that outlives the work.
+   */
+  maxHoldMs: number;
 }
 
 /** A renewal that failed (storage blip) is tried again this soon, while the lease still holds. */
@@ -31,12 +37,17 @@ export function leaseAfter(now: number, leaseMs: number, delaySeconds = 0): numb
  */
 export function holdFollowLease(deps: FollowLeaseDeps, run: RunRecord, generation: number, logger: Logger): () => void {
   const half = deps.followLeaseMs / 2;
+  const holdUntil = deps.now() + deps.maxHoldMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   const schedule = (ms: number) => {
     if (!stopped) timer = setTimeout(() => void renew(), Math.max(0, ms));
   };
   const renew = async () => {
+    if (deps.now() > holdUntil) {
+      logger.warn('delivery outlived its follow budget; follow lease let go', { generation });
+      return;
+    }
     try {
       const held = await deps.ledger.renewFollowLease(run.threadId, run.runId, generation, deps.now() + deps.followLeaseMs);
       if (held) schedule(half);

@@ -53,7 +53,9 @@ export async function processRunMessage(deps: WorkerDeps, message: RunQueueMessa
   const logger = deps.logger.child({ threadId: run.threadId, runId: run.runId, upstreamRunId: run.upstreamRunId });
   const follower = new RunFollower(deps, run, cancelWhenRequested(deps, logger));
   const budgetEndsAt = deps.now() + deps.followBudgetMs;
-  const releaseLease = deps.followLeaseMs ? holdFollowLease({ ...deps, followLeaseMs: deps.followLeaseMs }, run, message.generation, logger) : () => undefined;
+  const releaseLease = deps.followLeaseMs
+    ? holdFollowLease({ ...deps, followLeaseMs: deps.followLeaseMs, maxHoldMs: deps.followBudgetMs + deps.staleClaimMs }, run, message.generation, logger)
+    : () => undefined;
 
   try {
     let step = await pickUp(deps, follower, budgetEndsAt);

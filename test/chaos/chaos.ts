@@ -231,6 +231,13 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
     runs = await allRuns(world.ledger, threadIds);
   }
   await Promise.all(recovering);
+  for (const host of world.hosts) hostLogs.push(host.current().logs());
+  const logs = hostLogs.join('\n');
+  // A run that never ended is a finding: its row and what the hosts logged about it.
+  for (const run of runs.filter((r) => !isTerminal(r.status))) {
+    const lines = logs.split('\n').filter((line) => line.includes(run.runId)).slice(-40);
+    log(`chaos: lost run ${run.runId}: ${JSON.stringify({ ...run, additionalInstructions: undefined })}\n${lines.join('\n')}`);
+  }
   const statuses: Record<string, number> = {};
   for (const run of runs) statuses[run.status] = (statuses[run.status] ?? 0) + 1;
 
@@ -251,8 +258,6 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
     }
   }
   const orphans = await claimed();
-  for (const host of world.hosts) hostLogs.push(host.current().logs());
-  const logs = hostLogs.join('\n');
   const outputs = JSON.stringify(runs.map((run) => run.lastError ?? null));
   return {
     runs: runs.length,
