@@ -18,7 +18,7 @@ import { answerOnThread, chooseAssistant, type CopilotRouter } from '../copilot'
 
 export interface StartRunDeps {
   /** The upstream port's threads: the user's message, and a direct reply. */
-  threads: Pick<UpstreamThreads, 'addUserMessage' | 'addAssistantMessage'>;
+  threads: Pick<UpstreamThreads, 'addUserMessage' | 'addAssistantMessage'> & Partial<Pick<UpstreamThreads, 'listMessages'>>;
   ledger: Ledger;
   queue: Pick<RunQueue, 'send'>;
   assistants: AssistantResolver;
@@ -53,12 +53,15 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   await checkAttachments(deps, input);
   const assistantKey = input.assistant ?? thread.assistantKey ?? deps.defaultAssistant;
   const chosen = await chooseAssistant(deps, assistantKey, input.content);
-  const runId = newRunId();
+  // A retry of a start that died after posting its user message resumes that start (its run id, its message).
+  const claim = await claimThread(deps, input.threadId, newRunId(), input);
+  const runId = claim.runId;
   const logger = deps.logger.child({ threadId: input.threadId, runId });
-
-  await claimThread(deps, input.threadId, runId);
   let messageId: string;
-  try {
+  if (claim.messageId) {
+    messageId = claim.messageId;
+    logger.warn('resumed a start that died after posting its user message', { messageId });
+  } else try {
     ({ messageId } = await deps.threads.addUserMessage(input.threadId, {
       content: input.content,
       ...(input.attachments?.length ? { attachments: input.attachments } : {}),
@@ -111,9 +114,10 @@ async function checkAttachments(deps: StartRunDeps, input: StartRunInput): Promi
  * compare-and-set on the thread's active run, so of two messages racing for a dead run's thread exactly one wins (the
  * other gets run_active); the dead run is ended after the swap (a crash in between leaves it to the reconciler).
  */
-async function claimThread(deps: StartRunDeps, threadId: string, runId: string): Promise<void> {
+async function claimThread(deps: StartRunDeps, threadId: string, runId: string, input: StartRunInput): Promise<{ runId: string; messageId?: string }> {
   try {
     await deps.ledger.setActiveRun(threadId, runId);
+    return { runId };
   } catch (error) {
     const activeRunId = error instanceof AppError && error.code === 'run_active' ? (error.details.runId as string | undefined) : undefined;
     if (!activeRunId) throw error;
@@ -122,9 +126,28 @@ async function claimThread(deps: StartRunDeps, threadId: string, runId: string):
     if (active && !isTerminal(active.status) && !dead) throw error;
     // A claim whose run is not recorded yet is another message starting right now, unless it is older than the stall timeout.
     if (!active && deps.takeOver && (await claimedRecently(deps, threadId, deps.takeOver.stallMs))) throw error;
+    const orphan = active ? undefined : await orphanedUserMessage(deps, threadId, activeRunId, input);
+    if (orphan) return { runId: activeRunId, messageId: orphan };
     await deps.ledger.setActiveRun(threadId, runId, { expectRunId: activeRunId });
     if (dead && deps.takeOver) await supersedeDeadRun({ ...deps, upstream: deps.takeOver.upstream }, active, runId);
+    return { runId };
   }
+}
+
+/**
+ * A start that died between posting the user message and recording its run leaves the thread claimed by the unrecorded
+ * run and its message as the thread's newest. A message with the same text (a frontend retrying the POST that got no
+ * answer) is that start's: its id is returned, so the retry resumes it instead of posting the message twice.
+ */
+async function orphanedUserMessage(deps: StartRunDeps, threadId: string, claimRunId: string, input: StartRunInput): Promise<string | undefined> {
+  if (!deps.threads.listMessages || input.attachments?.length) return undefined;
+  const noRuns = { byUpstreamRunId: new Map<string, string>(), byUserMessageId: new Map<string, string>() };
+  const newest = (await deps.threads.listMessages(threadId, { limit: 1, order: 'desc' }, noRuns)).data[0]?.message;
+  if (!newest || newest.role !== 'user') return undefined;
+  const tagged = (newest.metadata as Record<string, string> | null)?.[METADATA_KEYS.runId];
+  if (tagged !== undefined && tagged !== claimRunId) return undefined;
+  const text = newest.content.map((part) => (part.type === 'text' ? part.text.value : '')).join('');
+  return text === input.content ? newest.id : undefined;
 }
 
 async function claimedRecently(deps: StartRunDeps, threadId: string, withinMs: number): Promise<boolean> {

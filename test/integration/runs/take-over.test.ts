@@ -3,7 +3,7 @@
 // (`run_superseded`), closes its claimed tool calls as unknown, cancels it upstream and starts the new run, instead of
 // answering 409 run_active. Both reconcilers are scheduled out of reach here, so only the takeover can free the thread.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isTerminal } from '../../../src/runs/run-facts';
+import { isTerminal, METADATA_KEYS } from '../../../src/runs/run-facts';
 import { createLedger, type Ledger } from '../../../src/store/ledger';
 import { createStorageClients } from '../../../src/store/storage-clients';
 import { apiClient, eventually, useStack } from '../../support/stack';
@@ -77,6 +77,31 @@ describe('a new message takes over a dead run', { timeout: 90_000 }, () => {
     expect((await alice().get(`/threads/${threadId}/runs/${runId}`)).body!.last_error).toMatchObject({ code: 'run_superseded' });
     const winner = answers.find((a) => a.status === 202)!;
     expect((await finished(threadId, winner.body!.run.id as string)).status).toBe('completed');
+  });
+
+  it('a retried POST whose first try died after posting the user message resumes that start: one message, one run', async () => {
+    const threadId = (await alice().post('/threads', {})).body!.id as string;
+    // The first try: thread claimed by a run it never recorded, its user message already upstream.
+    const deadStart = 'run_0000000000000000deadbeef';
+    await ledger.setActiveRun(threadId, deadStart, { at: Date.now() - 60_000 });
+    const path = await stack().upstreamThreadPath(threadId);
+    const text = 'Posted once, answered once';
+    const body = path.startsWith('/v1/threads/')
+      ? { role: 'user', content: text, metadata: { [METADATA_KEYS.runId]: deadStart } }
+      : { items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }] };
+    const added = await fetch(`${stack().assistants.url}${path}/${path.startsWith('/v1/threads/') ? 'messages' : 'items'}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer local', 'openai-beta': 'assistants=v2' },
+      body: JSON.stringify(body),
+    });
+    expect(added.ok).toBe(true);
+
+    const retried = await alice().post(`/threads/${threadId}/messages`, { content: text });
+    expect(retried.status).toBe(202);
+    expect(retried.body!.run.id).toBe(deadStart);
+    expect((await finished(threadId, deadStart)).status).toBe('completed');
+    const messages = (await alice().get(`/threads/${threadId}/messages?limit=100`)).body!.data as Array<{ role: string; content: Array<{ text?: { value: string } }> }>;
+    expect(messages.filter((m) => m.role === 'user' && m.content.some((part) => part.text?.value === text))).toHaveLength(1);
   });
 
   it('a run that is only waiting (its follower alive) still answers 409 run_active', async () => {
