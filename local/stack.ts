@@ -36,6 +36,8 @@ export interface Stack {
   upstreamThreadPath(threadId: string): Promise<string>;
   /** Starts the host again (after a kill) with the same settings. */
   restartHost(): Promise<RunningFunctionsHost>;
+  /** Starts one more host with the same app, settings and storage (it competes for the same queues); the caller closes it. */
+  startHost(): Promise<RunningFunctionsHost>;
   close(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         stack.api = apiBaseOf(host);
         return host;
       },
+      startHost: start,
       async close() {
         await stack.host.close().catch(() => undefined);
         await Promise.allSettled([mail.close(), assistants.close()]);

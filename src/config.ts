@@ -84,6 +84,8 @@ export const settingsSchema = z.object({
   RUN_STALL_TIMEOUT: duration.default(180_000).describe('A run whose ledger row has not changed for this long has lost its follower (crash, unsent queue message): the reconciler re-queues it, or ends it past its expiry. Keep it above RUN_FOLLOW_BUDGET plus TOOL_TIMEOUT: a shorter one also re-queues runs still followed (harmless, wasted work).'),
   RUN_MAX_LIFETIME: duration.default(3_600_000).describe('How long a run without an upstream expiry may live before the reconciler gives it up (plus RUN_STALL_TIMEOUT).'),
   RECONCILE_SCHEDULE: z.string().min(1).default('0 * * * * *').describe('NCRONTAB schedule of the run reconciler (default every minute).'),
+  RUN_FOLLOW_LEASE: duration.default(20_000).describe("How long a run's follower may go without renewing its lease on the run row (renewed every half lease, only by runs followed that long). Once it lapses the lease reconciler re-queues the run, so a dead instance costs about this plus one LEASE_RECONCILE_SCHEDULE period, not the queue trigger's 10-minute lease."),
+  LEASE_RECONCILE_SCHEDULE: z.string().min(1).default('*/10 * * * * *').describe('NCRONTAB schedule of the lease reconciler, which re-queues runs whose follow lease lapsed (default every 10 seconds; one filtered query, nothing when idle).'),
   MAX_WAIT_SECONDS: int(0, 200).default(60).describe('Upper bound of ?wait= on POST .../messages; at most 200, so an answer always leaves before the platform cuts HTTP responses at 230 s.'),
 
   // Cleanup.

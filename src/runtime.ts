@@ -136,6 +136,7 @@ export function workerDeps(runtime: Runtime, logger: Logger): WorkerDeps {
     // A claim older than twice the longest a tool may run belongs to a worker that died.
     staleClaimMs: 2 * runtime.config.TOOL_TIMEOUT,
     needsApproval: runtime.needsApproval,
+    followLeaseMs: runtime.config.RUN_FOLLOW_LEASE,
   };
 }
 
@@ -149,6 +150,7 @@ export function reconcileDeps(runtime: Runtime, logger: Logger): ReconcileDeps {
     now: runtime.now,
     stallMs: runtime.config.RUN_STALL_TIMEOUT,
     maxLifetimeMs: runtime.config.RUN_MAX_LIFETIME,
+    followLeaseMs: runtime.config.RUN_FOLLOW_LEASE,
   };
 }
 
@@ -163,12 +165,14 @@ export function startRunDeps(runtime: Runtime, logger: Logger): StartRunDeps {
     defaultAssistant: runtime.config.DEFAULT_ASSISTANT,
     now: runtime.now,
     router: runtime.router,
+    followLeaseMs: runtime.config.RUN_FOLLOW_LEASE,
+    takeOver: { upstream: runtime.upstream.runs, stallMs: runtime.config.RUN_STALL_TIMEOUT, maxLifetimeMs: runtime.config.RUN_MAX_LIFETIME },
   };
 }
 
 /** What cancelling a run and submitting client tool outputs need. */
 export function runCommandDeps(runtime: Runtime, logger: Logger): RunCommandDeps {
-  return { upstream: runtime.upstream.runs, ledger: runtime.ledger, queue: runtime.queue, logger, now: runtime.now };
+  return { upstream: runtime.upstream.runs, ledger: runtime.ledger, queue: runtime.queue, logger, now: runtime.now, followLeaseMs: runtime.config.RUN_FOLLOW_LEASE };
 }
 
 /** What one sweep (timer or sweep worker) needs. */

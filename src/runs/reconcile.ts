@@ -13,6 +13,7 @@ import { OTHER_ROUTE } from '../copilot/constants';
 import type { Logger } from '../logging';
 import type { Ledger, RunRecord } from '../store/ledger';
 import type { RunQueue } from '../store/run-queue';
+import { leaseAfter } from './follow-lease';
 import { closeClaimedToolCalls, finalizeRun } from './run-follower';
 import { isTerminal, type RunError, type RunStatus } from './run-facts';
 import type { UpstreamRuns } from './upstream-runs';
@@ -29,6 +30,8 @@ export interface ReconcileDeps {
   maxLifetimeMs: number;
   /** Most runs (and threads) one pass handles; the next pass continues. Default 100. */
   limit?: number;
+  /** RUN_FOLLOW_LEASE: the lease a re-queued generation gets (runs/follow-lease.ts); without it, none. */
+  followLeaseMs?: number;
 }
 
 export interface ReconcileSummary {
@@ -48,6 +51,12 @@ export const ABANDONED_RUN_ERROR: RunError = {
   message: 'The assistant stopped making progress on this request and it was given up. Please try again.',
 };
 
+/** A new message on the thread took over a run that had stopped making progress (runs/start-run.ts). */
+export const SUPERSEDED_RUN_ERROR: RunError = {
+  code: 'run_superseded',
+  message: 'The assistant stopped making progress on this request, and a newer message on the thread replaced it.',
+};
+
 /** What the reconciler does with a run that stopped changing. */
 export type Verdict = { action: 'requeue' } | { action: 'finish'; status: Extract<RunStatus, 'failed' | 'expired'>; lastError: RunError };
 
@@ -60,11 +69,63 @@ export function judgeStalledRun(run: RunRecord, now: number, limits: Pick<Reconc
   return { action: 'finish', status: 'failed', lastError: ABANDONED_RUN_ERROR };
 }
 
+/**
+ * The lease pass (its own fast timer, LEASE_RECONCILE_SCHEDULE): runs under way whose follow lease lapsed lost their
+ * follower (a dead instance, whose queue message stays invisible for the trigger's lease) or their queue message
+ * (never sent, or lost between taking a generation and sending it). Each is re-queued as the next generation
+ * (compare-and-set, with a fresh lease in the same write, so a second reconciler instance or a second tick leaves it
+ * alone), or ended when it is past its expiry plus the stall timeout. One filtered query; nothing when idle.
+ */
+export async function reconcileLapsedLeases(deps: ReconcileDeps): Promise<ReconcileSummary> {
+  const summary: ReconcileSummary = { requeued: 0, failed: 0, expired: 0, threadsFreed: 0, errors: 0 };
+  for (const run of await deps.ledger.listRunsWithLapsedLease(deps.now(), { limit: deps.limit ?? 100 })) {
+    try {
+      await reconcileRun(deps, run, summary);
+    } catch (error) {
+      summary.errors++;
+      deps.logger.warn('could not reconcile a run whose lease lapsed', { threadId: run.threadId, runId: run.runId, error });
+    }
+  }
+  return summary;
+}
+
+/**
+ * Dead: under way, but nobody is answerable for it (no live follow lease), its row has not changed for the stall
+ * timeout, and it is past what the reconciler would still re-queue (its expiry, or RUN_MAX_LIFETIME, plus the stall
+ * timeout; or a direct answer cut off). Such a run will never end by itself before the reconciler gives it up.
+ */
+export function isDeadRun(run: RunRecord, now: number, limits: Pick<ReconcileDeps, 'stallMs' | 'maxLifetimeMs'>): boolean {
+  if (isTerminal(run.status)) return false;
+  if (run.followLeaseUntil !== undefined && run.followLeaseUntil >= now) return false;
+  if (now - run.updatedAt <= limits.stallMs) return false;
+  return judgeStalledRun(run, now, limits).action === 'finish';
+}
+
+/**
+ * Ends a dead run that a new message took over (the thread already points at the new run): stopped upstream (best
+ * effort), its claimed tool calls closed as unknown, failed with `run_superseded`. Idempotent.
+ */
+export async function supersedeDeadRun(deps: Pick<ReconcileDeps, 'ledger' | 'upstream' | 'logger' | 'now'>, run: RunRecord, byRunId: string): Promise<RunRecord> {
+  const logger = deps.logger.child({ threadId: run.threadId, runId: run.runId, upstreamRunId: run.upstreamRunId });
+  if (run.upstreamRunId) {
+    try {
+      await deps.upstream.cancel(run.threadId, run.upstreamRunId);
+    } catch (error) {
+      logger.warn('could not cancel the superseded run upstream', { error });
+    }
+  }
+  const ended = await finalizeRun(deps, run, { status: 'failed', lastError: SUPERSEDED_RUN_ERROR });
+  logger.warn('a new message took over a dead run', { status: run.status, byRunId, stalledMs: deps.now() - run.updatedAt });
+  return ended;
+}
+
 export async function reconcileRuns(deps: ReconcileDeps): Promise<ReconcileSummary> {
   const summary: ReconcileSummary = { requeued: 0, failed: 0, expired: 0, threadsFreed: 0, errors: 0 };
   const cutoff = deps.now() - deps.stallMs;
   const limit = deps.limit ?? 100;
   for (const run of await deps.ledger.listRunsUnchangedSince(cutoff, { limit })) {
+    // A follower renewing its lease is alive, however long its upstream or tool has been silent.
+    if (run.followLeaseUntil !== undefined && run.followLeaseUntil > deps.now()) continue;
     try {
       await reconcileRun(deps, run, summary);
     } catch (error) {
@@ -98,10 +159,11 @@ async function reconcileRun(deps: ReconcileDeps, run: RunRecord, summary: Reconc
   if (verdict.action === 'requeue') {
     const from = run.followGeneration ?? 0;
     // Lost the compare-and-set: a follower moved the run meanwhile, so it is not stalled after all.
-    if (!(await deps.ledger.advanceFollowGeneration(run.threadId, run.runId, from))) return;
+    const patch = deps.followLeaseMs ? { followLeaseUntil: leaseAfter(deps.now(), deps.followLeaseMs) } : {};
+    if (!(await deps.ledger.advanceFollowGeneration(run.threadId, run.runId, from, patch, { leaseLapsedBy: deps.now() }))) return;
     await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation: from + 1 });
     summary.requeued++;
-    logger.warn('re-queued a run that stopped changing', { status: run.status, stalledMs: deps.now() - run.updatedAt, generation: from + 1 });
+    logger.warn('re-queued a run that lost its follower', { status: run.status, stalledMs: deps.now() - run.updatedAt, leaseLapsedMs: run.followLeaseUntil === undefined ? undefined : deps.now() - run.followLeaseUntil, generation: from + 1 });
     return;
   }
   if (run.upstreamRunId) {

@@ -5,6 +5,7 @@ import type { Logger } from '../logging';
 import type { Ledger, RunRecord } from '../store/ledger';
 import type { RunQueue } from '../store/run-queue';
 import { classifyUpstreamError } from '../upstream';
+import { leaseAfter } from './follow-lease';
 import { isTerminal } from './run-facts';
 import { denialOutput } from './tool-approvals';
 import type { ToolOutput, UpstreamRuns } from './upstream-runs';
@@ -15,6 +16,8 @@ export interface RunCommandDeps {
   queue: Pick<RunQueue, 'send'>;
   logger: Logger;
   now: () => number;
+  /** RUN_FOLLOW_LEASE: the lease the woken generation gets (runs/follow-lease.ts); without it, none. */
+  followLeaseMs?: number;
 }
 
 /** The run if it exists on a thread the caller owns; 404 otherwise (another user's run looks missing). */
@@ -120,7 +123,8 @@ async function wake(deps: RunCommandDeps, run: RunRecord): Promise<void> {
   let current: RunRecord | null = run;
   for (let tries = 0; current && !isTerminal(current.status) && tries < 5; tries++) {
     const from = current.followGeneration ?? 0;
-    if (await deps.ledger.advanceFollowGeneration(run.threadId, run.runId, from)) {
+    const lease = deps.followLeaseMs ? { followLeaseUntil: leaseAfter(deps.now(), deps.followLeaseMs) } : {};
+    if (await deps.ledger.advanceFollowGeneration(run.threadId, run.runId, from, lease)) {
       // The run's own trace continues (the ledger keeps where it started), not this request's.
       await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation: from + 1, ...(run.traceparent ? { traceparent: run.traceparent } : {}) });
       return;

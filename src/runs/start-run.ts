@@ -11,12 +11,14 @@ import type { AssistantResolver } from '../assistants';
 import { renderRunInstructions } from '../assistants';
 import { classifyUpstreamError } from '../upstream/errors';
 import type { UpstreamThreads } from '../upstream/port';
+import { leaseAfter } from './follow-lease';
+import { isDeadRun, supersedeDeadRun, type ReconcileDeps } from './reconcile';
 import { isTerminal, METADATA_KEYS } from './run-facts';
 import { answerOnThread, chooseAssistant, type CopilotRouter } from '../copilot';
 
 export interface StartRunDeps {
   /** The upstream port's threads: the user's message, and a direct reply. */
-  threads: Pick<UpstreamThreads, 'addUserMessage' | 'addAssistantMessage'>;
+  threads: Pick<UpstreamThreads, 'addUserMessage' | 'addAssistantMessage'> & Partial<Pick<UpstreamThreads, 'listMessages'>>;
   ledger: Ledger;
   queue: Pick<RunQueue, 'send'>;
   assistants: AssistantResolver;
@@ -25,6 +27,10 @@ export interface StartRunDeps {
   now: () => number;
   /** Chooses the assistant for `auto` (src/copilot); without it `auto` is an unknown key. */
   router?: CopilotRouter;
+  /** RUN_FOLLOW_LEASE: the lease the recorded run carries until a worker picks it up (runs/follow-lease.ts). */
+  followLeaseMs?: number;
+  /** With it, a new message takes over a dead active run (runs/reconcile.ts isDeadRun) instead of answering 409. */
+  takeOver?: Pick<ReconcileDeps, 'upstream' | 'stallMs' | 'maxLifetimeMs'>;
 }
 
 export interface StartRunInput {
@@ -47,12 +53,15 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   await checkAttachments(deps, input);
   const assistantKey = input.assistant ?? thread.assistantKey ?? deps.defaultAssistant;
   const chosen = await chooseAssistant(deps, assistantKey, input.content);
-  const runId = newRunId();
+  // A retry of a start that died after posting its user message resumes that start (its run id, its message).
+  const claim = await claimThread(deps, input.threadId, newRunId(), input);
+  const runId = claim.runId;
   const logger = deps.logger.child({ threadId: input.threadId, runId });
-
-  await claimThread(deps, input.threadId, runId);
   let messageId: string;
-  try {
+  if (claim.messageId) {
+    messageId = claim.messageId;
+    logger.warn('resumed a start that died after posting its user message', { messageId });
+  } else try {
     ({ messageId } = await deps.threads.addUserMessage(input.threadId, {
       content: input.content,
       ...(input.attachments?.length ? { attachments: input.attachments } : {}),
@@ -67,6 +76,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   if (chosen.direct) return { run: await answerOnThread({ ...deps, router: chosen.router }, { ...input, runId, messageId }), messageId };
   const { assistantId, definition, routedTo } = chosen;
 
+  const createdAt = deps.now();
   const run = await deps.ledger.recordRun({
     threadId: input.threadId,
     runId,
@@ -74,7 +84,8 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
     assistantKey,
     assistantId,
     status: 'queued',
-    createdAt: deps.now(),
+    createdAt,
+    ...(deps.followLeaseMs ? { followLeaseUntil: leaseAfter(createdAt, deps.followLeaseMs) } : {}),
     messageId,
     routedTo,
     additionalInstructions: renderRunInstructions(definition, { now: new Date(deps.now()), userName: input.userName }),
@@ -98,15 +109,48 @@ async function checkAttachments(deps: StartRunDeps, input: StartRunInput): Promi
   if (owned.some((file) => file === null)) throw notFound('File');
 }
 
-/** One active run per thread; a ledger entry pointing at a finished run is taken over. */
-async function claimThread(deps: StartRunDeps, threadId: string, runId: string): Promise<void> {
+/**
+ * One active run per thread; a ledger entry pointing at a finished run, or at a dead one, is taken over. The swap is a
+ * compare-and-set on the thread's active run, so of two messages racing for a dead run's thread exactly one wins (the
+ * other gets run_active); the dead run is ended after the swap (a crash in between leaves it to the reconciler).
+ */
+async function claimThread(deps: StartRunDeps, threadId: string, runId: string, input: StartRunInput): Promise<{ runId: string; messageId?: string }> {
   try {
     await deps.ledger.setActiveRun(threadId, runId);
+    return { runId };
   } catch (error) {
     const activeRunId = error instanceof AppError && error.code === 'run_active' ? (error.details.runId as string | undefined) : undefined;
     if (!activeRunId) throw error;
     const active = await deps.ledger.getRun(threadId, activeRunId);
-    if (active && !isTerminal(active.status)) throw error;
+    const dead = active && !isTerminal(active.status) && deps.takeOver && isDeadRun(active, deps.now(), deps.takeOver);
+    if (active && !isTerminal(active.status) && !dead) throw error;
+    // A claim whose run is not recorded yet is another message starting right now, unless it is older than the stall timeout.
+    if (!active && deps.takeOver && (await claimedRecently(deps, threadId, deps.takeOver.stallMs))) throw error;
+    const orphan = active ? undefined : await orphanedUserMessage(deps, threadId, activeRunId, input);
+    if (orphan) return { runId: activeRunId, messageId: orphan };
     await deps.ledger.setActiveRun(threadId, runId, { expectRunId: activeRunId });
+    if (dead && deps.takeOver) await supersedeDeadRun({ ...deps, upstream: deps.takeOver.upstream }, active, runId);
+    return { runId };
   }
+}
+
+/**
+ * A start that died between posting the user message and recording its run leaves the thread claimed by the unrecorded
+ * run and its message as the thread's newest. A message with the same text (a frontend retrying the POST that got no
+ * answer) is that start's: its id is returned, so the retry resumes it instead of posting the message twice.
+ */
+async function orphanedUserMessage(deps: StartRunDeps, threadId: string, claimRunId: string, input: StartRunInput): Promise<string | undefined> {
+  if (!deps.threads.listMessages || input.attachments?.length) return undefined;
+  const noRuns = { byUpstreamRunId: new Map<string, string>(), byUserMessageId: new Map<string, string>() };
+  const newest = (await deps.threads.listMessages(threadId, { limit: 1, order: 'desc' }, noRuns)).data[0]?.message;
+  if (!newest || newest.role !== 'user') return undefined;
+  const tagged = (newest.metadata as Record<string, string> | null)?.[METADATA_KEYS.runId];
+  if (tagged !== undefined && tagged !== claimRunId) return undefined;
+  const text = newest.content.map((part) => (part.type === 'text' ? part.text.value : '')).join('');
+  return text === input.content ? newest.id : undefined;
+}
+
+async function claimedRecently(deps: StartRunDeps, threadId: string, withinMs: number): Promise<boolean> {
+  const since = (await deps.ledger.getThread(threadId))?.activeRunSince;
+  return since !== undefined && deps.now() - since <= withinMs;
 }

@@ -4,9 +4,10 @@
 // tools and submits outputs, and finally hands the run back to the queue with a visibility
 // delay when there is nothing to do but wait. It never sleeps.
 import type { Logger } from '../logging';
-import type { Ledger, RunRecord } from '../store/ledger';
+import type { Ledger, RunPatch, RunRecord } from '../store/ledger';
 import type { RunQueue } from '../store/run-queue';
 import { backoffSeconds, classifyRunFailure, TRANSIENT_FAILURE_BUDGET } from './failures';
+import { holdFollowLease, leaseAfter } from './follow-lease';
 import { finalizeRun, RunFollower } from './run-follower';
 import { isDecisive, isTerminal, type RunError, type RunQueueMessage } from './run-facts';
 import { resolveToolCalls, type ToolRunner } from './resolve-tool-calls';
@@ -29,6 +30,8 @@ export interface WorkerDeps {
   needsApproval(assistantKey: string, tool: string): boolean;
   /** [0, 1) for backoff jitter (tests fix it); default Math.random. */
   random?: () => number;
+  /** RUN_FOLLOW_LEASE: the follow lease this worker holds and renews (runs/follow-lease.ts); without it, none. */
+  followLeaseMs?: number;
 }
 
 export type WorkerResult = { action: 'done'; reason: string } | { action: 'requeued'; delaySeconds: number; reason: string };
@@ -50,6 +53,9 @@ export async function processRunMessage(deps: WorkerDeps, message: RunQueueMessa
   const logger = deps.logger.child({ threadId: run.threadId, runId: run.runId, upstreamRunId: run.upstreamRunId });
   const follower = new RunFollower(deps, run, cancelWhenRequested(deps, logger));
   const budgetEndsAt = deps.now() + deps.followBudgetMs;
+  const releaseLease = deps.followLeaseMs
+    ? holdFollowLease({ ...deps, followLeaseMs: deps.followLeaseMs, maxHoldMs: deps.followBudgetMs + deps.staleClaimMs }, run, message.generation, logger)
+    : () => undefined;
 
   try {
     let step = await pickUp(deps, follower, budgetEndsAt);
@@ -57,6 +63,8 @@ export async function processRunMessage(deps: WorkerDeps, message: RunQueueMessa
     return await conclude(deps, follower, message, step, logger);
   } catch (error) {
     return await afterFailure(deps, follower, message, error, logger);
+  } finally {
+    releaseLease();
   }
 }
 
@@ -212,7 +220,9 @@ function decisiveOr(state: UpstreamRunState, reason: string): Step {
 async function requeue(deps: WorkerDeps, run: RunRecord, message: RunQueueMessage, wait: { delaySeconds: number; reason: string }, transientFailures = 0): Promise<WorkerResult> {
   const delay = Math.min(MAX_DELAY_S, Math.max(MIN_DELAY_S, Math.ceil(wait.delaySeconds)));
   // The count of transient failures rides on the same write: set after a failure, cleared after a pass that worked.
-  const patch = transientFailures > 0 || run.transientFailures ? { transientFailures } : {};
+  const patch: RunPatch = transientFailures > 0 || run.transientFailures ? { transientFailures } : {};
+  // The next generation's lease rides on the same write: it covers the delay and the pick-up (runs/follow-lease.ts).
+  if (deps.followLeaseMs) patch.followLeaseUntil = leaseAfter(deps.now(), deps.followLeaseMs, delay);
   const advanced = await deps.ledger.advanceFollowGeneration(run.threadId, run.runId, message.generation, patch);
   if (!advanced) return { action: 'done', reason: 'superseded while following' };
   await deps.queue.send({ threadId: run.threadId, runId: run.runId, generation: message.generation + 1 }, { visibilityDelaySeconds: delay });

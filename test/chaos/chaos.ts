@@ -1,15 +1,25 @@
 // The chaos run (issue #15): users post messages on their threads (plain replies, send_email, get_stock_price)
-// while a seeded schedule SIGKILLs the Functions host, takes the queue service down, restarts Azurite with its
-// data kept, and the local server and mail sink inject 429s, 500s, resets and latency. When the chaos stops, every
+// through one or two Functions hosts competing for the same queues, while a seeded schedule SIGKILLs a host (some
+// kills while the queue service is down, so the host dies inside `queue.send`'s retries), takes the queue service
+// down, restarts Azurite with its data kept, and the local server and mail sink inject 429s, 500s, resets and latency. When the chaos stops, every
 // run must reach a terminal status, no email may go out twice, and no thread may stay wedged. The accounting
 // reads the ledger straight from Azurite and the mail sink's record, never the API under test.
 import { createRng, type Rng } from '../fuzz/prng';
 import type { Ledger } from '../../src/store/ledger';
 import { isTerminal } from '../../src/runs/run-facts';
+import type { RunningFunctionsHost } from '../../local/functions-host';
 import type { Stack } from '../support/stack';
+
+/** One Functions host of the chaos: the process now, and how to start it again after a kill. */
+export interface ChaosHost {
+  current(): RunningFunctionsHost;
+  restart(): Promise<void>;
+}
 
 export interface ChaosWorld {
   stack: Stack;
+  /** The hosts competing for the queues (the stack's own first); requests are spread over them. */
+  hosts: ChaosHost[];
   ledger: Ledger;
   queueDown(): void;
   queueUp(): void;
@@ -45,8 +55,12 @@ export interface ChaosSummary {
   orphans_after_sweep: number;
   worst_recovery_ms: number;
   kills: number;
+  /** Kills while the queue service was down (the host died inside queue.send's retries). */
+  kills_in_send: number;
   outages: number;
   azurite_restarts: number;
+  /** Functions hosts competing for the queues. */
+  hosts: number;
   statuses: Record<string, number>;
   seed: number;
 }
@@ -74,9 +88,10 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
   let stopped = false;
   let next = 0;
   const threadIds: string[] = [];
-  const counts = { kills: 0, outages: 0, azurite_restarts: 0 };
+  const counts = { kills: 0, kills_in_send: 0, outages: 0, azurite_restarts: 0 };
 
-  const api = () => world.stack.api;
+  let turn = 0;
+  const api = () => world.hosts[turn++ % world.hosts.length]!.current().baseUrl;
   const call = async (userId: string, method: string, route: string, body?: unknown) => {
     const response = await fetch(`${api()}${route}`, {
       method,
@@ -121,6 +136,7 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
     }, Date.now() + 60_000);
     if (!created) return;
     threadIds.push(created);
+    let previousRunId: string | undefined;
     while (!stopped) {
       const k = next++;
       if (k >= options.runs) return;
@@ -133,12 +149,14 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
         if (tries++ > 0) {
           const latest = await call(userId, 'GET', `/threads/${created}/runs?limit=1`);
           const newest = (latest.body.data as Array<{ id: string; created_at: number }> | undefined)?.[0];
-          if (newest && newest.created_at >= postedAt) return newest.id;
+          // created_at has whole seconds: the user's previous run may share the second, and is not this message's.
+          if (newest && newest.created_at >= postedAt && newest.id !== previousRunId) return newest.id;
         }
         const answer = await call(userId, 'POST', `/threads/${created}/messages`, { content: message.content });
         return answer.status === 202 || answer.status === 200 ? (answer.body.run as { id: string }).id : undefined;
       }, Date.now() + 90_000);
       if (!runId) continue;
+      previousRunId = runId;
       await persist(async () => {
         const answer = await call(userId, 'GET', `/threads/${created}/runs/${runId}`);
         return isTerminal(String(answer.body.status)) ? true : undefined;
@@ -156,12 +174,21 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
       await sleep(rng.int(1_500, 4_000));
       if (stopped) return;
       if (event === 'kill') {
-        hostLogs.push(world.stack.host.logs());
+        const target = world.hosts[rng.int(0, world.hosts.length - 1)]!;
+        // Every third kill lands while the queue service is down: the host dies inside queue.send's retries.
+        const inSend = counts.kills % 3 === 1;
+        if (inSend) {
+          world.queueDown();
+          await sleep(rng.int(300, 1_200));
+        }
+        const host = target.current();
+        hostLogs.push(host.logs());
         const inFlight = (await allRuns(world.ledger, threadIds)).filter((run) => !isTerminal(run.status));
-        world.stack.host.kill('SIGKILL');
+        host.kill('SIGKILL');
         const killedAt = Date.now();
-        await world.stack.host.exited;
-        await world.stack.restartHost();
+        await host.exited;
+        if (inSend) world.queueUp();
+        await target.restart();
         recovering.push(
           recoveryOf(world.ledger, inFlight, killedAt).then(async ({ ms, last }) => {
             recoveries.push(ms);
@@ -172,7 +199,8 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
           }),
         );
         counts.kills++;
-        log(`chaos: host killed and restarted (${counts.kills})`);
+        if (inSend) counts.kills_in_send++;
+        log(`chaos: host ${world.hosts.indexOf(target) + 1} of ${world.hosts.length} killed${inSend ? ' during queue.send' : ''} and restarted (${counts.kills})`);
       } else if (event === 'outage') {
         world.queueDown();
         await sleep(rng.int(500, 2_500));
@@ -193,14 +221,23 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
   await fetch(`${world.stack.assistants.url}/_admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   await fetch(`${world.stack.mail.url}/_admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 
-  // Let the reconciler and the workers finish what the chaos left, then count from the ledger.
+  // Let the reconciler and the workers finish what the chaos left (every run ended, every thread freed: a thread
+  // claimed by a request that died before recording its run is freed by the stall pass), then count from the ledger.
   const settleBy = Date.now() + options.settleMs;
   let runs = await allRuns(world.ledger, threadIds);
-  while (Date.now() < settleBy && runs.some((run) => !isTerminal(run.status))) {
+  const claimed = async () => (await Promise.all(threadIds.map((id) => world.ledger.getThread(id)))).filter((thread) => thread?.activeRunId).length;
+  while (Date.now() < settleBy && (runs.some((run) => !isTerminal(run.status)) || (await claimed()) > 0)) {
     await sleep(1_000);
     runs = await allRuns(world.ledger, threadIds);
   }
   await Promise.all(recovering);
+  for (const host of world.hosts) hostLogs.push(host.current().logs());
+  const logs = hostLogs.join('\n');
+  // A run that never ended is a finding: its row and what the hosts logged about it.
+  for (const run of runs.filter((r) => !isTerminal(r.status))) {
+    const lines = logs.split('\n').filter((line) => line.includes(run.runId)).slice(-40);
+    log(`chaos: lost run ${run.runId}: ${JSON.stringify({ ...run, additionalInstructions: undefined })}\n${lines.join('\n')}`);
+  }
   const statuses: Record<string, number> = {};
   for (const run of runs) statuses[run.status] = (statuses[run.status] ?? 0) + 1;
 
@@ -220,9 +257,7 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
       if (!bySubject.has(subject)) missing++;
     }
   }
-  const orphans = (await Promise.all(threadIds.map((id) => world.ledger.getThread(id)))).filter((thread) => thread?.activeRunId).length;
-  hostLogs.push(world.stack.host.logs());
-  const logs = hostLogs.join('\n');
+  const orphans = await claimed();
   const outputs = JSON.stringify(runs.map((run) => run.lastError ?? null));
   return {
     runs: runs.length,
@@ -236,6 +271,7 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
     orphans_after_sweep: orphans,
     worst_recovery_ms: Math.max(0, ...recoveries),
     ...counts,
+    hosts: world.hosts.length,
     statuses,
     seed: options.seed,
   };

@@ -1,4 +1,4 @@
-// `npm run test:chaos [-- --quick] [--seed N] [--runs N] [--kills N] [--protocol responses|assistants]`: the chaos
+// `npm run test:chaos [-- --quick] [--seed N] [--runs N] [--kills N] [--hosts N] [--protocol responses|assistants]`: the chaos
 // suite (vitest, test/chaos/chaos.test.ts; full mode with CHAOS_FULL=1), once per upstream protocol (default both, in
 // turn). Its last lines are one CHAOS summary per protocol; exits non-zero when a run was lost, an email went out
 // twice, a thread stayed wedged, or an error or secret leaked.
@@ -21,7 +21,7 @@ let failed = false;
 for (const protocol of protocols) {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'chaos-')), 'result.json');
   const env: NodeJS.ProcessEnv = { ...process.env, CHAOS_OUT: out, ...(args.includes('--quick') ? {} : { CHAOS_FULL: '1' }) };
-  for (const [flag, name] of [['seed', 'CHAOS_SEED'], ['runs', 'CHAOS_RUNS'], ['kills', 'CHAOS_KILLS']] as const) {
+  for (const [flag, name] of [['seed', 'CHAOS_SEED'], ['runs', 'CHAOS_RUNS'], ['kills', 'CHAOS_KILLS'], ['hosts', 'CHAOS_HOSTS']] as const) {
     const value = option(flag);
     if (value !== undefined) env[name] = value;
   }

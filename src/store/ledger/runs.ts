@@ -69,6 +69,12 @@ export interface RunRecord {
   additionalInstructions?: string;
   /** Generation of the queue chain following this run; older messages are duplicates. */
   followGeneration?: number;
+  /**
+   * Until when someone is answerable for moving the run (epoch ms): set when it is queued or re-queued (same write),
+   * renewed by a worker that follows it longer than half a lease (runs/follow-lease.ts). Once it lapses on a run still
+   * under way, its follower is presumed dead and the lease reconciler re-queues it within seconds.
+   */
+  followLeaseUntil?: number;
   /** Transient failures in a row (upstream 5xx, dropped streams, resets); a pass that works clears it; past a budget the run fails (runs/failures.ts). */
   transientFailures?: number;
   /** Oldest first, at most STATUS_HISTORY_LIMIT entries (the oldest are dropped). */
@@ -79,7 +85,7 @@ export interface RunRecord {
 
 /** What recording a run takes: its identity and starting state (the rest is filled in as it goes). */
 export type NewRun = Pick<RunRecord, 'threadId' | 'runId' | 'ownerId' | 'assistantKey' | 'status' | 'createdAt'> &
-  Partial<Pick<RunRecord, 'assistantId' | 'upstreamRunId' | 'messageId' | 'expiresAt' | 'routedTo' | 'additionalInstructions' | 'traceparent'>>;
+  Partial<Pick<RunRecord, 'assistantId' | 'upstreamRunId' | 'messageId' | 'expiresAt' | 'routedTo' | 'additionalInstructions' | 'traceparent' | 'followLeaseUntil'>>;
 
 export interface RunPatch {
   status?: RunStatus;
@@ -101,6 +107,7 @@ export interface RunPatch {
   routedTo?: string;
   additionalInstructions?: string;
   followGeneration?: number;
+  followLeaseUntil?: number;
   transientFailures?: number;
 }
 
@@ -126,14 +133,26 @@ export interface RunStore {
    * Compare-and-set of the run's follow generation: moves it from `from` to `from + 1` only while it is still
    * `from` and the run is not terminal, so of two followers holding one generation exactly one goes on.
    * `patch` is applied in the same write. Returns the updated run, or null when someone else moved it first (or the
-   * run ended or is unknown).
+   * run ended or is unknown). With `leaseLapsedBy`, also only while the run's follow lease (if any) ended before then:
+   * a follower that renewed it meanwhile is alive and keeps the run.
    */
-  advanceFollowGeneration(threadId: string, runId: string, from: number, patch?: RunPatch): Promise<RunRecord | null>;
+  advanceFollowGeneration(threadId: string, runId: string, from: number, patch?: RunPatch, options?: { leaseLapsedBy?: number }): Promise<RunRecord | null>;
   /**
    * Runs still under way (not terminal) whose row has not changed since `cutoff`: the reconciler's work list.
    * Scans the table with a filter (like listRunsCreatedBefore), so it belongs in the timer job.
    */
   listRunsUnchangedSince(cutoff: number, options?: { limit?: number }): Promise<RunRecord[]>;
+  /**
+   * Extends the follow lease of generation `generation` to `until`, only while that generation still follows the run
+   * and it is not terminal (false otherwise: someone else took it over, or it ended). Leaves updatedAt alone, so a
+   * heartbeat is not mistaken for progress.
+   */
+  renewFollowLease(threadId: string, runId: string, generation: number, until: number): Promise<boolean>;
+  /**
+   * Runs still under way whose follow lease lapsed before `before`: the lease reconciler's work list. The filter only
+   * matches rows that carry a lease and an active status (rows without one are the stall pass's).
+   */
+  listRunsWithLapsedLease(before: number, options?: { limit?: number }): Promise<RunRecord[]>;
   deleteRunRow(threadId: string, runId: string): Promise<boolean>;
   /**
    * Responses protocol: a conditional write before creating the response that follows `from` in the run's chain
@@ -200,10 +219,12 @@ export function createRunStore(table: LazyTable, now: () => number): RunStore {
       return (await queryEntities(table, odata`createdAt lt ${new Date(cutoff)}`, { limit: options.limit })).map(rowToRun);
     },
 
-    async advanceFollowGeneration(threadId, runId, from, patch = {}) {
+    async advanceFollowGeneration(threadId, runId, from, patch = {}, options = {}) {
       const result = await mutateEntity(table, tableKey(threadId), tableKey(runId), (row) => {
         const current = rowToRun(row);
         if (isTerminal(current.status) || (current.followGeneration ?? 0) !== from) return NO_CHANGE;
+        const lease = current.followLeaseUntil;
+        if (options.leaseLapsedBy !== undefined && lease !== undefined && lease >= options.leaseLapsedBy) return NO_CHANGE;
         return runToRow(applyRunPatch(current, { ...patch, followGeneration: from + 1 }, now()));
       });
       return result?.changed ? rowToRun(result.row) : null;
@@ -212,6 +233,20 @@ export function createRunStore(table: LazyTable, now: () => number): RunStore {
     async listRunsUnchangedSince(cutoff, options = {}) {
       const active = ACTIVE_RUN_STATUSES.map((status) => odata`status eq ${status}`).join(' or ');
       return (await queryEntities(table, `${odata`updatedAt lt ${new Date(cutoff)}`} and (${active})`, { limit: options.limit })).map(rowToRun);
+    },
+
+    async renewFollowLease(threadId, runId, generation, until) {
+      const result = await mutateEntity(table, tableKey(threadId), tableKey(runId), (row) => {
+        const current = rowToRun(row);
+        if (isTerminal(current.status) || (current.followGeneration ?? 0) !== generation) return NO_CHANGE;
+        return runToRow({ ...current, followLeaseUntil: until });
+      });
+      return result?.changed ?? false;
+    },
+
+    async listRunsWithLapsedLease(before, options = {}) {
+      const active = ACTIVE_RUN_STATUSES.map((status) => odata`status eq ${status}`).join(' or ');
+      return (await queryEntities(table, `${odata`followLeaseUntil lt ${new Date(before)}`} and (${active})`, { limit: options.limit })).map(rowToRun);
     },
 
     deleteRunRow: (threadId, runId) => deleteEntity(table, tableKey(threadId), tableKey(runId)),
@@ -311,6 +346,7 @@ const RUN_COLUMNS = columnMap<RunRecord>(
     routedTo: 'string',
     additionalInstructions: 'text',
     followGeneration: 'number',
+    followLeaseUntil: 'time',
     transientFailures: 'number',
     statusHistory: 'json',
     traceparent: 'string',
