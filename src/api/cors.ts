@@ -4,8 +4,11 @@ import type { Config } from '../config';
 
 /** Response headers a browser script may read. */
 export const EXPOSED_HEADERS = ['Location', 'Retry-After', 'x-request-id'];
-/** Request headers frontends send beyond the CORS-safelisted ones. */
-export const ALLOWED_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Last-Event-ID', 'X-User-Id', 'X-Functions-Key', 'X-Requested-With'];
+/**
+ * Request headers frontends send beyond the CORS-safelisted ones. No X-Functions-Key: the routes a browser calls take
+ * no function key (src/api/route.ts), and the admin key of the maintenance routes has no business in a browser.
+ */
+export const ALLOWED_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Last-Event-ID', 'X-User-Id', 'X-Requested-With'];
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 type CorsConfig = Pick<Config, 'CORS_ALLOWED_ORIGINS'>;

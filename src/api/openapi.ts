@@ -16,15 +16,23 @@ export interface OpenApiOptions {
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
 const SECURITY_SCHEMES = {
-  functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key', description: 'Azure Functions key (function key, or host/master key for admin-level routes).' },
-  functionKeyQuery: { type: 'apiKey', in: 'query', name: 'code', description: 'Azure Functions key as a query parameter.' },
-  appServiceAuth: {
+  // Caller identities (any one): the conversation routes are anonymous at the Functions host and the app checks these.
+  entraBearer: {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'App Service Authentication: a Microsoft Entra ID token (or its session cookie). The platform validates it and passes the caller to the app.',
+    description: 'A Microsoft Entra ID access token for this API (audience = the API app id), validated by the app (AUTH_ENTRA_TENANT_ID/AUTH_ENTRA_AUDIENCE). For SPA and mobile frontends using MSAL.',
+  },
+  appServiceAuth: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'AppServiceAuthSession',
+    description: 'App Service Authentication (Easy Auth) session from /.auth/login/aad: the platform validates it and passes the caller to the app as x-ms-client-principal (trusted only when WEBSITE_AUTH_ENABLED=True).',
   },
   devUser: { type: 'apiKey', in: 'header', name: 'x-user-id', description: 'Local development only (AUTH_MODE=dev): the caller names itself.' },
+  // The maintenance routes: the host's admin (master) key.
+  adminKey: { type: 'apiKey', in: 'header', name: 'x-functions-key', description: 'The Functions host admin (master) key; only the admin-level maintenance routes take it.' },
+  adminKeyQuery: { type: 'apiKey', in: 'query', name: 'code', description: 'The Functions host admin (master) key as a query parameter.' },
 } as const;
 
 const requestIdHeader = { 'x-request-id': { $ref: '#/components/headers/RequestId' } };
@@ -68,10 +76,10 @@ function toRouteConfig(spec: RouteSpec): RouteConfig {
   };
 }
 
-/** Alternatives (OR) of requirements (AND): a function key when the level asks for one, and an identity when the route needs one. */
+/** Alternatives (OR) of requirements (AND): the admin key for admin-level routes, an identity when the route needs one. */
 function securityOf(spec: RouteSpec): Record<string, string[]>[] {
-  const keys = spec.authLevel === 'anonymous' ? [{}] : [{ functionKey: [] }, { functionKeyQuery: [] }];
-  const identities = spec.identity === 'required' ? [{ appServiceAuth: [] }, { devUser: [] }] : [{}];
+  const keys = spec.authLevel === 'admin' ? [{ adminKey: [] }, { adminKeyQuery: [] }] : [{}];
+  const identities = spec.identity === 'required' ? [{ entraBearer: [] }, { appServiceAuth: [] }, { devUser: [] }] : [{}];
   const combos = keys.flatMap((k) => identities.map((i) => ({ ...k, ...i })));
   return combos.every((c) => Object.keys(c).length === 0) ? [] : combos;
 }

@@ -10,7 +10,11 @@ import type { Caller } from './identity';
 import type { ApiResult } from './results';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
-export type AuthLevel = 'anonymous' | 'function' | 'admin';
+/**
+ * The Functions host level: `admin` (the maintenance routes) needs the host's master key; everything else is
+ * `anonymous` at the host, and callers are identified by the app (see CALLER). No route uses `function` keys.
+ */
+export type AuthLevel = 'anonymous' | 'admin';
 export type AnyZodObject = z.ZodObject<z.core.$ZodShape, z.core.$ZodObjectConfig>;
 
 export interface ResponseSpec {
@@ -94,11 +98,16 @@ export function bindRoute<S extends RouteSpec>(spec: S, handler: (input: RouteIn
   return { spec, handler };
 }
 
-/** What a caller's route is: behind a function key (the transport guard), for an identified caller. */
-const CALLER = { authLevel: 'function', identity: 'required' } as const;
+/**
+ * What a caller's route is: anonymous at the Functions host, and the app requires the caller's identity (Easy Auth
+ * principal or an Entra bearer token; 401 without). No function key: App Service Authentication does not satisfy
+ * one (Azure/azure-functions-host#11394), and a key handed to a browser or a mobile app is a secret every user
+ * holds, so it would guard nothing. The identity is the control.
+ */
+const CALLER = { authLevel: 'anonymous', identity: 'required' } as const;
 type CallerAccess = typeof CALLER;
 
-/** A caller's route (conversation, files, assistants): `route` with the function key and identity required. */
+/** A caller's route (conversation, files, assistants): `route` with the caller's identity required. */
 export function callerRoute<const S extends Omit<RouteSpec, keyof CallerAccess>>(spec: S, handler: (input: RouteInput<S & CallerAccess>) => Promise<ApiResult>): Route<S & CallerAccess> {
   return route({ ...CALLER, ...spec } as S & CallerAccess, handler);
 }

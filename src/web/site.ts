@@ -4,6 +4,7 @@
 // answers them 401 JSON itself), so sending a signed-out visitor of the page to the login is done here.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { notFound } from '../errors';
 import { cacheControlOf, contentTypeOf, REVALIDATE, WEB_SECURITY_HEADERS } from './headers';
 
 export interface WebFile {
@@ -61,7 +62,12 @@ export function servePage(site: WebSite, request: PageRequest, options: PageOpti
   }
   const wanted = request.path === '/' ? '/index.html' : request.path;
   const file = site.get(wanted);
-  if (!file) return { status: 404, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': REVALIDATE }, body: 'Not found' };
+  if (!file) {
+    // In the API's one error envelope: the host resolves dot segments, so `/api/%2e%2e/x` lands here, not in the API.
+    const missing = notFound('Page file');
+    const body = JSON.stringify({ error: { code: missing.code, message: missing.message } });
+    return { status: 404, headers: { ...headers, 'Content-Type': 'application/json', 'Cache-Control': REVALIDATE }, body };
+  }
   if (wanted === '/index.html' && options.platformAuth && !signedIn) {
     // Back to the page after signing in (a same-origin path only: the platform refuses other redirect targets anyway).
     return { status: 302, headers: { ...headers, Location: `${LOGIN_PATH}?post_login_redirect_uri=${encodeURIComponent('/')}`, 'Cache-Control': 'no-store' } };

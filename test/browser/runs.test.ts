@@ -112,9 +112,7 @@ describe('web chat: live runs', () => {
     const api = apiClient(env().stack, 'analyst');
     const file = (await api.get(`/files/${fileId}`)).body!;
     expect(file).toMatchObject({ filename: 'portfolio.csv', content_type: 'text/csv' });
-    // Known gap on Responses (reported): a conversation item keeps no attachments, so the API's message list (and a
-    // reopened page) cannot name the file there; the file still reaches the thread's code interpreter.
-    if (env().stack.protocol !== 'assistants') return;
+    // On both protocols the message list names the file (on Responses from the ledger's record of the item).
     const messages = (await api.get(`/threads/${threadId}/messages?order=asc`)).body!.data as Array<{ role: string; attachments: Array<{ file_id: string; tools: Array<{ type: string }> }> }>;
     expect(messages.find((m) => m.role === 'user')!.attachments).toEqual([{ file_id: fileId, tools: [{ type: 'code_interpreter' }] }]);
 

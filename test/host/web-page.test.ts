@@ -64,7 +64,8 @@ describe('the web chat served by the Function app (dev mode)', () => {
     const config = await fetch(`${host().url}/config.json`);
     expect(config.headers.get('cache-control')).toBe('no-store');
     expect(await config.json()).toEqual({ auth: 'dev', apiBase: '/api' });
-    expect((await fetch(`${host().url}/missing.js`)).status).toBe(404);
+    const missing = await fetch(`${host().url}/missing.js`);
+    expect({ status: missing.status, body: await missing.json() }).toEqual({ status: 404, body: { error: { code: 'not_found', message: expect.any(String) } } });
     const health = await fetch(`${host().url}/api/health`);
     expect(health.status).toBe(200);
     expect(health.headers.get('content-type')).toMatch(/^application\/json/);

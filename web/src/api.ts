@@ -33,7 +33,6 @@ export class Api {
   headers(extra: Record<string, string> = {}): Record<string, string> {
     const headers: Record<string, string> = { ...extra };
     if (this.identity.devUserId) headers['x-user-id'] = this.identity.devUserId;
-    if (this.config.functionKey) headers['x-functions-key'] = this.config.functionKey;
     return headers;
   }
 

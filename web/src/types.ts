@@ -84,8 +84,6 @@ export interface PageConfig {
   apiBase: string;
   /** Users offered by the picker in dev mode. */
   users: string[];
-  /** Sent as x-functions-key when the API's function-level keys are enforced. */
-  functionKey?: string;
   /**
    * easyauth: who is signed in, as the Function app serving the page read it from App Service Authentication's
    * headers (src/web/site.ts). It spares /.auth/me, which needs the token store the deployment leaves off.

@@ -9,7 +9,7 @@ import { PageQuery } from '../schemas/common';
 import { CreateThreadBody, Thread, ThreadList, ThreadParams } from '../schemas/threads';
 import { threadView } from '../views';
 
-// Conversation routes use function keys as the transport guard; the caller's identity comes from App Service Authentication.
+// Conversation routes are anonymous at the host; callerRoute makes the app require the caller's identity (src/api/identity.ts).
 export const createThread = callerRoute(
   {
     name: 'createThread',

@@ -13,6 +13,12 @@ export const MAX_TEXT_PARTS = 14;
 /** The longest text one column can hold. */
 export const MAX_TEXT_CHARS = TEXT_PART_CHARS * MAX_TEXT_PARTS;
 
+/**
+ * A thread row's record of its user messages' attachments (Responses protocol), as JSON: one text part. Beyond it the
+ * oldest messages' entries are dropped (about 300 single-file messages fit); the files themselves stay attached.
+ */
+export const MAX_MESSAGE_ATTACHMENTS_CHARS = TEXT_PART_CHARS;
+
 /** Room left in a tool-call entity for its keys and other columns (ids, status, times, part counts). */
 export const TOOL_CALL_ROW_RESERVE_BYTES = 32 * 1024;
 

@@ -21,6 +21,11 @@ export interface ThreadRecord {
   vectorStoreId?: string;
   containerId?: string;
   codeFileIds?: string[];
+  /**
+   * Responses protocol: each user message's attachments by conversation item id, oldest first (conversation items
+   * keep none, so the message list reads them here). Bounded by MAX_MESSAGE_ATTACHMENTS_CHARS.
+   */
+  messageAttachments?: Record<string, MessageAttachment[]>;
   metadata: Record<string, string>;
   createdAt: number;
   lastActivityAt: number;
@@ -30,8 +35,14 @@ export interface ThreadRecord {
   deletedAt?: number;
 }
 
-/** Responses protocol: the tool resources the adapter created for a thread. */
-export type ThreadToolResources = Pick<ThreadRecord, 'vectorStoreId' | 'containerId' | 'codeFileIds'>;
+/** A file attached to a user message, and the tools it was attached for (the Assistants `Message.Attachment` shape). */
+export interface MessageAttachment {
+  file_id: string;
+  tools: Array<{ type: 'code_interpreter' | 'file_search' }>;
+}
+
+/** Responses protocol: the tool resources the adapter created for a thread, and the files its messages attached. */
+export type ThreadToolResources = Pick<ThreadRecord, 'vectorStoreId' | 'containerId' | 'codeFileIds' | 'messageAttachments'>;
 
 export interface NewThread {
   threadId: string;
@@ -185,10 +196,10 @@ export function createThreadStore(table: LazyTable, now: () => number): ThreadSt
 
     async updateThreadResources(threadId, update) {
       const result = await mutateThread(threadId, (thread) => {
-        const next = update({ vectorStoreId: thread.vectorStoreId, containerId: thread.containerId, codeFileIds: thread.codeFileIds });
+        const next = update(toolResourcesOf(thread));
         return next ? { ...thread, ...next } : NO_CHANGE;
       });
-      return result ? { vectorStoreId: result.vectorStoreId, containerId: result.containerId, codeFileIds: result.codeFileIds } : null;
+      return result ? toolResourcesOf(result) : null;
     },
 
     async markThreadDeleted(threadId, at) {
@@ -223,6 +234,10 @@ export function createThreadStore(table: LazyTable, now: () => number): ThreadSt
   return store;
 }
 
+function toolResourcesOf(thread: ThreadRecord): ThreadToolResources {
+  return { vectorStoreId: thread.vectorStoreId, containerId: thread.containerId, codeFileIds: thread.codeFileIds, messageAttachments: thread.messageAttachments };
+}
+
 export function clampLimit(limit: number | undefined, max = 100): number {
   return Math.max(1, Math.min(max, Math.floor(limit ?? 20)));
 }
@@ -237,6 +252,7 @@ const THREAD_COLUMNS = columnMap<ThreadRecord>(
     vectorStoreId: 'string',
     containerId: 'string',
     codeFileIds: 'json',
+    messageAttachments: 'json',
     metadata: 'json',
     createdAt: 'time',
     lastActivityAt: 'time',

@@ -2,11 +2,15 @@
 //   file_search      → the thread's vector store, made on first use (tagged with the deployment and thread), each
 //                      file added and waited for until processed, so the run that follows can search it
 //   code_interpreter → the thread's code files, offered in the container's file_ids (and copied into a live one)
+// and, since a conversation item keeps no attachments, the message's own record of them (recordMessageAttachments)
+// that the message list reads back.
 import type OpenAI from 'openai';
 import type { MessageCreateParams } from 'openai/resources/beta/threads/messages';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logging';
 import { METADATA_KEYS } from '../../runs/run-facts';
+import type { MessageAttachment } from '../../store/ledger';
+import { MAX_MESSAGE_ATTACHMENTS_CHARS } from '../../store/ledger/limits';
 import type { Bindings } from './bindings';
 
 export interface AttachmentDeps {
@@ -64,4 +68,27 @@ async function addCodeFiles(deps: AttachmentDeps, threadId: string, fileIds: str
       deps.logger.info('could not copy a code file into the thread container; the next container gets it', { threadId, fileId, error }),
     );
   }
+}
+
+/**
+ * Records which files a user message attached, under the conversation item create-once made or found: a lost answer
+ * whose item was found records it once, under that item, and a repeat writes the same entry again (no change).
+ * Written right after the item and before the run is recorded, so a message a run answers always has its record;
+ * only a death between the two leaves an item no run answers, shown without its attachments.
+ */
+export async function recordMessageAttachments(bindings: Pick<Bindings, 'updateResources'>, threadId: string, itemId: string, attachments: MessageCreateParams.Attachment[]): Promise<void> {
+  const entry: MessageAttachment[] = attachments.flatMap((a) => (a.file_id ? [{ file_id: a.file_id, tools: (a.tools ?? []).map((tool) => ({ type: tool.type })) }] : []));
+  if (entry.length === 0) return;
+  await bindings.updateResources(threadId, (current) => {
+    const recorded = current.messageAttachments ?? {};
+    if (JSON.stringify(recorded[itemId]) === JSON.stringify(entry)) return null;
+    return { ...current, messageAttachments: newestWithinLimit({ ...recorded, [itemId]: entry }) };
+  });
+}
+
+/** Drops the oldest messages' entries (JSON keeps insertion order for these non-numeric keys) until it fits its column. */
+function newestWithinLimit(byItem: Record<string, MessageAttachment[]>): Record<string, MessageAttachment[]> {
+  const entries = Object.entries(byItem);
+  while (entries.length > 1 && JSON.stringify(Object.fromEntries(entries)).length > MAX_MESSAGE_ATTACHMENTS_CHARS) entries.shift();
+  return Object.fromEntries(entries);
 }

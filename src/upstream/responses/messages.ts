@@ -3,8 +3,10 @@
 //   output_text                → text part (annotations: file_citation as is, container_file_citation → file_path)
 //   cited container .png files → image_file parts (where the Assistants protocol puts images: before the text)
 //   input_text                 → text part (user messages)
+//   attachments                → what the ledger recorded for the item (attachments.ts): items keep none
 // Container file ids become app file ids (ids.ts); `located` collects which container holds each of them.
 import type { Annotation, Message, MessageContent } from 'openai/resources/beta/threads/messages';
+import type { MessageAttachment } from '../../store/ledger';
 import type { Message as ConversationMessage } from 'openai/resources/conversations/conversations';
 import type { ResponseOutputMessage, ResponseOutputText } from 'openai/resources/responses/responses';
 import { METADATA_KEYS } from '../../runs/run-facts';
@@ -19,6 +21,8 @@ export interface MessageContext {
    * stays null: a Responses run is a chain of responses, and the API's message view reads our run id from the metadata.
    */
   runId?: string | null;
+  /** A user message's attachments as the ledger recorded them for its item. */
+  attachments?: MessageAttachment[];
   /** Called for each container file the message cites: app file id → container id. */
   located?: (appFileId: string, containerId: string) => void;
 }
@@ -44,7 +48,7 @@ export function toAssistantsMessage(item: AnyMessage, context: MessageContext): 
     content: [...images, ...parts],
     assistant_id: null,
     run_id: null,
-    attachments: [],
+    attachments: context.attachments ?? [],
     metadata: context.runId ? { [METADATA_KEYS.runId]: context.runId } : {},
     status: item.status === 'in_progress' ? 'in_progress' : incomplete ? 'incomplete' : 'completed',
     completed_at: item.status === 'completed' ? context.createdAt : null,

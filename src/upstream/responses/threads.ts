@@ -8,7 +8,7 @@ import type { Ledger } from '../../store/ledger';
 import { METADATA_KEYS } from '../../runs/run-facts';
 import type { AttributedMessage, MessageQuery, ThreadRunIndex, UpstreamThreads } from '../port';
 import { createOnce, SINGLE_ATTEMPT } from '../create-once';
-import { attachFiles } from './attachments';
+import { attachFiles, recordMessageAttachments } from './attachments';
 import { gone } from './gone';
 import type { Bindings } from './bindings';
 import { newThreadId } from './ids';
@@ -57,6 +57,7 @@ export function createResponsesThreads(deps: ThreadsDeps): UpstreamThreads {
         () => lostUserMessage(deps, threadId, conversationId, message.content),
       );
       if (!item) throw new Error('The conversation answered no item.');
+      if (message.attachments?.length) await recordMessageAttachments(bindings, threadId, item.id as string, message.attachments);
       return { messageId: item.id as string };
     },
 
@@ -79,7 +80,8 @@ export function createResponsesThreads(deps: ThreadsDeps): UpstreamThreads {
       const attributed = new Map<string, AttributedMessage>();
       for (const item of ascending) {
         if (item.role === 'user') owner = runs.byUserMessageId.get(item.id) ?? null;
-        attributed.set(item.id, { message: toAssistantsMessage(item, { threadId, createdAt, runId: owner }), runId: owner });
+        const attachments = item.role === 'user' ? thread.messageAttachments?.[item.id] : undefined;
+        attributed.set(item.id, { message: toAssistantsMessage(item, { threadId, createdAt, runId: owner, attachments }), runId: owner });
       }
       return { data: page.data.map((item) => attributed.get(item.id) as AttributedMessage), hasMore: page.hasMore };
     },

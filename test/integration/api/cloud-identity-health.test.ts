@@ -5,6 +5,8 @@
 // 2. Platform authentication off: the same principals are forgeries and are refused; bearer tokens still work.
 // 3. Neither: every route but health answers 401, and the app said why at startup.
 // x-user-id never identifies anyone. The same stack checks that health reports a stopped mail sink.
+// The host enforces its keys here (as in Azure), and the caller routes are anonymous at the host: no request below
+// carries a function key, so every answer, 401s included, comes from the app's identity check.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIssuer, unsignedToken, type TestIssuer } from '../../support/openid-issuer';
 import { eventually, startStack, type Stack } from '../../support/stack';
@@ -18,7 +20,7 @@ const API_APP_ID = '9a8b7c6d-0000-4000-8000-00000000a11e';
 beforeAll(async () => {
   issuer = await startTestIssuer();
   stack = await startStack({
-    env: { AUTH_MODE: 'cloud', WEBSITE_AUTH_ENABLED: 'True', AUTH_ENTRA_TENANT_ID: issuer.tenant, AUTH_ENTRA_AUDIENCE: API_APP_ID, AUTH_ENTRA_METADATA_URL: issuer.metadataUrl },
+    env: { FUNCTIONS_DEFAULT_KEY: 'cloud-function-key', FUNCTIONS_MASTER_KEY: 'cloud-master-key', AUTH_MODE: 'cloud', WEBSITE_AUTH_ENABLED: 'True', AUTH_ENTRA_TENANT_ID: issuer.tenant, AUTH_ENTRA_AUDIENCE: API_APP_ID, AUTH_ENTRA_METADATA_URL: issuer.metadataUrl },
   });
 }, 180_000);
 
@@ -68,6 +70,8 @@ describe('cloud identity, App Service Authentication on', () => {
         const response = await call(method, path, headers, method === 'POST' ? {} : undefined);
         expect(response.status, `${label}: ${method} ${path}`).toBe(401);
         expect(response.json, `${label}: ${method} ${path}`).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+        // The app answered (it sends x-request-id; the host's own refusals do not).
+        expect(response.headers.get('x-request-id'), `${label}: ${method} ${path}`).toBeTruthy();
       }
     }
     // Anonymous routes stay anonymous.

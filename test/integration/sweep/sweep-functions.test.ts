@@ -74,6 +74,16 @@ describe('sweep functions', { timeout: 120_000 }, () => {
     }
   });
 
+  it('the conversation routes take no function key while the host enforces keys: the app identifies the caller', async () => {
+    // Anonymous at the host (Easy Auth cannot satisfy a function key); the identity is the app's check.
+    const listed = await fetch(`${stack().api}/threads`, { headers: { 'x-user-id': 'alice' } });
+    expect(listed.status).toBe(200);
+    const anonymous = await fetch(`${stack().api}/threads`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('x-request-id')).toBeTruthy(); // the app's 401, not the host's
+    expect(await anonymous.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+  });
+
   it('answers 202 with the queued sweep and its Location, which answers succeeded with the report once the worker swept', async () => {
     const before = Date.now();
     const accepted = await requestSweep('?dry_run=true');
@@ -127,8 +137,7 @@ describe('sweep functions', { timeout: 120_000 }, () => {
 
   it('deletes a stale thread upstream and in the ledger', async () => {
     const alice = apiClient(() => stack().api, 'alice');
-    const keyed = { 'x-functions-key': FUNCTION_KEY };
-    const created = await alice.post('/threads', {}, keyed);
+    const created = await alice.post('/threads', {});
     expect(created.status).toBe(201);
     const threadId = created.body!.id as string;
     const upstreamPath = await upstreamOfThread[PROTOCOL](stack(), threadId);
@@ -139,7 +148,7 @@ describe('sweep functions', { timeout: 120_000 }, () => {
     // The timer may delete the thread first; either way a requested sweep runs to the end after it.
     const sweep = await sweepThatRan();
     expect(sweep.report).toMatchObject({ dry_run: false, lease_acquired: true });
-    expect((await alice.get(`/threads/${threadId}`, keyed)).status).toBe(404);
+    expect((await alice.get(`/threads/${threadId}`)).status).toBe(404);
     expect((await fetch(`${stack().assistants.url}${upstreamPath}`, { headers })).status).toBe(404);
   });
 

@@ -62,6 +62,9 @@ describe('CORS preflight (catch-all OPTIONS route)', () => {
     expect(threads.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
     expect(threads.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-user-id');
     expect(threads.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('last-event-id');
+    expect(threads.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    // A browser sends no function key: the routes it calls take none.
+    expect(threads.headers.get('access-control-allow-headers')?.toLowerCase()).not.toContain('x-functions-key');
     expect(threads.headers.get('access-control-max-age')).toBe('600');
     expect(threads.headers.get('vary')).toContain('Access-Control-Request-Headers');
     expect(threads.headers.get('x-request-id')).toBe('inv-1234');

@@ -148,23 +148,23 @@ describe('OpenAPI document', () => {
     expect(Object.keys(post)).toEqual(expect.arrayContaining(['200', '202', '400', '401', '404', '409', '413', '415', '429', '500', 'default']));
   });
 
-  it('states security: function keys by query or header, and App Service or dev identity', () => {
+  it('states security: caller routes take an identity and no function key; maintenance takes the admin key', () => {
     expect(doc.components?.securitySchemes).toMatchObject({
-      functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
-      functionKeyQuery: { type: 'apiKey', in: 'query', name: 'code' },
-      appServiceAuth: { type: 'http', scheme: 'bearer' },
+      entraBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      appServiceAuth: { type: 'apiKey', in: 'cookie', name: 'AppServiceAuthSession' },
       devUser: { type: 'apiKey', in: 'header', name: 'x-user-id' },
+      adminKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
+      adminKeyQuery: { type: 'apiKey', in: 'query', name: 'code' },
     });
+    expect(doc.components?.securitySchemes).not.toHaveProperty('functionKey');
     expect(operation('/health', 'GET').security).toEqual([]);
-    // A function key (header or query) together with the caller's identity.
-    expect(operation('/threads', 'GET').security).toEqual([
-      { functionKey: [], appServiceAuth: [] },
-      { functionKey: [], devUser: [] },
-      { functionKeyQuery: [], appServiceAuth: [] },
-      { functionKeyQuery: [], devUser: [] },
-    ]);
-    expect(operation('/maintenance/sweep', 'POST').security).toEqual([{ functionKey: [] }, { functionKeyQuery: [] }]);
-    expect(operation('/maintenance/sweeps/{sweepId}', 'GET').security).toEqual([{ functionKey: [] }, { functionKeyQuery: [] }]);
+    // Any one of the identities, with no key: the host lets the request through and the app checks the caller.
+    const identities = [{ entraBearer: [] }, { appServiceAuth: [] }, { devUser: [] }];
+    for (const [path, method] of [['/threads', 'GET'], ['/threads/{threadId}/messages', 'POST'], ['/files', 'POST'], ['/assistants', 'GET']] as const) {
+      expect(operation(path, method).security, `${method} ${path}`).toEqual(identities);
+    }
+    expect(operation('/maintenance/sweep', 'POST').security).toEqual([{ adminKey: [] }, { adminKeyQuery: [] }]);
+    expect(operation('/maintenance/sweeps/{sweepId}', 'GET').security).toEqual([{ adminKey: [] }, { adminKeyQuery: [] }]);
   });
 
   it('carries the validation limits into the schemas', () => {

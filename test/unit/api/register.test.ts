@@ -22,7 +22,7 @@ describe('registration', () => {
     registerRoutes(app, bindAll(), deps);
     expect([...registered.keys()].sort()).toEqual(allRouteSpecs.map((s) => s.name).sort());
     // host.json's routePrefix is "" (the web chat is at the root): every API route carries api/ itself.
-    expect(registered.get('getRun')).toMatchObject({ route: 'api/threads/{threadId}/runs/{runId}', methods: ['GET'], authLevel: 'function' });
+    expect(registered.get('getRun')).toMatchObject({ route: 'api/threads/{threadId}/runs/{runId}', methods: ['GET'], authLevel: 'anonymous' });
     expect(registered.get('corsPreflight')).toMatchObject({ route: 'api/{*path}', methods: ['OPTIONS'], authLevel: 'anonymous' });
     expect(registered.get('unmatchedPost')).toMatchObject({ route: 'api/{*path}', methods: ['POST'], authLevel: 'anonymous' });
     expect(registered.get('runSweep')).toMatchObject({ route: 'api/maintenance/sweep', methods: ['POST'], authLevel: 'admin' });
