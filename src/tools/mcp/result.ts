@@ -58,31 +58,38 @@ function part(content: CallToolResult['content'][number]): McpOutputPart {
 }
 
 function fit(output: McpOutput, budget: number): McpOutput {
-  let size = JSON.stringify(output).length;
-  if (size <= budget) return output;
+  if (JSON.stringify(output).length <= budget) return output;
   output.truncated = true;
-  size += ',"truncated":true'.length;
-  // Cut the longest texts first, each to what the others leave, until the whole fits.
+  // The bigger contributor gives way first: structured content, or the texts (the longest cut first).
+  const structuredChars = output.structuredContent === undefined ? 0 : JSON.stringify(output.structuredContent).length;
+  const textChars = output.content.reduce((sum, p) => sum + ('text' in p && typeof p.text === 'string' ? p.text.length : 0), 0);
+  if (structuredChars >= textChars) omitStructured(output);
+  cutTexts(output, budget);
+  if (JSON.stringify(output).length > budget) omitStructured(output);
+  // Still too large (very many parts): keep the first parts that fit.
+  while (JSON.stringify(output).length > budget && output.content.length) output.content.pop();
+  return output;
+}
+
+function omitStructured(output: McpOutput): void {
+  if (output.structuredContent === undefined || (output.structuredContent as { omitted?: unknown }).omitted === true) return;
+  output.structuredContent = { omitted: true, chars: JSON.stringify(output.structuredContent).length };
+}
+
+function cutTexts(output: McpOutput, budget: number): void {
+  let size = JSON.stringify(output).length;
   const texts = output.content.filter((p): p is McpOutputPart & { text: string } => typeof (p as { text?: unknown }).text === 'string').sort((a, b) => b.text.length - a.text.length);
   for (const p of texts) {
-    if (size <= budget) break;
+    if (size <= budget) return;
     const over = size - budget;
     // JSON escapes make a character cost more than one: measure the encoded length.
     const encoded = JSON.stringify(p.text).length;
-    const keep = Math.max(0, Math.floor(p.text.length * Math.max(0, encoded - over - 40) / encoded));
+    const keep = Math.max(0, Math.floor((p.text.length * Math.max(0, encoded - over - 40)) / encoded));
     const before = JSON.stringify(p).length;
     p.text = `${p.text.slice(0, keep)}…`;
     (p as { truncated?: true }).truncated = true;
     size += JSON.stringify(p).length - before;
   }
-  if (size > budget && output.structuredContent !== undefined) {
-    const chars = JSON.stringify(output.structuredContent).length;
-    output.structuredContent = { omitted: true, chars };
-    size = JSON.stringify(output).length;
-  }
-  // Still too large (very many parts): keep the first parts that fit.
-  while (JSON.stringify(output).length > budget && output.content.length) output.content.pop();
-  return output;
 }
 
 function base64Bytes(data: string): number {
