@@ -1,6 +1,7 @@
 // MCP tools through the tool registry against the real local calendar MCP server (local/mcp-server): declarations
 // from tools/list (cached, listed again after tools/list_changed), calls and their results, a server that is down,
 // an isError answer, auth headers from a named setting, and cancellation reaching the server.
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMcpServer, type RunningMcpServer } from '../../../local/mcp-server/server';
 import { assistantDefinitionSchema, type AssistantDefinition } from '../../../src/assistants/definition';
@@ -134,6 +135,37 @@ describe('MCP tools in the registry', () => {
   it('never puts the auth header value in logs or outputs', () => {
     expect(lines.join('\n')).not.toContain(TOKEN);
   });
+});
+
+describe('a stdio MCP server (local development)', () => {
+  it('is started as a child process, listed and called', async () => {
+    const notes = assistantDefinitionSchema.parse({
+      key: 'notes',
+      name: 'Notes',
+      instructions: 'x',
+      intent: 'x',
+      mcpServers: [
+        {
+          name: 'notes',
+          transport: 'stdio',
+          command: process.execPath,
+          args: ['--import', 'tsx', path.resolve(__dirname, '../../../local/mcp-server/stdio-notes.ts')],
+          tools: [{ name: 'list_notes', idempotent: true }, { name: 'add_note', idempotent: false }],
+        },
+      ],
+    });
+    const config = testConfig();
+    const stdio = createMcpTools([notes], { config, logger });
+    try {
+      const tools = createToolRegistry({ config, tools: stdio.tools });
+      expect((await tools.declareTools(['notes__list_notes', 'notes__add_note'])).map((t) => t.function.name)).toEqual(['notes__list_notes', 'notes__add_note']);
+      expect((await tools.execute({ id: 'call_a', name: 'notes__add_note', arguments: '{"text":"Call Ana"}' }, callContext(logger))).status).toBe('succeeded');
+      const listed = await tools.execute({ id: 'call_l', name: 'notes__list_notes', arguments: '{}' }, callContext(logger));
+      expect(JSON.parse(listed.output)).toMatchObject({ structuredContent: { notes: ['Buy milk', 'Call Ana'] } });
+    } finally {
+      await stdio.close();
+    }
+  }, 30_000);
 });
 
 describe('MCP server configuration', () => {
