@@ -18,6 +18,11 @@ const LIST_TIMEOUT_MS = 10_000;
 /** A server listing more pages than this is cut off (a cursor loop must not hold a request build). */
 const MAX_LIST_PAGES = 20;
 const CLIENT_INFO = { name: 'assistants-functions-backend', version: '1.0.0' };
+/**
+ * A server never listed that failed to answer is not asked again for this long: every request build lists it, and a
+ * server that drops packets (rather than refusing) would otherwise hold each one for the connect timeout.
+ */
+const RELIST_AFTER_FAILURE_MS = 15_000;
 
 export interface McpConnection {
   /** The server's tools (cached; listed again after tools/list_changed). Rejects when the server cannot be listed and nothing is cached. */
@@ -49,6 +54,7 @@ export function createMcpConnection(deps: McpConnectionDeps): McpConnection {
   /** The cached tools/list; `last` survives a failed refresh so a blip does not take the tools away from the model. */
   let listing: Promise<Tool[]> | undefined;
   let last: Tool[] | undefined;
+  let failure: { at: number; error: unknown } | undefined;
 
   /** Calls under way per session: a dropped session is closed only once they settle (closing would fail them). */
   const inFlight = new Map<Promise<Client>, number>();
@@ -135,12 +141,17 @@ export function createMcpConnection(deps: McpConnectionDeps): McpConnection {
 
   return {
     tools() {
+      if (!listing && !last && failure && Date.now() - failure.at < RELIST_AFTER_FAILURE_MS) return Promise.reject(failure.error);
       if (!listing) {
         const attempt = list();
         listing = attempt;
-        attempt.catch(() => {
-          if (listing === attempt) listing = undefined;
-        });
+        attempt.then(
+          () => (failure = undefined),
+          (error: unknown) => {
+            failure = { at: Date.now(), error };
+            if (listing === attempt) listing = undefined;
+          },
+        );
       }
       return listing.catch((error: unknown) => {
         if (last) {
