@@ -3,13 +3,40 @@
 // notifications/tools/list_changed (or the session is replaced: notifications may have been missed), and calls.
 // A broken session is dropped, so the next use opens a new one; a server that lost our session (404) gets one
 // new session and the same request once, which is safe: the request was refused, not run.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+// The SDK is loaded on first use, not with the app: most invocations never reach an MCP server, and requiring it
+// costs every cold start (the bundle evaluates lazily what only dynamic imports reach).
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ToolListChangedNotificationSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../logging';
 import type { McpConnectionSpec } from './servers';
+
+export type McpSdk = Awaited<ReturnType<typeof importSdk>>;
+
+async function importSdk() {
+  const [client, http, stdio, types] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/client/stdio.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+  ]);
+  return {
+    Client: client.Client,
+    StreamableHTTPClientTransport: http.StreamableHTTPClientTransport,
+    StreamableHTTPError: http.StreamableHTTPError,
+    StdioClientTransport: stdio.StdioClientTransport,
+    ToolListChangedNotificationSchema: types.ToolListChangedNotificationSchema,
+    McpError: types.McpError,
+    ErrorCode: types.ErrorCode,
+  };
+}
+
+let sdk: Promise<McpSdk> | undefined;
+/** The MCP SDK's client classes, imported once. */
+export function loadMcpSdk(): Promise<McpSdk> {
+  sdk ??= importSdk();
+  return sdk;
+}
 
 /** How long opening a session (initialize) may take. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -72,8 +99,9 @@ export function createMcpConnection(deps: McpConnectionDeps): McpConnection {
   const open = (): Promise<Client> => {
     if (session) return session;
     const opening = (async () => {
-      const client = new Client(CLIENT_INFO);
-      client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      const mcp = await loadMcpSdk();
+      const client = new mcp.Client(CLIENT_INFO);
+      client.setNotificationHandler(mcp.ToolListChangedNotificationSchema, async () => {
         logger.info('MCP server tools changed; listing them again on next use');
         listing = undefined;
       });
@@ -85,7 +113,7 @@ export function createMcpConnection(deps: McpConnectionDeps): McpConnection {
         drop(opening);
       };
       try {
-        await client.connect(transportOf(deps), { timeout: CONNECT_TIMEOUT_MS });
+        await client.connect(transportOf(mcp, deps), { timeout: CONNECT_TIMEOUT_MS });
       } catch (error) {
         await client.close().catch(() => undefined);
         throw new McpNotSentError(`cannot reach the MCP server: ${describe(error)}`, { cause: error });
@@ -106,16 +134,17 @@ export function createMcpConnection(deps: McpConnectionDeps): McpConnection {
     for (let attempt = 1; ; attempt++) {
       const current = open();
       const client = await current;
+      const mcp = await loadMcpSdk();
       inFlight.set(current, (inFlight.get(current) ?? 0) + 1);
       try {
         return await request(client);
       } catch (error) {
-        if (error instanceof StreamableHTTPError && error.code === 404 && attempt === 1) {
+        if (error instanceof mcp.StreamableHTTPError && error.code === 404 && attempt === 1) {
           logger.info('MCP session unknown to the server; opening a new one');
           drop(current);
           continue;
         }
-        if (isTransportFailure(error)) drop(current);
+        if (isTransportFailure(mcp, error)) drop(current);
         throw error;
       } finally {
         const left = (inFlight.get(current) ?? 1) - 1;
@@ -171,10 +200,10 @@ export function createMcpConnection(deps: McpConnectionDeps): McpConnection {
   };
 }
 
-function transportOf(deps: McpConnectionDeps): Transport {
+function transportOf(mcp: McpSdk, deps: McpConnectionDeps): Transport {
   const { spec } = deps;
-  if (spec.transport === 'stdio') return new StdioClientTransport({ command: spec.command, args: spec.args, stderr: 'inherit' });
-  return new StreamableHTTPClientTransport(new URL(spec.url), {
+  if (spec.transport === 'stdio') return new mcp.StdioClientTransport({ command: spec.command, args: spec.args, stderr: 'inherit' });
+  return new mcp.StreamableHTTPClientTransport(new URL(spec.url), {
     requestInit: { headers: spec.headers },
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     // The worker opens a new session on its next use instead: a reconnect loop would outlive the invocation.
@@ -183,8 +212,8 @@ function transportOf(deps: McpConnectionDeps): Transport {
 }
 
 /** Failures of the connection itself (not answers of the server): the session is not worth keeping. */
-function isTransportFailure(error: unknown): boolean {
-  if (error instanceof StreamableHTTPError) return error.code === -1 || (error.code ?? 0) >= 500;
+function isTransportFailure(mcp: McpSdk, error: unknown): boolean {
+  if (error instanceof mcp.StreamableHTTPError) return error.code === -1 || (error.code ?? 0) >= 500;
   return error instanceof TypeError || (error as { code?: unknown })?.code === -32000;
 }
 

@@ -5,8 +5,6 @@
 //   never sent (connection refused, no session)   → a tool error: nothing happened
 //   the server answered an error (isError, JSON-RPC error, HTTP 4xx) → a tool error with what it said
 //   sent, no answer (reset, 5xx, timeout)          → idempotent: a tool error; otherwise unknown_outcome, never re-sent
-import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import type { AssistantDefinition } from '../../assistants/definition';
@@ -15,7 +13,7 @@ import { MAX_TOOL_OUTPUT_CHARS } from '../../store/ledger/limits';
 import { defineTool } from '../define-tool';
 import { ToolError, UnknownOutcomeError } from '../tool-error';
 import type { RegisteredTool } from '../types';
-import { createMcpConnection, describe, McpNotSentError, type McpConnection } from './connection';
+import { createMcpConnection, describe, loadMcpSdk, McpNotSentError, type McpConnection, type McpSdk } from './connection';
 import { mcpErrorText, mcpResultOutput } from './result';
 import { mcpToolDeclaration } from './schema';
 import { resolveMcpServers, type McpToolBinding, type ResolvedMcpServer } from './servers';
@@ -80,7 +78,7 @@ function mcpTool(server: ResolvedMcpServer, binding: McpToolBinding, connection:
       try {
         result = await connection.call(binding.mcpName, args, { signal: ctx.signal, timeoutMs: ctx.deadlineMs - Date.now() });
       } catch (error) {
-        throw callFailure(error, label, server.name, binding.idempotent);
+        throw callFailure(await loadMcpSdk(), error, label, server.name, binding.idempotent);
       }
       if (result.isError) {
         const said = mcpErrorText(result, MAX_ERROR_TEXT_CHARS);
@@ -92,7 +90,8 @@ function mcpTool(server: ResolvedMcpServer, binding: McpToolBinding, connection:
 }
 
 /** Where a failed tools/call leaves the call (see the header). */
-export function callFailure(error: unknown, label: string, serverName: string, idempotent: boolean): ToolError {
+export function callFailure(mcp: Pick<McpSdk, 'McpError' | 'ErrorCode' | 'StreamableHTTPError'>, error: unknown, label: string, serverName: string, idempotent: boolean): ToolError {
+  const { McpError, ErrorCode, StreamableHTTPError } = mcp;
   const details = { mcpServer: serverName };
   if (error instanceof McpNotSentError || NOT_CONNECTED.has(socketCode(error) ?? '')) {
     return new ToolError(`The MCP server for ${label} is unreachable (${describe(error)}); the tool did not run. The server may be down: try again later.`, { ...details, unreachable: true });

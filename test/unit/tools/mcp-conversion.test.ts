@@ -116,12 +116,13 @@ describe('mcpResultOutput', () => {
 });
 
 describe('callFailure', () => {
+  const sdk = { McpError, ErrorCode, StreamableHTTPError };
   const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
   const reset = Object.assign(new TypeError('fetch failed'), { cause: { code: 'UND_ERR_SOCKET' } });
 
   it('a call never sent is a tool error saying the server is unreachable, idempotent or not', () => {
     for (const error of [refused, new McpNotSentError('cannot reach the MCP server: fetch failed (ECONNREFUSED)')]) {
-      const failure = callFailure(error, 'calendar/create_event', 'calendar', false);
+      const failure = callFailure(sdk, error, 'calendar/create_event', 'calendar', false);
       expect(failure).not.toBeInstanceOf(UnknownOutcomeError);
       expect(failure.message).toMatch(/unreachable.*did not run/);
       expect(failure.details).toMatchObject({ unreachable: true, mcpServer: 'calendar' });
@@ -129,16 +130,16 @@ describe('callFailure', () => {
   });
 
   it('an error the server answered is a tool error with what it said', () => {
-    const failure = callFailure(new McpError(ErrorCode.InvalidParams, 'title: Required'), 'calendar/create_event', 'calendar', false);
+    const failure = callFailure(sdk, new McpError(ErrorCode.InvalidParams, 'title: Required'), 'calendar/create_event', 'calendar', false);
     expect(failure).not.toBeInstanceOf(UnknownOutcomeError);
     expect(failure.message).toMatch(/refused.*title: Required/);
-    expect(callFailure(new StreamableHTTPError(403, 'Forbidden'), 'calendar/create_event', 'calendar', false)).not.toBeInstanceOf(UnknownOutcomeError);
+    expect(callFailure(sdk, new StreamableHTTPError(403, 'Forbidden'), 'calendar/create_event', 'calendar', false)).not.toBeInstanceOf(UnknownOutcomeError);
   });
 
   it('a call sent without an answer is unknown_outcome for a non-idempotent tool, a plain tool error for an idempotent one', () => {
     for (const error of [reset, new McpError(ErrorCode.RequestTimeout, 'Request timed out'), new McpError(ErrorCode.ConnectionClosed, 'Connection closed'), new StreamableHTTPError(502, 'Bad gateway')]) {
-      expect(callFailure(error, 'calendar/create_event', 'calendar', false)).toBeInstanceOf(UnknownOutcomeError);
-      const idempotent = callFailure(error, 'calendar/list_events', 'calendar', true);
+      expect(callFailure(sdk, error, 'calendar/create_event', 'calendar', false)).toBeInstanceOf(UnknownOutcomeError);
+      const idempotent = callFailure(sdk, error, 'calendar/list_events', 'calendar', true);
       expect(idempotent).toBeInstanceOf(ToolError);
       expect(idempotent).not.toBeInstanceOf(UnknownOutcomeError);
     }
