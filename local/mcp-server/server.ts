@@ -38,8 +38,8 @@ export interface McpServerOptions {
 
 export interface McpStats {
   calls: Record<CalendarTool, number>;
-  /** Calls the client cancelled (notifications/cancelled). */
-  cancelled: number;
+  /** Calls the client cancelled (notifications/cancelled), by the reason it gave. */
+  cancelled: string[];
   events: CalendarEvent[];
   sessions: number;
 }
@@ -67,7 +67,8 @@ export async function startMcpServer(options: McpServerOptions = {}): Promise<Ru
   const host = options.host ?? '127.0.0.1';
   let events: CalendarEvent[] = structuredClone(SEED);
   let calls = zeroCalls();
-  let cancelled = 0;
+  /** The reasons of the calls the client cancelled, in order. */
+  let cancelled: string[] = [];
   const faults = new Map<CalendarTool, McpFault>();
   let extraTool = false;
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; extra: RegisteredTool }>();
@@ -78,7 +79,7 @@ export async function startMcpServer(options: McpServerOptions = {}): Promise<Ru
   const run = async (tool: CalendarTool, args: Record<string, unknown>, signal: AbortSignal, answer: () => CallToolResult): Promise<CallToolResult> => {
     calls[tool]++;
     // notifications/cancelled from the client aborts the request's signal.
-    signal.addEventListener('abort', () => cancelled++, { once: true });
+    signal.addEventListener('abort', () => void cancelled.push(String(signal.reason)), { once: true });
     options.onCall?.(tool, args);
     const fault = faults.get(tool);
     if (fault === 'error') return { isError: true, content: [{ type: 'text', text: `${tool} failed: the calendar backend is unavailable (injected fault)` }] };
@@ -197,7 +198,7 @@ export async function startMcpServer(options: McpServerOptions = {}): Promise<Ru
     json(res, 404, { error: 'not found' });
   };
 
-  const stats = (): McpStats => ({ calls: { ...calls }, cancelled, events: structuredClone(events), sessions: sessions.size });
+  const stats = (): McpStats => ({ calls: { ...calls }, cancelled: [...cancelled], events: structuredClone(events), sessions: sessions.size });
 
   const server = http.createServer((req, res) => {
     const route = new URL(req.url ?? '/', 'http://local').pathname;
@@ -254,7 +255,7 @@ export async function startMcpServer(options: McpServerOptions = {}): Promise<Ru
     reset() {
       events = structuredClone(SEED);
       calls = zeroCalls();
-      cancelled = 0;
+      cancelled = [];
       faults.clear();
     },
     close: stop,

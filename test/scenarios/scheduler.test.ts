@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLedger } from '../../src/store/ledger';
 import { createStorageClients } from '../../src/store/storage-clients';
-import { useStack } from '../support/stack';
+import { eventually, useStack } from '../support/stack';
 import { scenario, textOf } from './support';
 
 let killOnCreate = false;
@@ -152,6 +152,24 @@ describe('scenario: Scheduler (calendar MCP server)', () => {
     expect(mcp().stats().calls.create_event).toBe(1);
     expect(mcp().stats().events.filter((e) => e.title === 'Design review')).toHaveLength(1);
   }, 150_000);
+
+  it("a run cancelled while an MCP call runs: the call is abandoned and the server gets the cancellation", async () => {
+    mcp().reset();
+    mcp().setFault('list_events', 'hang');
+    const threadId = await s.newThread('scheduler');
+    await s.script(threadId, [{ tool_calls: [{ name: 'calendar__list_events', arguments: {} }] }, { message: 'never reached' }]);
+    const runId = await s.ask(threadId, 'What is on my calendar?');
+    await eventually(async () => (mcp().stats().calls.list_events === 1 ? true : undefined), { timeoutMs: 30_000 });
+    const cancelled = await s.api.post(`/threads/${threadId}/runs/${runId}/cancel`);
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBeLessThan(300);
+    const run = await s.finished(threadId, runId);
+    expect(run.status).toBe('cancelled');
+    expect(run.tool_calls[0]).toMatchObject({ name: 'calendar__list_events', status: 'failed' });
+    expect(run.tool_calls[0]!.output).toContain('was cancelled');
+    // notifications/cancelled reached the MCP server's request, for the run's cancel (not the tool's time budget).
+    const reasons = await eventually(async () => (mcp().stats().cancelled.length ? mcp().stats().cancelled : undefined), { timeoutMs: 10_000 });
+    expect(reasons).toEqual([expect.stringContaining('the run was cancelled')]);
+  });
 
   it('the MCP server down: a clear tool error, and the run continues', async () => {
     mcp().reset();

@@ -129,7 +129,8 @@ describe('MCP tools in the registry', () => {
     controller.abort(new Error('cancelled'));
     const outcome = await pending;
     expect(outcome.status).toBe('timed_out');
-    await eventually(async () => (server.stats().cancelled >= 1 ? true : undefined), { timeoutMs: 5_000 });
+    const reasons = await eventually(async () => (server.stats().cancelled.length ? server.stats().cancelled : undefined), { timeoutMs: 5_000 });
+    expect(reasons).toEqual([expect.stringContaining('cancelled')]);
   });
 
   it('never puts the auth header value in logs or outputs', () => {
