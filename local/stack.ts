@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startAzurite, type RunningAzurite } from './azurite';
 import { startAssistantsServer } from './assistants-server';
 import { startMailSink, type MailSinkOptions } from './mail-sink';
+import { startMcpServer, type McpServerOptions, type RunningMcpServer } from './mcp-server/server';
 import { startFunctionsHost, type RunningFunctionsHost } from './functions-host';
 import { createLedger } from '../src/store/ledger';
 import { createStorageClients } from '../src/store/storage-clients';
@@ -22,6 +23,8 @@ export interface Stack {
   azurite: RunningAzurite;
   assistants: { url: string; close(): Promise<void> };
   mail: { url: string; logicAppUrl: string; close(): Promise<void> };
+  /** The calendar MCP server (local/mcp-server) assistants/scheduler.json reaches through MCP_CALENDAR_URL. */
+  mcp: RunningMcpServer;
   host: RunningFunctionsHost;
   /** http://127.0.0.1:<port>/api */
   api: string;
@@ -47,6 +50,8 @@ export interface StackOptions {
   /** Overrides of host.json `extensions.queues` (e.g. a small maxDequeueCount). */
   queues?: Record<string, unknown>;
   onMail?: MailSinkOptions['onMail'];
+  /** Called as one of the MCP server's tools starts running (e.g. to kill the host mid-call). */
+  onMcpCall?: McpServerOptions['onCall'];
   /** Sync assistants/ upstream before the host starts (default true). */
   syncAssistants?: boolean;
   /** An Azurite already started (e.g. behind a counting proxy) to use instead of a new one; the stack closes it. */
@@ -72,12 +77,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     started.push(assistants.close);
     const mail = await startMailSink({ onMail: options.onMail });
     started.push(mail.close);
+    const mcp = await startMcpServer({ ...(options.onMcpCall ? { onCall: options.onMcpCall } : {}) });
+    started.push(mcp.close);
     const protocol = stackProtocol(options);
     const env: Record<string, string> = {
       UPSTREAM_PROTOCOL: protocol,
       AzureWebJobsStorage: azurite.connectionString,
       LOCAL_ASSISTANTS_URL: assistants.url,
       EMAIL_LOGIC_APP_URL: mail.logicAppUrl,
+      MCP_CALENDAR_URL: mcp.url,
       // Queue messages held by a killed host come back quickly.
       LOCAL_HOST_QUEUE_LEASE_SECONDS: '3',
       ...options.env,
@@ -92,6 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       azurite,
       assistants,
       mail,
+      mcp,
       host,
       api: apiBaseOf(host),
       env,
@@ -114,7 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       startHost: start,
       async close() {
         await stack.host.close().catch(() => undefined);
-        await Promise.allSettled([mail.close(), assistants.close()]);
+        await Promise.allSettled([mail.close(), assistants.close(), mcp.close()]);
         await azurite.close();
         rmSync(scriptRoot, { recursive: true, force: true });
       },

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { startAzurite } from './azurite';
 import { startAssistantsServer } from './assistants-server';
 import { startMailSink } from './mail-sink';
+import { startMcpServer } from './mcp-server/server';
 import { startFunctionsHost } from './functions-host';
 import { startWebServer } from './web';
 
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     'assistants-port': { type: 'string', default: process.env.ASSISTANTS_SERVER_PORT ?? '7080' },
     'mail-port': { type: 'string', default: process.env.MAIL_SINK_PORT ?? '7090' },
     'web-port': { type: 'string', default: process.env.WEB_PORT ?? '7070' },
+    'mcp-port': { type: 'string', default: process.env.MCP_SERVER_PORT ?? '7096' },
     'skip-sync': { type: 'boolean', default: false },
   },
 });
@@ -55,10 +57,15 @@ async function main(): Promise<void> {
     const mail = await startMailSink({ port: Number(values['mail-port']), dataDir: path.join(dataDir, 'mail') });
     stops.push(mail.close);
 
+    // The calendar MCP server assistants/scheduler.json uses (before the sync, which lists its tools).
+    const mcp = await startMcpServer({ port: Number(values['mcp-port']) });
+    stops.push(mcp.close);
+
     const env: Record<string, string> = {
       AzureWebJobsStorage: azurite.connectionString,
       LOCAL_ASSISTANTS_URL: assistants.url,
       EMAIL_LOGIC_APP_URL: mail.logicAppUrl,
+      MCP_CALENDAR_URL: mcp.url,
     };
     if (!values['skip-sync']) await syncAssistants(env);
 
@@ -88,6 +95,7 @@ async function main(): Promise<void> {
         `  Functions API        ${host.url}/api  (health: ${host.url}/api/health)`,
         `  Assistants API       ${assistants.url}/v1`,
         `  Mail sink            ${mail.url}/_admin/mail`,
+        `  Calendar MCP server  ${mcp.url}  (admin: ${mcp.url.replace(/\/mcp$/, '/_admin/stats')})`,
         `  Azurite              blob ${azurite.blobUrl}  queue ${azurite.queueUrl}  table ${azurite.tableUrl}`,
         '',
         'Try:  curl -s -X POST -H "x-user-id: alice" -H "content-type: application/json" ' + `${host.url}/api/threads -d '{}'`,

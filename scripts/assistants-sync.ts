@@ -9,7 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig, parseDurationMs } from '../src/config';
 import { createLogger, redact } from '../src/logging';
-import { createToolRegistry } from '../src/tools';
+import { createToolRegistry, defaultTools } from '../src/tools';
+import { createMcpTools } from '../src/tools/mcp';
 import { createUpstreamClient, describeUpstream } from '../src/upstream';
 import { formatSyncReport, loadAssistantDefinitions, syncAssistants } from '../src/assistants';
 import { retryUntilAuthorized } from '../src/assistants/retry-until-authorized';
@@ -24,8 +25,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // Info lines would repeat the report; warnings (removed, duplicates) and errors still show.
   const logger = createLogger({ level: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn', fields: { job: 'assistants-sync', deploymentId: config.DEPLOYMENT_ID } });
-  const registry = createToolRegistry({ config });
-  const definitions = await loadAssistantDefinitions(path.join(ROOT, 'assistants'), { knownTools: registry.names(), dataDir: path.join(ROOT, 'data') });
+  const builtInTools = defaultTools({ config });
+  const definitions = await loadAssistantDefinitions(path.join(ROOT, 'assistants'), { knownTools: builtInTools.map((tool) => tool.name), dataDir: path.join(ROOT, 'data') });
+  // MCP tools are declared from their servers' tools/list (on Assistants they go onto the upstream assistant).
+  const mcp = createMcpTools(definitions, { config, logger });
+  closeMcp = mcp.close;
+  const registry = createToolRegistry({ config, tools: [...builtInTools, ...mcp.tools] });
   if (!definitions.some((d) => d.key === config.DEFAULT_ASSISTANT)) {
     throw new Error(`DEFAULT_ASSISTANT "${config.DEFAULT_ASSISTANT}" has no definition in assistants/`);
   }
@@ -40,7 +45,7 @@ async function main(): Promise<void> {
         definitions,
         dataDir: path.join(ROOT, 'data'),
         deploymentId: config.DEPLOYMENT_ID,
-        functionTools: (names) => registry.functionTools(names),
+        functionTools: (names) => registry.declareTools(names),
         defaultModel: config.MODEL_DEPLOYMENT,
         logger,
       }),
@@ -56,7 +61,12 @@ async function main(): Promise<void> {
   for (const line of formatSyncReport(report)) console.log(line);
 }
 
-main().catch((error: unknown) => {
-  console.error(`assistants:sync failed: ${redact(error instanceof Error ? error.message : String(error))}`);
-  process.exitCode = 1;
-});
+/** Open MCP sessions (their event streams) would keep the process alive. */
+let closeMcp: (() => Promise<void>) | undefined;
+
+main()
+  .catch((error: unknown) => {
+    console.error(`assistants:sync failed: ${redact(error instanceof Error ? error.message : String(error))}`);
+    process.exitCode = 1;
+  })
+  .finally(() => closeMcp?.());

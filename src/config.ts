@@ -128,7 +128,15 @@ export interface Config extends Settings {
    * needs them is unavailable (send_email, a market-data key) and health says why; the app itself starts.
    */
   unresolvedKeyVaultReferences: string[];
+  /**
+   * Every `MCP_*` app setting, by name: the URLs and auth header values assistants/*.json name for their MCP servers
+   * (`urlSetting`, `authSetting`). Secret: never logged. An unresolved Key Vault reference is left out (and listed above).
+   */
+  mcpSettings: Record<string, string>;
 }
+
+/** App settings an assistant definition may name for an MCP server (see src/assistants/definition.ts). */
+const MCP_SETTING = /^MCP_[A-Z0-9_]+$/;
 
 /** What App Service passes through when it cannot resolve a Key Vault reference. */
 export const KEY_VAULT_REFERENCE = /^\s*@Microsoft\.KeyVault\(/i;
@@ -148,6 +156,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const value = [key, ...(SETTING_ALIASES[key] ?? [])].map((name) => env[name]).find((v) => v !== undefined && v !== '');
     if (value !== undefined && KEY_VAULT_REFERENCE.test(value)) unresolvedKeyVaultReferences.push(key);
     else if (value !== undefined) raw[key] = value;
+  }
+  const mcpSettings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!MCP_SETTING.test(key) || value === undefined || value === '') continue;
+    if (KEY_VAULT_REFERENCE.test(value)) unresolvedKeyVaultReferences.push(key);
+    else mcpSettings[key] = value;
   }
   const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) {
@@ -195,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authMode,
     emailAllowedDomains: s.EMAIL_ALLOWED_DOMAINS ?? (provider === 'local' ? ['example.com'] : []),
     unresolvedKeyVaultReferences,
+    mcpSettings,
   };
 }
 

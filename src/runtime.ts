@@ -15,7 +15,8 @@ import { createAssistantsUpstream } from './upstream/assistants';
 import type { Upstream } from './upstream/port';
 import { retirementWarning } from './upstream/providers';
 import { createResponsesUpstream } from './upstream/responses';
-import { createToolRegistry } from './tools';
+import { createToolRegistry, defaultTools } from './tools';
+import { createMcpTools } from './tools/mcp';
 import type { ToolRegistry } from './tools';
 import { createStorageEmailQuota } from './tools/email/send-quota';
 import { runSweep, type SweepDeps } from './sweep';
@@ -82,8 +83,12 @@ async function buildRuntime(): Promise<Runtime> {
   // Telemetry wraps the seams a run crosses (src/telemetry/); each is a no-op without an exporter.
   const ledger = tracedLedger(createLedger(cfg, storage));
   const client = createUpstreamClient(cfg, { fetch: tracedUpstreamFetch({ provider: cfg.provider, model: cfg.MODEL_DEPLOYMENT }) });
-  const tools = tracedTools(createToolRegistry({ config: cfg, emailQuota: createStorageEmailQuota(cfg, storage), fetch: tracedToolFetch() }));
-  const definitions = await loadAssistantDefinitions(path.join(APP_ROOT, 'assistants'), { knownTools: tools.names(), dataDir: path.join(APP_ROOT, 'data') });
+  const toolDeps = { config: cfg, emailQuota: createStorageEmailQuota(cfg, storage), fetch: tracedToolFetch() };
+  const builtInTools = defaultTools(toolDeps);
+  const definitions = await loadAssistantDefinitions(path.join(APP_ROOT, 'assistants'), { knownTools: builtInTools.map((tool) => tool.name), dataDir: path.join(APP_ROOT, 'data') });
+  // The definitions' MCP servers' tools join the registry: one path for every server-side tool call.
+  const mcp = createMcpTools(definitions, { config: cfg, logger, fetch: toolDeps.fetch });
+  const tools = tracedTools(createToolRegistry({ ...toolDeps, tools: [...builtInTools, ...mcp.tools] }));
   const { upstream, assistants } =
     cfg.protocol === 'responses'
       ? createResponsesUpstream({
@@ -91,7 +96,7 @@ async function buildRuntime(): Promise<Runtime> {
           deploymentId: cfg.DEPLOYMENT_ID,
           definitions,
           defaultModel: cfg.MODEL_DEPLOYMENT,
-          functionTools: (names) => tools.functionTools(names),
+          functionTools: (names) => tools.declareTools(names),
           dataDir: path.join(APP_ROOT, 'data'),
           actionTimeoutMs: cfg.RUN_ACTION_TIMEOUT,
           ledger,

@@ -33,6 +33,47 @@ const clientFunctionTool = z.strictObject({
   }),
 });
 
+/** An MCP server's name: the prefix of its tools' function names (`<server>__<tool>`), so no `_` of its own. */
+export const MCP_SERVER_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** Separates the server from the tool in a function name; server names cannot contain it. */
+export const MCP_NAME_SEPARATOR = '__';
+/** Settings an MCP server's URL or auth header value may come from (config.ts collects every MCP_* setting). */
+export const MCP_SETTING_NAME = /^MCP_[A-Z0-9_]+$/;
+/** One tool of an MCP server the assistant exposes to the model. `idempotent` has no default: whoever adds a tool decides. */
+const mcpTool = z.strictObject({
+  /** The tool's name on the MCP server (tools/list). */
+  name: z.string().min(1).max(128),
+  approval: z.enum(TOOL_APPROVALS).optional(),
+  /** true: a call whose worker died may be made again; false: it is closed `unknown_outcome`, never made twice. */
+  idempotent: z.boolean(),
+});
+const mcpCommon = {
+  name: z.string().regex(MCP_SERVER_NAME, 'lower-case letters, digits and single dashes').max(24),
+  tools: z.array(mcpTool).min(1),
+};
+const settingName = z.string().regex(MCP_SETTING_NAME, 'an app setting named MCP_<NAME> (upper-case letters, digits, _)');
+/** Streamable HTTP: the way to reach a remote MCP server (and the only one allowed in Azure). */
+const mcpHttpServer = z.strictObject({
+  ...mcpCommon,
+  transport: z.literal('http'),
+  /** The endpoint, e.g. https://mcp.example.com/mcp; `urlSetting`, when that setting is set, overrides it. */
+  url: z.url({ protocol: /^https?$/ }),
+  urlSetting: settingName.optional(),
+  /** The app setting holding the auth header's whole value (e.g. `Bearer …`); in Azure a Key Vault reference. Never logged. */
+  authSetting: settingName.optional(),
+  /** The header that carries it (default Authorization). */
+  authHeader: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('Authorization'),
+});
+/** A child process speaking MCP on stdin/stdout: local development only (refused in Azure, src/tools/mcp/servers.ts). */
+const mcpStdioServer = z.strictObject({
+  ...mcpCommon,
+  transport: z.literal('stdio'),
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+});
+export const mcpServerSchema = z.discriminatedUnion('transport', [mcpHttpServer, mcpStdioServer]);
+export type McpServerSpec = z.infer<typeof mcpServerSchema>;
+
 export const assistantDefinitionSchema = z.strictObject({
   /** Stable identity: equals the file name and becomes the upstream `app_key` tag. */
   key: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case letters, digits and single dashes').max(64),
@@ -42,6 +83,8 @@ export const assistantDefinitionSchema = z.strictObject({
   description: z.string().max(512).optional(),
   instructions: text(256_000),
   tools: z.array(z.union([builtInTool, functionTool, clientFunctionTool])).default([]),
+  /** MCP servers whose listed tools the backend runs for this assistant (offered to the model as `<server>__<tool>`). */
+  mcpServers: z.array(mcpServerSchema).optional(),
   /** Paths relative to data/, attached to code_interpreter. */
   files: z.array(z.string().min(1)).max(MAX_CODE_INTERPRETER_FILES).default([]),
   /** Per-run instructions template: {{now}}, {{date}}, {{userName}}. */
@@ -60,14 +103,29 @@ export const assistantDefinitionSchema = z.strictObject({
 export type AssistantDefinition = z.infer<typeof assistantDefinitionSchema>;
 export type AssistantToolSpec = AssistantDefinition['tools'][number];
 
-/** Names of the function tools a definition uses, in declaration order. */
-export function functionToolNames(def: Pick<AssistantDefinition, 'tools'>): string[] {
-  return def.tools.flatMap((tool) => (typeof tool === 'object' && 'function' in tool ? [tool.function] : []));
+type ToolsOf = Pick<AssistantDefinition, 'tools'> & Partial<Pick<AssistantDefinition, 'mcpServers'>>;
+
+/** The function name the model calls for an MCP server's tool: `<server>__<tool>`, characters outside [A-Za-z0-9_-] as `_`. */
+export function mcpFunctionName(server: string, tool: string): string {
+  return `${server}${MCP_NAME_SEPARATOR}${tool.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
-/** Server tools of the definition whose every call waits for a person's approval. */
-export function toolsNeedingApproval(def: Pick<AssistantDefinition, 'tools'>): Set<string> {
-  return new Set(def.tools.flatMap((tool) => (typeof tool === 'object' && 'function' in tool && tool.approval === 'required' ? [tool.function] : [])));
+/** The MCP tools a definition exposes, by function name, in declaration order. */
+export function mcpTools(def: Partial<Pick<AssistantDefinition, 'mcpServers'>>): Array<{ functionName: string; server: McpServerSpec; tool: McpServerSpec['tools'][number] }> {
+  return (def.mcpServers ?? []).flatMap((server) => server.tools.map((tool) => ({ functionName: mcpFunctionName(server.name, tool.name), server, tool })));
+}
+
+/** Names of the server-side function tools a definition uses (registry tools, then MCP tools), in declaration order. */
+export function functionToolNames(def: ToolsOf): string[] {
+  return [...def.tools.flatMap((tool) => (typeof tool === 'object' && 'function' in tool ? [tool.function] : [])), ...mcpTools(def).map((t) => t.functionName)];
+}
+
+/** Server tools of the definition (MCP ones included) whose every call waits for a person's approval. */
+export function toolsNeedingApproval(def: ToolsOf): Set<string> {
+  return new Set([
+    ...def.tools.flatMap((tool) => (typeof tool === 'object' && 'function' in tool && tool.approval === 'required' ? [tool.function] : [])),
+    ...mcpTools(def).flatMap((t) => (t.tool.approval === 'required' ? [t.functionName] : [])),
+  ]);
 }
 
 export function usesTool(def: Pick<AssistantDefinition, 'tools'>, name: 'code_interpreter' | 'file_search'): boolean {

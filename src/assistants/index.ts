@@ -1,5 +1,5 @@
 // Assistants as code: definitions in assistants/*.json, synced upstream, resolved by key at request time.
-export { assistantDefinitionSchema, functionToolNames, toolsNeedingApproval, TOOL_APPROVALS, RUN_PLACEHOLDERS, type AssistantDefinition, type AssistantToolSpec } from './definition';
+export { assistantDefinitionSchema, functionToolNames, mcpFunctionName, mcpTools, toolsNeedingApproval, TOOL_APPROVALS, RUN_PLACEHOLDERS, type AssistantDefinition, type AssistantToolSpec, type McpServerSpec } from './definition';
 export { AssistantDefinitionError, loadAssistantDefinitions, type LoadOptions } from './loader';
 export { renderRunInstructions, type RunContext } from './run-instructions';
 export { formatSyncReport } from './sync-report';

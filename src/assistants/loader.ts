@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { RESERVED_METADATA_PREFIX } from '../runs/run-facts';
-import { assistantDefinitionSchema, RUN_PLACEHOLDERS, type AssistantDefinition, toolName } from './definition';
+import { assistantDefinitionSchema, mcpFunctionName, RUN_PLACEHOLDERS, type AssistantDefinition, toolName } from './definition';
 import { unknownPlaceholders } from './run-instructions';
 
 export { renderRunInstructions } from './run-instructions';
@@ -79,6 +79,19 @@ function checkTools(def: AssistantDefinition, knownTools: string[]): string[] {
     if (typeof tool === 'object' && 'function' in tool && !knownTools.includes(name)) {
       problems.push(`${where}: unknown tool "${name}" (known tools: ${knownTools.join(', ') || 'none'})`);
     }
+  });
+  // MCP tools share the model's one namespace of function names with the tools above.
+  const servers = new Set<string>();
+  (def.mcpServers ?? []).forEach((server, i) => {
+    if (servers.has(server.name)) problems.push(`mcpServers[${i}].name: "${server.name}" is listed twice`);
+    servers.add(server.name);
+    server.tools.forEach((tool, j) => {
+      const name = mcpFunctionName(server.name, tool.name);
+      const where = `mcpServers[${i}].tools[${j}].name`;
+      if (name.length > 64) problems.push(`${where}: "${name}" is longer than the 64 characters a function name may have`);
+      if (seen.has(name)) problems.push(`${where}: "${name}" is listed twice`);
+      seen.add(name);
+    });
   });
   return problems;
 }

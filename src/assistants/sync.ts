@@ -14,7 +14,7 @@ import type { Logger } from '../logging';
 import type { UpstreamProtocol } from '../upstream/port';
 import { sha256, stableStringify } from './content-hash';
 import { ensureFilesUploaded, readDataFiles, type LocalDataFile, type UploadResult } from './data-files';
-import { functionToolNames, type AssistantDefinition } from './definition';
+import { functionToolNames, mcpTools, type AssistantDefinition } from './definition';
 import { listOurAssistants, tagOf } from './upstream-tags';
 import { METADATA_KEYS } from '../runs/run-facts';
 
@@ -31,7 +31,7 @@ export interface SyncDeps {
   /** This deployment's DEPLOYMENT_ID: written as app_deployment, and the only assistants touched. */
   deploymentId: string;
   /** Function tool declarations by registry name (the tool registry's functionTools). */
-  functionTools(names: string[]): FunctionTool[];
+  functionTools(names: string[]): FunctionTool[] | Promise<FunctionTool[]>;
   /** Model deployment for definitions that name none (MODEL_DEPLOYMENT). */
   defaultModel: string;
   logger: Logger;
@@ -107,7 +107,7 @@ export async function syncAssistants(deps: SyncDeps): Promise<SyncReport> {
 async function prepare(deps: SyncDeps): Promise<{ prepared: PreparedDefinition[]; uploads: UploadResult }> {
   const { client, definitions, deploymentId, logger } = deps;
   // Resolve everything local first: a missing tool or file fails before anything is written upstream.
-  const tools = new Map(definitions.map((def) => [def.key, assistantTools(def, deps.functionTools)]));
+  const tools = new Map(await Promise.all(definitions.map(async (def) => [def.key, await assistantTools(def, deps.functionTools, logger)] as const)));
   const files = await readDataFiles(
     deps.dataDir,
     definitions.flatMap((def) => def.files),
@@ -175,10 +175,10 @@ async function syncUpstreamAssistants(deps: SyncDeps, prepared: PreparedDefiniti
 }
 
 /** The definition's tools as the Assistants API takes them, in the order written. */
-function assistantTools(def: AssistantDefinition, functionTools: SyncDeps['functionTools']): AssistantTool[] {
+async function assistantTools(def: AssistantDefinition, functionTools: SyncDeps['functionTools'], logger: Logger): Promise<AssistantTool[]> {
   const names = functionToolNames(def);
-  const declared = new Map((names.length ? functionTools(names) : []).map((tool) => [tool.function.name, tool]));
-  return def.tools.map((tool): AssistantTool => {
+  const declared = new Map((names.length ? await functionTools(names) : []).map((tool) => [tool.function.name, tool]));
+  return [...def.tools.map((tool): AssistantTool => {
     if (tool === 'code_interpreter') return { type: 'code_interpreter' };
     if (tool === 'file_search') return { type: 'file_search' };
     if ('clientFunction' in tool) {
@@ -188,6 +188,18 @@ function assistantTools(def: AssistantDefinition, functionTools: SyncDeps['funct
     const declaration = declared.get(tool.function);
     if (!declaration) throw new Error(`assistant ${def.key}: the tool registry returned no declaration for "${tool.function}"`);
     return declaration;
+  }), ...mcpDeclarations(def, declared, logger)];
+}
+
+/**
+ * The MCP tools as their servers list them now. One whose server cannot be listed is left off the assistant (and
+ * the hash, so the next sync with the server up writes it): the sync does not fail for a server that is down.
+ */
+function mcpDeclarations(def: AssistantDefinition, declared: Map<string, FunctionTool>, logger: Logger): AssistantTool[] {
+  return mcpTools(def).flatMap(({ functionName, server }) => {
+    const declaration = declared.get(functionName);
+    if (!declaration) logger.warn('MCP tool not listed by its server; left off the assistant until the next sync', { assistant: def.key, tool: functionName, server: server.name });
+    return declaration ? [declaration] : [];
   });
 }
 

@@ -9,7 +9,7 @@ import { toolsNeedingApproval, type AssistantDefinition } from '../assistants';
 export const MAX_DENIAL_REASON_CHARS = 1_000;
 
 /** Whether calls of `tool` by a run of `assistantKey` need approval, from the definitions in assistants/. */
-export function approvalPolicy(definitions: Pick<AssistantDefinition, 'key' | 'tools'>[]): (assistantKey: string, tool: string) => boolean {
+export function approvalPolicy(definitions: Array<Pick<AssistantDefinition, 'key' | 'tools'> & Partial<Pick<AssistantDefinition, 'mcpServers'>>>): (assistantKey: string, tool: string) => boolean {
   const byKey = new Map(definitions.map((definition) => [definition.key, toolsNeedingApproval(definition)]));
   return (assistantKey, tool) => byKey.get(assistantKey)?.has(tool) ?? false;
 }

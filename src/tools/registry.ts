@@ -26,10 +26,14 @@ export function defaultTools(deps: ToolDeps): RegisteredTool[] {
 
 export function createToolRegistry(deps: ToolDeps): ToolRegistry {
   const now = deps.now ?? Date.now;
-  const tools = new Map<string, { tool: RegisteredTool; declaration: FunctionTool }>();
+  const tools = new Map<string, { tool: RegisteredTool; declaration?: FunctionTool }>();
   for (const tool of deps.tools ?? defaultTools(deps)) {
     if (!NAME.test(tool.name)) throw new Error(`Tool name ${JSON.stringify(tool.name)} is not a valid function name.`);
     if (tools.has(tool.name)) throw new Error(`Tool ${tool.name} is registered twice.`);
+    if (tool.declare) {
+      tools.set(tool.name, { tool });
+      continue;
+    }
     const declaration: FunctionTool = {
       type: 'function',
       function: {
@@ -48,11 +52,24 @@ export function createToolRegistry(deps: ToolDeps): ToolRegistry {
     get: (name) => tools.get(name)?.tool,
     isIdempotent: (name) => tools.get(name)?.tool.idempotent === true,
     functionTools(names) {
-      return (names ?? [...tools.keys()]).map((name) => {
+      return (names ?? [...tools.keys()].filter((name) => tools.get(name)?.declaration)).map((name) => {
         const entry = tools.get(name);
         if (!entry) throw new Error(`Unknown tool ${name}; known tools: ${[...tools.keys()].join(', ')}.`);
+        if (!entry.declaration) throw new Error(`Tool ${name} is declared by its MCP server: use declareTools.`);
         return structuredClone(entry.declaration);
       });
+    },
+    async declareTools(names) {
+      const declared = await Promise.all(
+        names.map(async (name): Promise<FunctionTool | undefined> => {
+          const entry = tools.get(name);
+          if (!entry) throw new Error(`Unknown tool ${name}; known tools: ${[...tools.keys()].join(', ')}.`);
+          if (entry.declaration) return structuredClone(entry.declaration);
+          const found = await entry.tool.declare!();
+          return found && { type: 'function', function: { name, description: found.description, parameters: found.parameters } };
+        }),
+      );
+      return declared.filter((tool): tool is FunctionTool => tool !== undefined);
     },
     execute: (call, ctx) => executeCall(tools.get(call.name)?.tool, call, ctx, deps, now),
   };

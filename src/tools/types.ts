@@ -1,6 +1,7 @@
 // Contracts of the server-side tools: what a tool declares, what it receives, what the run worker gets back.
 import type { z } from 'zod';
 import type { FunctionTool } from 'openai/resources/beta/assistants';
+import type { FunctionParameters } from 'openai/resources/shared';
 import type { Config } from '../config';
 import type { Logger } from '../logging';
 import type { EmailQuota } from './email/send-quota';
@@ -39,6 +40,12 @@ export interface ToolDefinition<Args = unknown> {
   strict?: boolean;
   /** Returns the JSON-serialisable result for the model; throw ToolError for failures the model should read. */
   execute(args: Args, ctx: ToolContext): Promise<unknown>;
+  /**
+   * For tools declared elsewhere (an MCP server's tools/list): what the model is offered, looked up when a request
+   * is built; undefined when it cannot be had now (server unreachable), and the tool is then not offered. Such tools'
+   * `parameters` only check that the arguments are an object; the server validates them against its own schema.
+   */
+  declare?(): Promise<{ description: string; parameters: FunctionParameters } | undefined>;
 }
 
 /** A definition with its argument type erased, so tools of different shapes share one list (see defineTool). */
@@ -95,8 +102,13 @@ export interface ToolOutcome {
 export interface ToolRegistry {
   has(name: string): boolean;
   names(): string[];
-  /** Assistants function-tool declarations for the named tools (default: all); unknown names throw. */
+  /** Assistants function-tool declarations of the named static tools (default: all static ones); unknown or MCP names throw. */
   functionTools(names?: string[]): FunctionTool[];
+  /**
+   * Declarations of the named tools, MCP ones included (from their servers' cached tools/list); an MCP tool whose
+   * server cannot be listed now is left out (and logged). Unknown names throw. What request builders and the sync use.
+   */
+  declareTools(names: string[]): Promise<FunctionTool[]>;
   /** Tool definition; undefined when unknown. */
   get(name: string): RegisteredTool | undefined;
   /** Whether a call may safely run again (after a worker died mid-call); false for unknown names. */

@@ -29,7 +29,7 @@ export interface ResponsesUpstreamDeps {
   /** Model deployment for definitions that name none (MODEL_DEPLOYMENT). */
   defaultModel: string;
   /** Function tool declarations by registry name (the tool registry's functionTools). */
-  functionTools(names: string[]): FunctionTool[];
+  functionTools(names: string[]): FunctionTool[] | Promise<FunctionTool[]>;
   /** The data folder the definitions' files come from (their upload names carry their content hash). */
   dataDir: string;
   /** The adapter's own bookkeeping (thread → conversation and tool resources, run → response chain). */

@@ -2,6 +2,7 @@
 // objects): the definition's model, instructions (plus the run's additionalInstructions), tools and tool resources.
 //   server functions → the tool registry's declarations, as Responses function tools
 //   client functions → as declared in the definition
+//   MCP servers' tools → `<server>__<tool>` function tools, from the server's (cached) tools/list
 //   code_interpreter → the thread's live container, else `{type:'auto', file_ids}` (definition data files + thread code files)
 //   file_search      → the thread's vector store (the tool is left out while the thread has none)
 import type OpenAI from 'openai';
@@ -9,7 +10,7 @@ import type { FunctionTool as AssistantsFunctionTool } from 'openai/resources/be
 import type { FunctionTool, ResponseCreateParamsBase, Tool } from 'openai/resources/responses/responses';
 import { AppError } from '../../errors';
 import type { AssistantDefinition } from '../../assistants';
-import { functionToolNames } from '../../assistants/definition';
+import { functionToolNames, mcpTools } from '../../assistants/definition';
 import { readDataFiles, uploadedFileName } from '../../assistants/data-files';
 import { METADATA_KEYS } from '../../runs/run-facts';
 import type { ThreadRecord } from '../../store/ledger';
@@ -19,7 +20,7 @@ export interface RequestDeps {
   deploymentId: string;
   defaultModel: string;
   definitions: ReadonlyMap<string, AssistantDefinition>;
-  functionTools(names: string[]): AssistantsFunctionTool[];
+  functionTools(names: string[]): AssistantsFunctionTool[] | Promise<AssistantsFunctionTool[]>;
   /** Where the definitions' data files are (their upload names carry their content hash). */
   dataDir: string;
   now: () => number;
@@ -54,7 +55,7 @@ export function createRequestBuilder(deps: RequestDeps): RequestBuilder {
 
 async function toolsOf(deps: RequestDeps, definition: AssistantDefinition, thread: ThreadRecord, dataFiles: () => Promise<string[]>): Promise<Tool[]> {
   const names = functionToolNames(definition);
-  const declared = new Map((names.length ? deps.functionTools(names) : []).map((tool) => [tool.function.name, tool]));
+  const declared = new Map((names.length ? await deps.functionTools(names) : []).map((tool) => [tool.function.name, tool]));
   const tools: Tool[] = [];
   for (const spec of definition.tools) {
     if (spec === 'file_search') {
@@ -70,6 +71,11 @@ async function toolsOf(deps: RequestDeps, definition: AssistantDefinition, threa
       if (!declaration) throw new Error(`assistant ${definition.key}: the tool registry returned no declaration for "${spec.function}"`);
       tools.push(functionTool(declaration.function.name, declaration.function.description, declaration.function.parameters, declaration.function.strict ?? false));
     }
+  }
+  // MCP tools as their servers list them; one whose server cannot be listed now is not offered (the registry logs it).
+  for (const { functionName } of mcpTools(definition)) {
+    const declaration = declared.get(functionName);
+    if (declaration) tools.push(functionTool(functionName, declaration.function.description, declaration.function.parameters));
   }
   return tools;
 }

@@ -7,19 +7,24 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAssistantsServer } from '../../../local/assistants-server';
+import { startMcpServer, type RunningMcpServer } from '../../../local/mcp-server/server';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const run = promisify(execFile);
 
 let server: { url: string; close(): Promise<void> };
+/** The calendar MCP server assistants/scheduler.json lists: the sync declares its tools from it. */
+let mcp: RunningMcpServer;
 
 beforeAll(async () => {
   server = await startAssistantsServer();
+  mcp = await startMcpServer();
 });
 
 afterAll(async () => {
   await server?.close();
+  await mcp?.close();
 });
 
 /**
@@ -30,7 +35,7 @@ async function cli(env: Record<string, string>, args: string[] = []): Promise<{ 
   try {
     const { stdout, stderr } = await run(TSX, ['scripts/assistants-sync.ts', ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ASSISTANTS_PROVIDER: 'local', UPSTREAM_PROTOCOL: 'assistants', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ASSISTANTS_PROVIDER: 'local', UPSTREAM_PROTOCOL: 'assistants', MCP_CALENDAR_URL: mcp.url, ...env },
       timeout: 60_000,
     });
     return { code: 0, stdout, stderr };
@@ -54,14 +59,14 @@ describe('assistants:sync CLI', () => {
     const first = await cli(env);
     expect(first.stderr).not.toMatch(/failed/);
     expect(first.code).toBe(0);
-    for (const key of ['default', 'math-tutor', 'failed-banks', 'portfolio', 'sales', 'trading']) {
+    for (const key of ['default', 'math-tutor', 'failed-banks', 'portfolio', 'sales', 'scheduler', 'trading']) {
       expect(first.stdout).toMatch(new RegExp(`^created\\s+${key}\\s+\\S+`, 'm'));
     }
     expect(first.stdout).toMatch(/^files: uploaded 6 /m);
 
     const second = await cli(env);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/^summary: 0 created, 0 updated, 6 unchanged, 0 removed, 0 duplicates$/m);
+    expect(second.stdout).toMatch(/^summary: 0 created, 0 updated, 7 unchanged, 0 removed, 0 duplicates$/m);
     expect(second.stdout).toMatch(/^files: uploaded 0; reused 6 /m);
   });
 
@@ -72,9 +77,9 @@ describe('assistants:sync CLI', () => {
     expect(first.stderr).not.toMatch(/failed/);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/, responses protocol\)$/m);
-    for (const key of ['default', 'math-tutor', 'failed-banks', 'portfolio', 'sales', 'trading']) expect(first.stdout).toMatch(new RegExp(`^defined\\s+${key}\\s+\\d+ data files`, 'm'));
+    for (const key of ['default', 'math-tutor', 'failed-banks', 'portfolio', 'sales', 'scheduler', 'trading']) expect(first.stdout).toMatch(new RegExp(`^defined\\s+${key}\\s+\\d+ data files`, 'm'));
     expect(first.stdout).toMatch(/^files: uploaded 6 /m);
-    expect(first.stdout).toMatch(/^summary: 6 defined, no assistants written \(Responses protocol\)$/m);
+    expect(first.stdout).toMatch(/^summary: 7 defined, no assistants written \(Responses protocol\)$/m);
     const after = (await (await fetch(`${server.url}/_admin/stats`)).json()) as { by_route: Record<string, number> };
     const assistantCalls = (stats: typeof before) => Object.entries(stats.by_route).filter(([route]) => route.includes('/assistants')).reduce((n, [, c]) => n + c, 0);
     expect(assistantCalls(after)).toBe(assistantCalls(before));
@@ -128,7 +133,7 @@ describe('assistants:sync right after provisioning', () => {
       expect(result.code).toBe(0);
       expect(proxy.deniedCount()).toBe(3);
       expect(result.stdout.match(/^Upstream answered 403; waiting for role assignments to propagate/gm)).toHaveLength(3);
-      expect(result.stdout).toMatch(/^summary: 6 created/m);
+      expect(result.stdout).toMatch(/^summary: 7 created/m);
     } finally {
       await proxy.close();
     }

@@ -49,7 +49,8 @@ function sync(client: OpenAI, deploymentId: string, defs: AssistantDefinition[] 
     definitions: defs,
     dataDir: dir,
     deploymentId,
-    functionTools: (names) => registry.functionTools(names),
+    // MCP tools (scheduler) are declared by their servers, which this suite does not start: left off.
+    functionTools: (names) => registry.functionTools(names.filter((name) => registry.has(name))),
     defaultModel: 'gpt-4o',
     logger,
   });
@@ -219,7 +220,7 @@ describe('syncAssistants on the Responses protocol', () => {
     const fileId = report.map['failed-banks']!.fileIds[0]!;
     expect((await first.client.files.retrieve(fileId)).filename).toBe(expectedName);
     expect(report.map['failed-banks']!.assistantId).toBeUndefined();
-    expect(formatSyncReport(report).at(-1)).toBe('summary: 6 defined, no assistants written (Responses protocol)');
+    expect(formatSyncReport(report).at(-1)).toBe('summary: 7 defined, no assistants written (Responses protocol)');
 
     const second = recordingClient();
     const again = await sync(second.client, deploymentId, definitions, dataDir, 'responses');

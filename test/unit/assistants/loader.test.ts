@@ -117,13 +117,16 @@ describe('the assistants shipped in assistants/', () => {
     const registry = createToolRegistry({ config: loadConfig({}) });
     const defs = await loadAssistantDefinitions(path.resolve(__dirname, '../../../assistants'), { knownTools: registry.names() });
     const byKey = new Map(defs.map((d) => [d.key, d]));
-    expect([...byKey.keys()].sort()).toEqual(['default', 'failed-banks', 'math-tutor', 'portfolio', 'sales', 'trading']);
+    expect([...byKey.keys()].sort()).toEqual(['default', 'failed-banks', 'math-tutor', 'portfolio', 'sales', 'scheduler', 'trading']);
     expect(byKey.get('default')?.tools).toEqual(expect.arrayContaining(registry.names().map((name) => ({ function: name }))));
     expect(byKey.get('failed-banks')?.files).toEqual(['banking/failed_banks.csv']);
     expect(byKey.get('portfolio')?.tools).toEqual(['code_interpreter', { function: 'get_stock_price' }, { function: 'send_email', approval: 'required' }]);
     expect(byKey.get('sales')?.threadPerUser).toBe(true);
     expect(byKey.get('sales')?.files).toHaveLength(4);
     expect(byKey.get('trading')?.tools).toEqual([{ function: 'get_stock_price' }]);
+    expect(byKey.get('scheduler')?.mcpServers?.map((s) => [s.name, s.transport, s.tools.map((t) => [t.name, t.idempotent, t.approval ?? 'never'])])).toEqual([
+      ['calendar', 'http', [['list_events', true, 'never'], ['find_free_slot', true, 'never'], ['create_event', false, 'required']]],
+    ]);
     for (const def of defs) expect(def.intent.length).toBeGreaterThan(20);
   });
 });
