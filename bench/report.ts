@@ -174,6 +174,7 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
       }
     }
   }
+  push(...COST_NOTES);
   push(
     '## Targets',
     '',
@@ -207,3 +208,19 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
   );
   return lines.join('\n');
 }
+
+/**
+ * Where the backend's cost goes and what was cut, from the breakdowns above and --profile-host profiles; kept here
+ * (not measured) because it explains the figures. Update it when a change moves them.
+ */
+const COST_NOTES = [
+  '## Where the cost goes',
+  '',
+  '- **Upstream calls, Assistants**: one streaming create per run plus one streaming submit per tool round; nothing is retrieved while the stream lasts.',
+  "- **Upstream calls, Responses**: one streaming create per response of the run's chain (a tool round is the next response). The response that asked for outputs, and the earlier responses whose usage the run sums at its end, are not retrieved again: an ended response never changes, so the process that streamed it remembers it (src/upstream/responses/ended.ts); before, each cost a `responses.retrieve` (2.66 calls per run in the last quick run, 1.54 after).",
+  "- **Not cut, on purpose**: the user's message is a separate `conversations.items.create` at the HTTP start (it names no response, so it is not in calls per run, but it is a call). Sending it as the first response's `input` would save it, but the message would then exist upstream only once the worker's create lands: the 202 could not name the message (the API answers with its id), a crash between the 202 and the worker's create would lose the user's message unless the ledger kept it for a replay, and the lost-answer protection (src/upstream/create-once.ts) finds a lost create by the message standing on the conversation. So the start keeps its own create.",
+  '- **Storage**: a read-modify-write of a ledger row skips its read when this process holds the row\'s last ETag (the write is ETag-checked, so it lands only on exactly that version; a 412, or a decision that could depend on a stale copy, falls back to a fresh read): the worker writes a run row several times in a row, and the API claims the thread right after reading it. Claiming and releasing a thread\'s run also mark the thread active in the same write (no separate touch). One-tool runs went from 37–40 (Assistants) and 54 (Responses) storage transactions to the figures above.',
+  "- **Entry load**: @azure/identity (with MSAL) is required on first use (src/azure-identity.ts), not with the entry: a connection-string or local deployment never loads it.",
+  '- **CPU**: most of a run\'s CPU is the Azure SDK pipeline per storage request (signing, URL building, tracing spans, deserialisation), the HTTP API, and the forwarded HTTP stream; fewer storage requests is what moves it.',
+  '',
+];
