@@ -26,7 +26,10 @@ const afterBurst = (r: BenchResults, protocol: Protocol) => {
 export const EXPLANATIONS: Partial<Record<string, Explain>> = {
   calls_vs_poll_1s: (r, protocol) => {
     const f = measured(r, protocol)?.followers;
-    const turns = protocol === 'assistants' ? 'one streaming create plus one streaming submit per tool round' : 'one response per model turn of the chain';
+    const turns =
+      protocol === 'assistants'
+        ? 'one streaming create plus one streaming submit per tool round'
+        : 'one streaming create per response of the chain (the response that asked for outputs is not retrieved again: this process remembers ended responses, src/upstream/responses/ended.ts)';
     return (
       `the backend's calls do not depend on a run's length: ${turns} ` +
       `(${round(f?.backend?.calls_per_run.mean ?? NaN)} per run here, p50 ${f?.backend?.calls_per_run.p50}), while a 1 s loop makes about one call per second of run. ` +
@@ -37,7 +40,7 @@ export const EXPLANATIONS: Partial<Record<string, Explain>> = {
   detection_p50: (r, protocol) =>
     afterBurst(r, protocol) +
     'a decisive event is recorded only after the events before it on the same stream (thread.message.completed is appended to the ledger first), ' +
-    'and the status write itself is a read plus an ETag-checked write; each storage round trip goes through Azurite (and the counting proxy) on a shared 2-core machine. ' +
+    'and the status write itself is an ETag-checked write (plus a read when this process did not write the row last); each storage round trip goes through Azurite (and the counting proxy) on a shared 2-core machine. ' +
     "During the start burst the one host process also serves every HTTP start and every SSE reader's ledger polling, so the worker waits for the event loop.",
   detection_p99: (r, protocol) =>
     afterBurst(r, protocol) +
@@ -56,8 +59,9 @@ export const EXPLANATIONS: Partial<Record<string, Explain>> = {
     );
   },
   start_p50: () =>
-    'a start is about eight sequential round trips: read the owned thread, resolve the assistant, claim the thread (read + ETag write), create the upstream message, ' +
-    'record the run, send the queue message, touch the thread. At a few milliseconds per Azurite request through the proxy on this machine, that is over 15 ms before any CPU is spent.',
+    'a start is six sequential round trips: read the owned thread, claim the thread (an ETag write against the version just read), create the upstream message ' +
+    '(Assistants: a message on the thread; Responses: a conversation item), record the run, send the queue message. At a few milliseconds per Azurite request through the ' +
+    'counting proxy on this shared machine, plus the host forwarding the request to the worker over HTTP, that is above 15 ms before any CPU is spent.',
   storage_one_tool: (r, protocol) => {
     const ops = measured(r, protocol)?.storage_cost?.by_operation ?? {};
     const top = Object.entries(ops)
@@ -66,13 +70,17 @@ export const EXPLANATIONS: Partial<Record<string, Explain>> = {
       .map(([op, n]) => `${op} ${n}`)
       .join(', ');
     return (
-      `every status change is a read, an ETag-checked write and an event append, and the thread is read and written at start and finish (${top}). ` +
-      'Carrying the ETag of the last write instead of re-reading, and appending a status change and its event in one batch, would bring a one-tool run under 30.'
+      `every status change is an ETag-checked write and an event append (${top}); the read before a write is skipped when this process holds the row's last ETag. ` +
+      (protocol === 'responses'
+        ? 'On Responses each response of the chain adds its claim, its link and its stream cursor to the run row (claimResponseChain, linkResponse, streamCursor): the crash-safety of the chain (one creator per link, resuming after the last handled event). '
+        : '') +
+      'Appending a status change and its event in one batch would need both in one partition (the run row is keyed by thread, its events by run), so it was not done.'
     );
   },
   entry_load: () =>
-    'loading the bundle evaluates the Azure SDKs (each of @azure/identity, @azure/data-tables and @azure/storage-queue takes about 100 ms to require on its own here), ' +
-    'zod schema construction and openai at load time. @azure/identity is only needed with managed identity; requiring it lazily, and building route schemas on first use, would cut the load.',
+    'loading the bundle evaluates the Azure SDKs (@azure/data-tables and @azure/storage-queue with their core pipeline), zod schema construction and openai at load time; ' +
+    '@azure/identity (with MSAL) is required only when a credential is first needed (src/azure-identity.ts). Building route schemas on first use would cut more. ' +
+    'The figure is a fresh process under tsx with the local host\'s module intercept, on a machine shared with four other engineers.',
   calls_vs_sdk: (_r, protocol) =>
     protocol === 'assistants'
       ? 'the SDK helpers poll every 100 ms (openai-poll-after-ms), so they should always make more calls than the backend; a miss means the backend re-read runs it should have streamed.'

@@ -94,14 +94,14 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
       ` (durations log-normal, median ${round(4000 * config.timeScale)} ms, p99 ${round(60_000 * config.timeScale)} ms, capped at ${round(120_000 * config.timeScale)} ms; the loops' intervals are scaled alike).`,
     `Run mix: ${workload.kinds.plain} plain, ${workload.kinds.server_tool_1} with one server tool call, ${workload.kinds.server_tool_2} with two, ${workload.kinds.client_tool} with a client tool.`,
     `Drawn durations: median ${round(workload.duration_ms.p50)} ms, p95 ${round(workload.duration_ms.p95)} ms, p99 ${round(workload.duration_ms.p99)} ms, max ${round(workload.duration_ms.max)} ms.`,
-    `The loops and the SDK keep at most ${config.clientConcurrency} runs in flight each; the backend gets every run at once (${config.startConcurrency} concurrent HTTP starts).`,
+    `The loops and the SDK keep at most ${config.clientConcurrency} runs in flight each; the backend gets every run at once (${config.startConcurrency} concurrent HTTP starts) and its host works on up to 16 + ${config.workerConcurrency} run messages at once (host.json \`batchSize\` + \`newBatchThreshold\`; the project's host.json says 16 + 8 per instance, and the platform scales out instances)${config.workerConcurrency === 8 ? '' : ': the threshold is raised so the full workload fits the bench\'s time'}.`,
     `Followers run one after another, each protocol's against a stack of its own. The loops poll every ${round(5000 * config.timeScale)} ms (\`seed_5s\`) and ${round(1000 * config.timeScale)} ms (\`poll_1s\`) in this mode;` +
       " the Assistants SDK helpers poll at the server's `openai-poll-after-ms` hint (100 ms), the Responses SDK helper streams, and the backend keeps its own timing, none of them scaled" +
       (config.timeScale === 1 ? '.' : ', so in quick mode the Assistants SDK makes relatively fewer calls per run than in the full benchmark.'),
     '',
     '## Method',
     '',
-    "- `npm run bench` builds dist/main.js once; then, for each protocol, starts the stack of `local/stack.ts` (in-memory Azurite, the local OpenAI-protocol server, the mail sink, the app in the local Functions host) with `UPSTREAM_PROTOCOL=<protocol>` and the project's host.json queue settings, runs that protocol's followers, and stops it. `--protocols=responses` runs one protocol, `--only=seed_5s,sdk` some followers.",
+    "- `npm run bench` builds dist/main.js once; then, for each protocol, starts the stack of `local/stack.ts` (in-memory Azurite, the local OpenAI-protocol server, the mail sink, the app in the local Functions host) with `UPSTREAM_PROTOCOL=<protocol>` and the project's host.json queue settings (but `newBatchThreshold`, see Workload), runs that protocol's followers, and stops it. `--protocols=responses` runs one protocol, `--only=seed_5s,sdk` some followers.",
     "- Assistants: each run gets its own thread, its turns scripted on the server (`/_admin/script` by `thread_id`, `delay_ms` per turn); the direct followers run an assistant with the workload's function tools.",
     "- Responses: each run gets its own conversation, its turns scripted by `conversation_id`; a run is a chain of background responses (`background: true, store: true`, the same function tools): a response that completes with `function_call` items is the run's requires_action, answered with `function_call_output` items in the next response on the conversation. openai-node 6.x has no poll helper for Responses (no `createAndPoll`); its helper for a background response is `responses.stream({ response_id })`, which follows the response's event stream until it ends, so that is the `sdk` follower.",
     "- The direct followers answer tool calls with a fixed output; the backend runs its own tools, and the benchmark answers client tools as a frontend would, from the run's SSE stream. The backend's threads are scripted where the backend put them: the upstream thread (Assistants) or the conversation recorded on the ledger's thread row (Responses, `conversationId`).",
@@ -139,7 +139,7 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
         '| figure | value |',
         '|---|---|',
         `| HTTP start (POST /threads/{id}/messages) during the burst, p50 / p99 | ${round(b.start_ms.p50)} / ${round(b.start_ms.p99)} ms |`,
-        `| starts answered 429/503 and retried after Retry-After / storage requests the proxy failed to forward | ${b.start_retries} / ${JSON.stringify(b.storage_proxy_errors)} |`,
+        `| starts answered 429/502/503 and retried / storage requests the proxy failed to forward | ${b.start_retries} / ${JSON.stringify(b.storage_proxy_errors)} |`,
         `| starts per second (${config.startConcurrency} concurrent) / runs finished per second (first start to last end) | ${round(b.starts_per_s)} / ${round(b.completed_per_s)} |`,
         `| runs in flight at the peak (accepted, not yet terminal in the ledger) | ${b.peak_in_flight} |`,
         `| detection during the start burst, p50 / p99 (${b.detection_during_burst_ms.n} moments) | ${round(b.detection_during_burst_ms.p50)} / ${round(b.detection_during_burst_ms.p99)} ms |`,
@@ -174,6 +174,7 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
       }
     }
   }
+  push(...COST_NOTES);
   push(
     '## Targets',
     '',
@@ -207,3 +208,19 @@ export function renderMarkdown(results: BenchResults, targets: readonly TargetRe
   );
   return lines.join('\n');
 }
+
+/**
+ * Where the backend's cost goes and what was cut, from the breakdowns above and --profile-host profiles; kept here
+ * (not measured) because it explains the figures. Update it when a change moves them.
+ */
+const COST_NOTES = [
+  '## Where the cost goes',
+  '',
+  '- **Upstream calls, Assistants**: one streaming create per run plus one streaming submit per tool round; nothing is retrieved while the stream lasts.',
+  "- **Upstream calls, Responses**: one streaming create per response of the run's chain (a tool round is the next response). The response that asked for outputs, and the earlier responses whose usage the run sums at its end, are not retrieved again: an ended response never changes, so the process that streamed it remembers it (src/upstream/responses/ended.ts); before, each cost a `responses.retrieve` (2.66 calls per run in the last quick run, 1.54 after).",
+  "- **Not cut, on purpose**: the user's message is a separate `conversations.items.create` at the HTTP start (it names no response, so it is not in calls per run, but it is a call). Sending it as the first response's `input` would save it, but the message would then exist upstream only once the worker's create lands: the 202 could not name the message (the API answers with its id), a crash between the 202 and the worker's create would lose the user's message unless the ledger kept it for a replay, and the lost-answer protection (src/upstream/create-once.ts) finds a lost create by the message standing on the conversation. So the start keeps its own create.",
+  '- **Storage**: a read-modify-write of a ledger row skips its read when this process holds the row\'s last ETag (the write is ETag-checked, so it lands only on exactly that version; a 412, or a decision that could depend on a stale copy, falls back to a fresh read): the worker writes a run row several times in a row, and the API claims the thread right after reading it. Claiming and releasing a thread\'s run also mark the thread active in the same write (no separate touch). One-tool runs went from 37–40 (Assistants) and 54 (Responses) storage transactions to the figures above.',
+  "- **Entry load**: @azure/identity (with MSAL) is required on first use (src/azure-identity.ts), not with the entry: a connection-string or local deployment never loads it.",
+  '- **CPU**: most of a run\'s CPU is the Azure SDK pipeline per storage request (signing, URL building, tracing spans, deserialisation), the HTTP API, and the forwarded HTTP stream; fewer storage requests is what moves it.',
+  '',
+];

@@ -35,8 +35,10 @@ export async function measureProtocol(phase: ProtocolPhase): Promise<{ result: M
   const { protocol, config, workload, log } = phase;
   const azurite = await startAzurite();
   const proxy = await startStorageProxy(azurite);
-  // The project's own queue settings (the test stack shortens the polling interval).
-  const stack = await startStack({ azurite: proxy.azurite, queues: { maxPollingInterval: '00:00:02' }, env: { UPSTREAM_PROTOCOL: protocol, ...phase.env } });
+  // The project's own queue settings (the test stack shortens the polling interval), but one process takes every run
+  // at once (BenchConfig.workerConcurrency): the target is about one process holding them all.
+  const queues = { maxPollingInterval: '00:00:02', newBatchThreshold: config.workerConcurrency };
+  const stack = await startStack({ azurite: proxy.azurite, queues, env: { UPSTREAM_PROTOCOL: protocol, ...phase.env } });
   phase.onStack?.(stack);
   let problems = 0;
   try {
@@ -63,19 +65,24 @@ export async function measureProtocol(phase: ProtocolPhase): Promise<{ result: M
         const message = error instanceof Error ? error.message : String(error);
         (result.failures ??= {} as Partial<Record<FollowerKey, string>>)[follower.key] = message;
         log(`${protocol}/${follower.key}: FAILED: ${message}`);
+        printHostErrors(stack);
       }
     }
     await phase.whileUp?.(stack);
     return { result, problems };
   } catch (error) {
-    // What the host said about it, so a CI failure can be read without a rerun.
-    const hostErrors = stack.host.logs().split('\n').filter((line) => /error|fail/i.test(line));
-    if (hostErrors.length) console.error(`host log, lines mentioning errors (last 20 of ${hostErrors.length}):\n${hostErrors.slice(-20).join('\n')}`);
+    printHostErrors(stack);
     throw error;
   } finally {
     await stack.close();
     phase.onStack?.(undefined);
   }
+}
+
+/** What the host said about a failure, so a CI failure can be read without a rerun. */
+function printHostErrors(stack: Stack): void {
+  const hostErrors = stack.host.logs().split('\n').filter((line) => /error|fail|exit|crash/i.test(line));
+  if (hostErrors.length) console.error(`host log, lines mentioning errors (last 20 of ${hostErrors.length}):\n${hostErrors.slice(-20).join('\n')}`);
 }
 
 /** Follows the workload with one follower and measures it; returns the number of runs it could not measure. */

@@ -43,7 +43,7 @@ export async function measureStorageCost(ctx: FollowerContext): Promise<StorageC
   const detailBefore = ctx.storage.detail();
   const startedAt = Date.now();
   const started = [];
-  for (const threadId of threads) started.push(await startRun(ctx.stack, threadId));
+  for (const threadId of threads) started.push(await startRun(ctx.stack, ctx.ledger, threadId));
   await waitForLedger(ctx.ledger, ctx.admin, started, knownBefore, Date.now() + 120_000);
   // Let the last invocation's trailing writes (queue delete, thread touch) land.
   await sleep(1000);

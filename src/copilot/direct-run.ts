@@ -11,7 +11,7 @@ import type { CopilotRouter } from './copilot-router';
 
 export interface DirectRunDeps {
   threads: Pick<UpstreamThreads, 'addAssistantMessage'>;
-  ledger: Pick<Ledger, 'recordRun' | 'updateRun' | 'appendRunEvent' | 'setActiveRun' | 'touchThread'>;
+  ledger: Pick<Ledger, 'recordRun' | 'updateRun' | 'appendRunEvent' | 'setActiveRun'>;
   router: Pick<CopilotRouter, 'answer'>;
   logger: Logger;
   now: () => number;
@@ -50,7 +50,6 @@ export async function answerOnThread(deps: DirectRunDeps, input: DirectRunInput)
     await deps.ledger.appendRunEvent(runId, { type: 'run.status', data: { status: 'failed', last_error: lastError }, at: deps.now() });
     throw mapped;
   } finally {
-    await deps.ledger.setActiveRun(threadId, null, { expectRunId: runId });
-    await deps.ledger.touchThread(threadId, deps.now());
+    await deps.ledger.setActiveRun(threadId, null, { expectRunId: runId, at: deps.now() });
   }
 }

@@ -210,8 +210,8 @@ export async function finalizeRun(
     await deps.ledger.appendRunEvent(run.runId, { type: 'run.status', data: { status: outcome.status, last_error: error ?? null }, at: deps.now() });
   }
   if (updated.status !== 'completed') await closeClaimedToolCalls(deps, run);
-  await deps.ledger.setActiveRun(run.threadId, null, { expectRunId: run.runId });
-  await deps.ledger.touchThread(run.threadId, deps.now());
+  // The release marks the thread active now too (one write; a thread another run took over was marked by that claim).
+  await deps.ledger.setActiveRun(run.threadId, null, { expectRunId: run.runId, at: deps.now() });
   return updated;
 }
 

@@ -97,7 +97,7 @@ export async function startRun(deps: StartRunDeps, input: StartRunInput): Promis
   } catch (error) {
     logger.warn('could not queue the run; the reconciler will', { error });
   }
-  await deps.ledger.touchThread(input.threadId, deps.now());
+  // No touchThread: claiming the thread marked it active, milliseconds ago, in the same write.
   logger.info('run queued', { assistantKey, routedTo });
   return { run, messageId };
 }

@@ -2,7 +2,8 @@
 // either the AzureWebJobsStorage connection string (Azurite locally) or identity-based service URIs (Azure).
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
+import { azureCredential } from '../azure-identity';
 import type { Config } from '../config';
 
 export interface StorageClients {
@@ -52,9 +53,7 @@ export function createStorageClients(config: StorageConfig, deps: StorageClientD
 
 /** Same rules as the Functions host: a client id means that user-assigned identity; `managedidentity` alone the system one. */
 function storageCredential(config: StorageConfig): TokenCredential {
-  if (config.AzureWebJobsStorage__clientId) return new ManagedIdentityCredential({ clientId: config.AzureWebJobsStorage__clientId });
-  if (config.AzureWebJobsStorage__credential === 'managedidentity') return new ManagedIdentityCredential();
-  return new DefaultAzureCredential();
+  return azureCredential({ clientId: config.AzureWebJobsStorage__clientId, managed: config.AzureWebJobsStorage__credential === 'managedidentity' });
 }
 
 /**

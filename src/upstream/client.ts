@@ -6,7 +6,8 @@
 //   foundry          <project endpoint>/openai/v1 (no api-version)  Entra ID bearer (ai.azure.com scope); Foundry takes no keys
 //   foundry-classic  <project endpoint>?api-version=v1 (Assistants) Entra ID bearer (ai.azure.com scope)
 import OpenAI from 'openai';
-import { DefaultAzureCredential, getBearerTokenProvider, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
+import { azureCredential, bearerTokenProvider as getBearerTokenProvider } from '../azure-identity';
 import type { Config } from '../config';
 import type { Provider, UpstreamProtocol } from './providers';
 
@@ -117,7 +118,7 @@ export function describeUpstream(config: UpstreamConfig): UpstreamDescription {
 /** The user-assigned identity named by AZURE_CLIENT_ID in Azure; otherwise the developer's own sign-in chain. */
 function credentialFor(config: UpstreamConfig, deps: UpstreamDeps): TokenCredential {
   if (deps.credential) return deps.credential;
-  return config.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: config.AZURE_CLIENT_ID }) : new DefaultAzureCredential();
+  return azureCredential({ clientId: config.AZURE_CLIENT_ID });
 }
 
 function required(value: string | undefined, name: string): string {

@@ -54,20 +54,31 @@ export interface StartedRun {
   sentMs: number;
   /** From the first attempt to the accepted one. */
   latencyMs: number;
-  /** 429/503 answers retried after their Retry-After, as a frontend would. */
+  /** 429/502/503 answers retried (after their Retry-After), as a frontend would. */
   retries: number;
 }
 
 const MAX_START_ATTEMPTS = 6;
 
-export async function startRun(stack: Stack, threadId: string): Promise<StartedRun> {
+/**
+ * Starts one run as a frontend would: 429/503 are retried after their Retry-After. A 502 (the local host lost its
+ * connection to the worker, which a loaded shared machine makes happen now and then) may or may not have started the
+ * run: the thread's runs are looked up in the ledger first (each bench thread gets one run) and the start is sent
+ * again only when none was recorded.
+ */
+export async function startRun(stack: Stack, ledger: Ledger, threadId: string): Promise<StartedRun> {
   const sentMs = Date.now();
   for (let attempt = 1; ; attempt++) {
     const accepted = await backendApi(stack).post(`/threads/${threadId}/messages`, { content: QUESTION });
-    if (accepted.status === 202) return { threadId, runId: accepted.body!.run.id as string, sentMs, latencyMs: Date.now() - sentMs, retries: attempt - 1 };
-    const retryable = accepted.status === 429 || accepted.status === 503;
+    const done = (runId: string) => ({ threadId, runId, sentMs, latencyMs: Date.now() - sentMs, retries: attempt - 1 });
+    if (accepted.status === 202) return done(accepted.body!.run.id as string);
+    const retryable = accepted.status === 429 || accepted.status === 503 || accepted.status === 502;
     if (!retryable || attempt >= MAX_START_ATTEMPTS) throw new Error(`POST /threads/${threadId}/messages answered ${accepted.status} (attempt ${attempt}): ${JSON.stringify(accepted.body)}`);
     await sleep(Math.min(5, Number(accepted.headers.get('retry-after')) || 1) * 1000);
+    if (accepted.status === 502) {
+      const recorded = (await ledger.listRuns(threadId)).runs[0];
+      if (recorded) return done(recorded.runId);
+    }
   }
 }
 

@@ -48,7 +48,7 @@ async function follow(ctx: FollowerContext, workload: readonly WorkloadRun[]) {
 
   const burstStart = Date.now();
   const started = await mapPool(workload, config.startConcurrency, async (run, i) => {
-    const startedRun = await startRun(stack, threads[i]!);
+    const startedRun = await startRun(stack, ctx.ledger, threads[i]!);
     if (run.kind === 'client_tool' || i % config.sseSampleEvery === 0) sse.push(read(startedRun));
     return startedRun;
   });

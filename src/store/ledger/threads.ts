@@ -73,6 +73,7 @@ export interface ThreadStore {
    * Claim: succeeds when no run is active, the same run is, or `expectRunId` is (taking over a run known to be over);
    * otherwise throws AppError run_active (409) naming the active run.
    * Release: clears the active run, but only if it is `expectRunId` when that is given (unknown threads: no-op).
+   * Both move lastActivityAt forward to `at` (default now) in the same write, so no touchThread is needed with them.
    * Claims on unknown or deleted threads throw not_found.
    */
   setActiveRun(threadId: string, runId: string | null, options?: { expectRunId?: string; at?: number }): Promise<void>;
@@ -183,7 +184,7 @@ export function createThreadStore(table: LazyTable, now: () => number): ThreadSt
         const active = thread.activeRunId;
         if (runId === null) {
           if (!active || (options.expectRunId !== undefined && active !== options.expectRunId)) return NO_CHANGE;
-          return { ...thread, activeRunId: undefined, activeRunSince: undefined };
+          return { ...thread, activeRunId: undefined, activeRunSince: undefined, lastActivityAt: Math.max(thread.lastActivityAt, at) };
         }
         if (thread.deletedAt !== undefined) throw notFound('Thread');
         if (active === runId) return NO_CHANGE;

@@ -15,6 +15,7 @@ import type { Upstream } from '../port';
 import { TOOL_OUTPUT_WINDOW_MS } from './state';
 import { createDefinitionResolver } from './assistants';
 import { createBindings } from './bindings';
+import { endedResponses } from './ended';
 import { createResponsesFiles } from './files';
 import { createRequestBuilder } from './request';
 import { createResponsesRuns } from './runs';
@@ -55,7 +56,7 @@ export function createResponsesUpstream(deps: ResponsesUpstreamDeps): { upstream
   const upstream: Upstream = {
     protocol: 'responses',
     threads: createResponsesThreads({ client, bindings, ledger, deploymentId, logger, now }),
-    runs: createResponsesRuns({ client, ledger, bindings, requests, logger, now, actionTimeoutMs: deps.actionTimeoutMs ?? TOOL_OUTPUT_WINDOW_MS }),
+    runs: createResponsesRuns({ client, ledger, bindings, requests, logger, now, actionTimeoutMs: deps.actionTimeoutMs ?? TOOL_OUTPUT_WINDOW_MS, ended: endedResponses(client) }),
     steps: createResponsesSteps({ client, ledger }),
     files: createResponsesFiles(client),
     async probe(signal) {

@@ -17,6 +17,7 @@ import type { Ledger, RunRecord } from '../../store/ledger';
 import { isDecisive, METADATA_KEYS } from '../../runs/run-facts';
 import type { UpstreamRunState, UpstreamRuns, UpstreamStream } from '../../runs/upstream-runs';
 import type { Bindings } from './bindings';
+import type { EndedResponses } from './ended';
 import { containerFileIdOf } from './ids';
 import { isChatMessage, toAssistantsMessage } from './messages';
 import type { RequestBuilder } from './request';
@@ -42,6 +43,8 @@ export interface RunsDeps {
   now: () => number;
   /** How long a response asking for tool outputs takes them (RUN_ACTION_TIMEOUT). */
   actionTimeoutMs: number;
+  /** Ended responses this process saw (immutable): asked about again without an upstream call. */
+  ended: EndedResponses;
 }
 
 /** The response the worker should look at: `id`, or the newest of its run's chain when the chain moved on. */
@@ -51,20 +54,20 @@ interface Current {
 }
 
 export function createResponsesRuns(deps: RunsDeps): UpstreamRuns {
-  const { client, ledger, bindings } = deps;
+  const { client, ledger, bindings, ended } = deps;
 
   const current = async (threadId: string, responseId: string): Promise<Current> => {
-    const response = await client.responses.retrieve(responseId);
+    const response = await ended.retrieve(responseId);
     const runId = response.metadata?.[METADATA_KEYS.runId];
     const run = runId ? await ledger.getRun(threadId, runId) : null;
     const newest = run?.upstreamRunIds?.at(-1);
     if (!run || !newest || newest === responseId || !run.upstreamRunIds?.includes(responseId)) return { response, run };
-    return { response: await client.responses.retrieve(newest), run };
+    return { response: await ended.retrieve(newest), run };
   };
 
   /** The state of the newest response; a requires_action someone is answering right now reads as in_progress. */
   const stateOf = async ({ response, run }: Current): Promise<UpstreamRunState> => {
-    const state = await withChainUsage(client, responseState(response, deps.now(), deps.actionTimeoutMs), response, run?.upstreamRunIds);
+    const state = await withChainUsage(ended, responseState(response, deps.now(), deps.actionTimeoutMs), response, run?.upstreamRunIds);
     const claim = run?.chainClaim;
     const answering = claim && claim.from === response.id && deps.now() - claim.at < CHAIN_CLAIM_STALE_MS;
     return state.status === 'requires_action' && answering ? { ...state, status: 'in_progress', toolCalls: [] } : state;
@@ -151,7 +154,7 @@ export function createResponsesRuns(deps: RunsDeps): UpstreamRuns {
     async runMessages(threadId, upstreamRunId) {
       const { response, run } = await current(threadId, upstreamRunId);
       const chain = run?.upstreamRunIds?.length ? run.upstreamRunIds : [response.id];
-      const responses = await Promise.all(chain.map((id) => (id === response.id ? response : client.responses.retrieve(id))));
+      const responses = await Promise.all(chain.map((id) => (id === response.id ? response : ended.retrieve(id))));
       return responses.flatMap((r) =>
         r.output.filter(isChatMessage).map((item) => toAssistantsMessage(item, { threadId, createdAt: r.created_at, runId: run?.runId, located: bindings.locate })),
       );

@@ -15,6 +15,7 @@ import type { Ledger } from '../../store/ledger';
 import { isDecisive, isTerminal } from '../../runs/run-facts';
 import type { UpstreamStream, UpstreamUpdate } from '../../runs/upstream-runs';
 import type { Bindings } from './bindings';
+import type { EndedResponses } from './ended';
 import { toAssistantsMessage } from './messages';
 import { responseState } from './state';
 import { withChainUsage } from './usage';
@@ -27,6 +28,8 @@ export interface StreamDeps {
   now: () => number;
   /** How long a response asking for tool outputs takes them (RUN_ACTION_TIMEOUT). */
   actionTimeoutMs: number;
+  /** Where a response's final state is kept for the calls that follow (the next link's check, the chain's usage). */
+  ended: EndedResponses;
 }
 
 export interface FollowedResponse {
@@ -54,8 +57,9 @@ export function responseUpdates(deps: StreamDeps, source: Stream<ResponseStreamE
             await deps.ledger.linkResponse(threadId, runId, responseId);
             linked = true;
           }
+          deps.ended.remember(event.response);
           let state = responseState(event.response, deps.now(), deps.actionTimeoutMs);
-          if (isTerminal(state.status)) state = await withChainUsage(deps.client, state, event.response, (await deps.ledger.getRun(threadId, runId))?.upstreamRunIds);
+          if (isTerminal(state.status)) state = await withChainUsage(deps.ended, state, event.response, (await deps.ledger.getRun(threadId, runId))?.upstreamRunIds);
           decisive = isDecisive(state.status);
           yield { type: 'state', state };
         } else if (event.type === 'response.output_text.delta') {

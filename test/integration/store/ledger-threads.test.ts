@@ -70,6 +70,15 @@ describe('ledger threads', () => {
     expect(await fx.ledger.getThread(unknown)).toBeNull();
   });
 
+  it('marks the thread active when its run is claimed and when it is released (no separate touch)', async () => {
+    const threadId = newId('thread');
+    await fx.ledger.createThread({ threadId, ownerId: 'alice', createdAt: t0 });
+    await fx.ledger.setActiveRun(threadId, 'run_a', { at: at(20) });
+    expect((await fx.ledger.getThread(threadId))?.lastActivityAt).toBe(at(20));
+    await fx.ledger.setActiveRun(threadId, null, { expectRunId: 'run_a', at: at(50) });
+    expect(await fx.ledger.getThread(threadId)).toMatchObject({ activeRunId: undefined, lastActivityAt: at(50) });
+  });
+
   it('lets exactly one of two concurrent claims own the thread, naming the winner to the loser', async () => {
     const threadId = newId('thread');
     await fx.ledger.createThread({ threadId, ownerId: 'alice', createdAt: t0 });

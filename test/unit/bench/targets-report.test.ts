@@ -170,7 +170,7 @@ describe('explainMisses', () => {
     };
     const texts = explainMisses(r, evaluateTargets(r));
     expect(texts['responses.storage_one_tool']).toContain('table GET ledgerThreads 9');
-    expect(texts['responses.calls_vs_poll_1s']).toContain('one response per model turn');
+    expect(texts['responses.calls_vs_poll_1s']).toContain('one streaming create per response of the chain');
     expect(texts['responses.calls_vs_poll_1s']).toContain('averages 20.0 calls');
     expect(texts['assistants.storage_one_tool']).toBeUndefined();
   });
