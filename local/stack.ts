@@ -136,7 +136,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** The API's base URL: the host's own base (its routePrefix, "") and the API's route prefix. */
-function apiBaseOf(host: RunningFunctionsHost): string {
+export function apiBaseOf(host: RunningFunctionsHost): string {
   return `${host.baseUrl}/${API_PREFIX}`;
 }
 

@@ -9,6 +9,7 @@ import type { Ledger } from '../../src/store/ledger';
 import { isTerminal } from '../../src/runs/run-facts';
 import type { RunningFunctionsHost } from '../../local/functions-host';
 import type { Stack } from '../support/stack';
+import { apiBaseOf } from '../../local/stack';
 
 /** One Functions host of the chaos: the process now, and how to start it again after a kill. */
 export interface ChaosHost {
@@ -91,7 +92,7 @@ export async function runChaos(world: ChaosWorld, options: ChaosOptions): Promis
   const counts = { kills: 0, kills_in_send: 0, outages: 0, azurite_restarts: 0 };
 
   let turn = 0;
-  const api = () => world.hosts[turn++ % world.hosts.length]!.current().baseUrl;
+  const api = () => apiBaseOf(world.hosts[turn++ % world.hosts.length]!.current());
   const call = async (userId: string, method: string, route: string, body?: unknown) => {
     const response = await fetch(`${api()}${route}`, {
       method,
