@@ -80,7 +80,7 @@ export const EXPLANATIONS: Partial<Record<string, Explain>> = {
   entry_load: () =>
     'loading the bundle evaluates the Azure SDKs (@azure/data-tables and @azure/storage-queue with their core pipeline), zod schema construction and openai at load time; ' +
     '@azure/identity (with MSAL) is required only when a credential is first needed (src/azure-identity.ts). Building route schemas on first use would cut more. ' +
-    'The figure is a fresh process under tsx with the local host\'s module intercept, on a machine shared with four other engineers.',
+    'The figure is a fresh process under tsx with the local host\'s module intercept, on a shared machine (see the load average under Machine).',
   calls_vs_sdk: (_r, protocol) =>
     protocol === 'assistants'
       ? 'the SDK helpers poll every 100 ms (openai-poll-after-ms), so they should always make more calls than the backend; a miss means the backend re-read runs it should have streamed.'
