@@ -112,6 +112,9 @@ param emailDataLocation string = 'United States'
 @description('Twelve Data API key for live get_stock_price quotes (azd env set STOCK_PRICE_API_KEY). Empty: the offline fixture answers, and the tool and health say its prices are not live.')
 param stockPriceApiKey string = ''
 
+@description('The scheduler assistant\'s calendar MCP server endpoint (azd env set MCP_CALENDAR_URL https://.../mcp). Empty: in Azure that server is not configured (its tools are not offered; /api/health says to set MCP_CALENDAR_URL).')
+param mcpCalendarUrl string = ''
+
 @description('Client id of an existing Entra ID app registration for the API. Empty: azd up creates one (app/api-auth.bicep). Either way App Service Authentication and the app validate its tokens; there is no unauthenticated deployment.')
 param authClientId string = ''
 
@@ -410,6 +413,7 @@ module api 'app/api.bicep' = {
     emailRepeatability: emailProvider == 'acs' ? 'acs' : 'none'
     emailUrlSecretUri: email.outputs.callbackUrlSecretUri
     stockPriceApiKeySecretUri: !empty(stockPriceApiKey) ? marketData!.outputs.secretUri : ''
+    mcpCalendarUrl: mcpCalendarUrl
     authClientId: apiClientId
   }
   // The host starts with the app; give it its storage and Key Vault roles first.

@@ -136,7 +136,7 @@ export interface Config extends Settings {
 }
 
 /** App settings an assistant definition may name for an MCP server (see src/assistants/definition.ts). */
-const MCP_SETTING = /^MCP_[A-Z0-9_]+$/;
+export const MCP_SETTING = /^MCP_[A-Z0-9_]+$/;
 
 /** What App Service passes through when it cannot resolve a Key Vault reference. */
 export const KEY_VAULT_REFERENCE = /^\s*@Microsoft\.KeyVault\(/i;

@@ -16,7 +16,7 @@ import type { Upstream } from './upstream/port';
 import { retirementWarning } from './upstream/providers';
 import { createResponsesUpstream } from './upstream/responses';
 import { createToolRegistry, defaultTools } from './tools';
-import { createMcpTools } from './tools/mcp';
+import { createMcpTools, type McpTools } from './tools/mcp';
 import type { ToolRegistry } from './tools';
 import { createStorageEmailQuota } from './tools/email/send-quota';
 import { runSweep, type SweepDeps } from './sweep';
@@ -50,6 +50,8 @@ export interface Runtime {
   /** Chooses the assistant for `auto` (chat completions on Assistants, an unstored response on Responses). */
   router: CopilotRouter;
   tools: ToolRegistry;
+  /** The assistants' MCP servers, for health. */
+  mcpServers: McpTools['servers'];
   definitions: AssistantDefinition[];
   assistants: AssistantResolver;
   /** Which server tool calls wait for a person's approval, from the definitions. */
@@ -120,6 +122,7 @@ async function buildRuntime(): Promise<Runtime> {
     client,
     router: createCopilotRouter({ model: textModelFor(cfg.protocol, chatClient, cfg.MODEL_DEPLOYMENT), definitions }),
     tools,
+    mcpServers: mcp.servers,
     definitions,
     needsApproval: approvalPolicy(definitions),
     assistants,

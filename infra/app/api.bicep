@@ -37,6 +37,8 @@ param emailUrlSecretUri string
 
 @description('Key Vault secret URI of the Twelve Data key. Empty: get_stock_price uses the offline fixture.')
 param stockPriceApiKeySecretUri string = ''
+@description('MCP_CALENDAR_URL: the scheduler\'s calendar MCP server. Empty: not set, and the app reports that server not configured.')
+param mcpCalendarUrl string = ''
 @description('Client id of the API\'s Entra ID app registration. Required: App Service Authentication and the app validate its tokens.')
 @minLength(36)
 param authClientId string
@@ -71,6 +73,10 @@ var appSettings = {
 }
 
 // Live quotes only with a key; without one the app's default, the fixture, answers and says its prices are not live.
+// App settings are replaced as a whole on each provision: one set by hand (az functionapp config appsettings set)
+// is gone after the next `azd provision`, so the MCP server URL comes in as a parameter.
+var mcpSettings = !empty(mcpCalendarUrl) ? { MCP_CALENDAR_URL: mcpCalendarUrl } : {}
+
 var marketDataSettings = !empty(stockPriceApiKeySecretUri) ? { STOCK_PRICE_PROVIDER: 'twelvedata', STOCK_PRICE_API_KEY: '@Microsoft.KeyVault(SecretUri=${stockPriceApiKeySecretUri})' } : {}
 
 // The protocol, said explicitly rather than left to the app's per-provider default. No api-version: the v1 APIs
@@ -153,7 +159,7 @@ module functionApp 'br/public:avm/res/web/site:0.15.1' = {
       }
     }
     virtualNetworkSubnetId: !empty(virtualNetworkSubnetId) ? virtualNetworkSubnetId : null
-    appSettingsKeyValuePairs: union(appSettings, responsesSettings, assistantsSettings, marketDataSettings)
+    appSettingsKeyValuePairs: union(appSettings, responsesSettings, assistantsSettings, marketDataSettings, mcpSettings)
     authSettingV2Configuration: authSettings
   }
 }

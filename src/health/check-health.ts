@@ -1,23 +1,28 @@
 // Health: probes each dependency concurrently, each bounded by a timeout, and reports
-// 200 when all are up (or not configured) and 503 when any is down.
+// 200 when all are up (or not configured, or an optional dependency unavailable) and 503 when any is down.
+import type { McpServerHealth } from '../tools/mcp';
 import type { Upstream } from '../upstream/port';
 import { retirementWarning, type Provider } from '../upstream/providers';
 
-export type ProbeResult = 'up' | 'not_configured';
+/** `unavailable`: an optional dependency that did not answer; its warning says so and the report stays ok. */
+export type ProbeResult = 'up' | 'not_configured' | 'unavailable';
 /** A probe may say more than up/not configured: which source it found, and a warning that leaves the report ok. */
 export interface ProbeReport {
   status: ProbeResult;
   source?: string;
   warning?: string;
+  /** A short, secret-free reason (unavailable). */
+  error?: string;
+  /** The setting an operator should set (not_configured). */
+  setting?: string;
+  /** How many tools it offers (MCP servers). */
+  tools?: number;
 }
 export type Probe = (signal: AbortSignal) => Promise<ProbeResult | ProbeReport>;
 
-export interface DependencyStatus {
-  status: 'up' | 'down' | 'not_configured';
+export interface DependencyStatus extends Omit<ProbeReport, 'status'> {
+  status: ProbeResult | 'down';
   latencyMs: number;
-  error?: string;
-  source?: string;
-  warning?: string;
 }
 
 export interface HealthReport {
@@ -106,4 +111,25 @@ export function marketDataProbe(
 export function unlessUnresolved(setting: string, unresolved: readonly string[], probe: Probe): Probe {
   if (!unresolved.includes(setting)) return probe;
   return async () => ({ status: 'not_configured', warning: `${setting} is a Key Vault reference App Service has not resolved (role assignments still propagating, or a missing secret); what needs it is unavailable until it resolves.` });
+}
+
+/** The health check name of an MCP server. */
+export const mcpCheckName = (server: string): string => `mcp_${server}`;
+
+/**
+ * One MCP server (optional: an assistant's tools, not the app): ok → up with its tool count; unavailable and
+ * not_configured carry a warning and leave the report ok. The server's own health bounds its time (cached list, one ping).
+ */
+export function mcpServerProbe(health: () => Promise<McpServerHealth>): Probe {
+  return async () => {
+    const state = await health();
+    if (state.status === 'ok') {
+      const warning = state.missing.length ? `MCP server "${state.server}" does not list ${state.missing.join(', ')}, which assistants expose: not offered.` : undefined;
+      return { status: 'up', tools: state.tools, ...(warning ? { warning } : {}) };
+    }
+    if (state.status === 'unavailable') {
+      return { status: 'unavailable', error: state.reason, warning: `MCP server "${state.server}" could not be listed (${state.reason}); its tools are not offered until it answers.` };
+    }
+    return { status: 'not_configured', warning: state.reason, ...(state.setting ? { setting: state.setting } : {}) };
+  };
 }

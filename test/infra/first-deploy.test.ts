@@ -86,7 +86,20 @@ describe('the market-data key', () => {
     expect(settings).toMatch(/^!empty\(stockPriceApiKeySecretUri\) \? \{/);
     expect(settings).toContain("STOCK_PRICE_API_KEY: '@Microsoft.KeyVault(SecretUri=${stockPriceApiKeySecretUri})'");
     expect(settings).toContain("STOCK_PRICE_PROVIDER: 'twelvedata'");
-    expect(api).toContain('union(appSettings, responsesSettings, assistantsSettings, marketDataSettings)');
+    expect(api).toContain('union(appSettings, responsesSettings, assistantsSettings, marketDataSettings, mcpSettings)');
+  });
+});
+
+describe('the calendar MCP server URL', () => {
+  const main = declarations(sources.text('infra/main.bicep'));
+  const api = sources.text('infra/app/api.bicep');
+
+  it('reaches the app as MCP_CALENDAR_URL from the azd environment variable of that name, and only when set', () => {
+    expect(find(main, 'param', 'mcpCalendarUrl')?.value).toBe("''");
+    expect(JSON.parse(sources.text('infra/main.parameters.json')).parameters.mcpCalendarUrl).toEqual({ value: '${MCP_CALENDAR_URL}' });
+    expect(find(main, 'module', 'api')?.value ?? sources.text('infra/main.bicep')).toContain('mcpCalendarUrl: mcpCalendarUrl');
+    expect(find(declarations(api), 'var', 'mcpSettings')?.value).toBe("!empty(mcpCalendarUrl) ? { MCP_CALENDAR_URL: mcpCalendarUrl } : {}");
+    expect(api).toMatch(/union\(appSettings,[^)]*\bmcpSettings\)/);
   });
 });
 

@@ -1,5 +1,5 @@
 // Health (each dependency probed, 503 when one is down) and the assistants this deployment offers.
-import { checkHealth, marketDataProbe, originReachableProbe, unlessUnresolved, upstreamProbe } from '../../health/check-health';
+import { checkHealth, marketDataProbe, mcpCheckName, mcpServerProbe, originReachableProbe, unlessUnresolved, upstreamProbe } from '../../health/check-health';
 import { callerRoute, route } from '../route';
 import { json } from '../results';
 import { AssistantList } from '../schemas/assistants';
@@ -26,6 +26,7 @@ export const health = route(
       upstream: upstreamProbe(deps.upstream, deps.config.provider),
       email: unlessUnresolved('EMAIL_LOGIC_APP_URL', deps.config.unresolvedKeyVaultReferences, originReachableProbe(deps.config.EMAIL_LOGIC_APP_URL)),
       market_data: unlessUnresolved('STOCK_PRICE_API_KEY', deps.config.unresolvedKeyVaultReferences, marketDataProbe(deps.config)),
+      ...Object.fromEntries(deps.mcpServers.map((server) => [mcpCheckName(server.name), mcpServerProbe(server.health)])),
     });
     return json(report.status === 'ok' ? 200 : 503, report);
   },

@@ -8,11 +8,13 @@ export const HealthReport = z
     checks: z.record(
       z.string(),
       z.object({
-        status: z.enum(['up', 'down', 'not_configured']),
+        status: z.enum(['up', 'down', 'not_configured', 'unavailable']).meta({ description: 'unavailable: an optional dependency (an MCP server) that did not answer; the report stays ok.' }),
         latencyMs: z.number(),
         error: z.string().optional(),
         source: z.string().optional().meta({ description: 'Which source answers, where a dependency has several (market_data: fixture or twelvedata).' }),
         warning: z.string().optional().meta({ description: 'Something an operator should know that leaves the report ok (e.g. prices that are not live).' }),
+        setting: z.string().optional().meta({ description: 'not_configured: the app setting to set (e.g. MCP_CALENDAR_URL).' }),
+        tools: z.number().int().optional().meta({ description: 'MCP servers (checks mcp_<server>): how many of the tools the assistants expose the server lists.' }),
       }),
     ),
   })

@@ -54,6 +54,11 @@ const RELIST_AFTER_FAILURE_MS = 15_000;
 export interface McpConnection {
   /** The server's tools (cached; listed again after tools/list_changed). Rejects when the server cannot be listed and nothing is cached. */
   tools(): Promise<Tool[]>;
+  /**
+   * For health: the server's tools, proven current within `timeoutMs`. A cached list costs one ping; otherwise the
+   * server is listed (and the cache filled). Rejects when the server does not answer; never falls back to `last`.
+   */
+  check(timeoutMs: number): Promise<Tool[]>;
   /** tools/call; `signal` aborting sends notifications/cancelled to the server. */
   call(name: string, args: Record<string, unknown>, options: { signal: AbortSignal; timeoutMs: number }): Promise<CallToolResult>;
   close(): Promise<void>;
@@ -168,27 +173,49 @@ export function createMcpConnection(deps: McpConnectionDeps): McpConnection {
     return tools;
   };
 
+  /** The current listing (started if none): rejects when the server cannot be listed, whatever is cached. */
+  const current = (): Promise<Tool[]> => {
+    if (!listing && !last && failure && Date.now() - failure.at < RELIST_AFTER_FAILURE_MS) return Promise.reject(failure.error);
+    if (!listing) {
+      const attempt = list();
+      listing = attempt;
+      attempt.then(
+        () => (failure = undefined),
+        (error: unknown) => {
+          failure = { at: Date.now(), error };
+          if (listing === attempt) listing = undefined;
+        },
+      );
+    }
+    return listing;
+  };
+
   return {
     tools() {
-      if (!listing && !last && failure && Date.now() - failure.at < RELIST_AFTER_FAILURE_MS) return Promise.reject(failure.error);
-      if (!listing) {
-        const attempt = list();
-        listing = attempt;
-        attempt.then(
-          () => (failure = undefined),
-          (error: unknown) => {
-            failure = { at: Date.now(), error };
-            if (listing === attempt) listing = undefined;
-          },
-        );
-      }
-      return listing.catch((error: unknown) => {
+      return current().catch((error: unknown) => {
         if (last) {
           logger.warn('MCP server could not be listed; offering its last known tools', { error: describe(error) });
           return last;
         }
         throw error;
       });
+    },
+    async check(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+      });
+      try {
+        // A listing already made stays current while the server answers (list_changed clears it).
+        const cached = listing && last;
+        if (cached) {
+          await Promise.race([withSession((client) => client.ping({ timeout: timeoutMs })), deadline]);
+          return cached;
+        }
+        return await Promise.race([current(), deadline]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     call: (name, args, { signal, timeoutMs }) =>
       withSession((client) => client.callTool({ name, arguments: args }, undefined, { signal, timeout: Math.max(1, timeoutMs) })) as Promise<CallToolResult>,

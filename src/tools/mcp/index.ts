@@ -4,3 +4,5 @@ export { mcpResultOutput, type McpOutput } from './result';
 export { mcpToolDeclaration } from './schema';
 export { resolveMcpServers, type ResolvedMcpServer } from './servers';
 export type { McpConnection } from './connection';
+export { mcpServerHealth, shortReason, MCP_HEALTH_TIMEOUT_MS, type McpServerHealth } from './health';
+export { loopbackHost, notConfiguredReason } from './servers';

@@ -2,6 +2,9 @@
 // server name however many assistants list it, its URL and auth header taken from the named MCP_* settings.
 // Problems a deployment must fix (stdio in Azure, a setting that is not set, one name for two servers) are a
 // ConfigError naming each; nothing here ever holds a credential in a message.
+// One problem is not a ConfigError: in Azure, an http server whose URL is loopback (the dev default left in place
+// because its urlSetting is not set) would dial the instance itself. That server is *not configured*: never
+// dialled, its tools not offered, health names the setting to set; the rest of the app keeps working.
 import { ConfigError, type Config } from '../../config';
 import { mcpTools, type AssistantDefinition, type McpServerSpec } from '../../assistants/definition';
 
@@ -22,6 +25,8 @@ export interface ResolvedMcpServer {
   name: string;
   connection: McpConnectionSpec;
   tools: McpToolBinding[];
+  /** Set when the deployment cannot use the server: it is never dialled. `setting` is the one to set, if any. */
+  notConfigured?: { reason: string; setting?: string };
 }
 
 type Settings = Pick<Config, 'mcpSettings' | 'unresolvedKeyVaultReferences' | 'WEBSITE_INSTANCE_ID'>;
@@ -33,7 +38,9 @@ export function resolveMcpServers(definitions: Array<Pick<AssistantDefinition, '
     for (const { functionName, server: spec, tool } of mcpTools(definition)) {
       let entry = servers.get(spec.name);
       if (!entry) {
-        entry = { spec, from: definition.key, resolved: { name: spec.name, connection: connectionOf(spec, config, definition.key, problems), tools: [] } };
+        const notConfigured = notConfiguredReason(spec, config, definition.key);
+        const connection = notConfigured ? unusedConnection(spec) : connectionOf(spec, config, definition.key, problems);
+        entry = { spec, from: definition.key, resolved: { name: spec.name, connection, tools: [], ...(notConfigured ? { notConfigured } : {}) } };
         servers.set(spec.name, entry);
       } else if (JSON.stringify(connectionFields(entry.spec)) !== JSON.stringify(connectionFields(spec))) {
         if (!problems.some((p) => p.includes(`MCP server "${spec.name}"`))) {
@@ -48,6 +55,40 @@ export function resolveMcpServers(definitions: Array<Pick<AssistantDefinition, '
   }
   if (problems.length) throw new ConfigError(problems);
   return [...servers.values()].map((entry) => entry.resolved);
+}
+
+/**
+ * In Azure, loopback is the instance itself, never an MCP server: the URL is the local development default.
+ * The reason names the host (never userinfo or path) and the setting to set.
+ */
+export function notConfiguredReason(spec: McpServerSpec, config: Settings, key: string): ResolvedMcpServer['notConfigured'] {
+  if (spec.transport !== 'http' || !config.WEBSITE_INSTANCE_ID) return undefined;
+  const fromSetting = spec.urlSetting ? config.mcpSettings[spec.urlSetting] : undefined;
+  const host = loopbackHost(fromSetting || spec.url);
+  if (host === undefined) return undefined;
+  if (!spec.urlSetting) {
+    return { reason: `MCP server "${spec.name}" in assistants/${key}.json has a loopback URL (${host}) and no urlSetting; in Azure loopback is this app itself: add "urlSetting" and set it to the server's URL` };
+  }
+  return fromSetting
+    ? { setting: spec.urlSetting, reason: `${spec.urlSetting} points MCP server "${spec.name}" at loopback (${host}), which in Azure is this app itself: set it to the server's URL` }
+    : { setting: spec.urlSetting, reason: `MCP server "${spec.name}" is not configured: ${spec.urlSetting} is not set, and the default URL in assistants/${key}.json is loopback (${host}), the local development server. Set ${spec.urlSetting} to the server's URL` };
+}
+
+/** The URL's host when it is loopback (localhost, 127.0.0.0/8, ::1, the unspecified address), else undefined. */
+export function loopbackHost(url: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined; // not a URL: the connection reports it when dialled
+  }
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || host === '0.0.0.0' || host === '::';
+  return loopback ? host : undefined;
+}
+
+/** A not-configured server's spec: no headers (its auth setting is not read: nothing is sent). */
+function unusedConnection(spec: McpServerSpec): McpConnectionSpec {
+  return spec.transport === 'http' ? { transport: 'http', url: spec.url, headers: {} } : { transport: 'stdio', command: spec.command, args: spec.args };
 }
 
 function connectionOf(spec: McpServerSpec, config: Settings, key: string, problems: string[]): McpConnectionSpec {

@@ -14,6 +14,7 @@ import { defineTool } from '../define-tool';
 import { ToolError, UnknownOutcomeError } from '../tool-error';
 import type { RegisteredTool } from '../types';
 import { createMcpConnection, describe, loadMcpSdk, McpNotSentError, type McpConnection, type McpSdk } from './connection';
+import { mcpServerHealth, type McpServerHealth } from './health';
 import { mcpErrorText, mcpResultOutput } from './result';
 import { mcpToolDeclaration } from './schema';
 import { resolveMcpServers, type McpToolBinding, type ResolvedMcpServer } from './servers';
@@ -33,6 +34,8 @@ export interface McpToolsDeps {
 
 export interface McpTools {
   tools: RegisteredTool[];
+  /** Each server, for health: the name and how to learn its state (cheap: the cached list and one ping). */
+  servers: Array<{ name: string; health: () => Promise<McpServerHealth> }>;
   /** Ends every open session (scripts exit only then). */
   close(): Promise<void>;
 }
@@ -40,19 +43,22 @@ export interface McpTools {
 /** The registry entries of every MCP tool the definitions expose. Throws ConfigError for servers the deployment cannot use. */
 export function createMcpTools(definitions: Array<Pick<AssistantDefinition, 'key' | 'mcpServers'>>, deps: McpToolsDeps): McpTools {
   const servers = resolveMcpServers(definitions, deps.config);
-  const connections = servers.map((server) => ({
-    server,
-    connection: (deps.connect ?? ((s) => createMcpConnection({ name: s.name, spec: s.connection, logger: deps.logger, ...(deps.fetch ? { fetch: deps.fetch } : {}) })))(server),
-  }));
+  const connect = deps.connect ?? ((s) => createMcpConnection({ name: s.name, spec: s.connection, logger: deps.logger, ...(deps.fetch ? { fetch: deps.fetch } : {}) }));
+  const connections = servers.map((server) => {
+    // A server the deployment cannot use is never dialled: no connection at all.
+    if (server.notConfigured) deps.logger.warn('MCP server not configured; its tools are not offered', { mcpServer: server.name, reason: server.notConfigured.reason });
+    return { server, connection: server.notConfigured ? undefined : connect(server) };
+  });
   return {
     tools: connections.flatMap(({ server, connection }) => server.tools.map((binding) => mcpTool(server, binding, connection, deps.logger))),
+    servers: connections.map(({ server, connection }) => ({ name: server.name, health: () => mcpServerHealth(server, connection) })),
     close: async () => {
-      await Promise.all(connections.map(({ connection }) => connection.close()));
+      await Promise.all(connections.map(({ connection }) => connection?.close()));
     },
   };
 }
 
-function mcpTool(server: ResolvedMcpServer, binding: McpToolBinding, connection: McpConnection, logger: Logger): RegisteredTool {
+function mcpTool(server: ResolvedMcpServer, binding: McpToolBinding, connection: McpConnection | undefined, logger: Logger): RegisteredTool {
   const label = `${server.name}/${binding.mcpName}`;
   const unresolved = server.connection.transport === 'http' ? server.connection.unresolvedSetting : undefined;
   return defineTool({
@@ -62,7 +68,7 @@ function mcpTool(server: ResolvedMcpServer, binding: McpToolBinding, connection:
     parameters: z.record(z.string(), z.unknown()),
     idempotent: binding.idempotent,
     async declare() {
-      if (unresolved) return undefined;
+      if (unresolved || !connection) return undefined;
       try {
         const tool = (await connection.tools()).find((t) => t.name === binding.mcpName);
         if (!tool) logger.warn('MCP server does not list the tool an assistant exposes; not offered', { mcpServer: server.name, tool: binding.mcpName });
@@ -74,6 +80,8 @@ function mcpTool(server: ResolvedMcpServer, binding: McpToolBinding, connection:
     },
     async execute(args, ctx) {
       if (unresolved) throw new ToolError(`The MCP server "${server.name}" cannot be used yet: its credential setting ${unresolved} is an unresolved Key Vault reference.`, { mcpServer: server.name });
+      // Never offered, but a call recorded before a redeploy may still arrive.
+      if (!connection) throw new ToolError(`The MCP server "${server.name}" is not configured in this deployment; the tool did not run.`, { mcpServer: server.name, notConfigured: true });
       let result;
       try {
         result = await connection.call(binding.mcpName, args, { signal: ctx.signal, timeoutMs: ctx.deadlineMs - Date.now() });

@@ -1,6 +1,6 @@
 // The function app's settings as infra/app/api.bicep sets them, turned into the environment the app would
 // see, and checked against src/config.ts: what the app needs in the cloud, and nothing it does not read.
-import { ConfigError, loadConfig, SECRET_SETTINGS, settingsSchema } from '../../../src/config';
+import { ConfigError, loadConfig, MCP_SETTING, SECRET_SETTINGS, settingsSchema } from '../../../src/config';
 import { declarations, find, literalValue, objectProperties, splitTopLevel, stringLiteral } from './bicep-text';
 
 export interface AppSetting {
@@ -146,7 +146,8 @@ export function settingNameProblems(settings: AppSetting[]): string[] {
   const known = new Set(Object.keys(settingsSchema.shape));
   return settings.flatMap((s) => {
     if (FORBIDDEN_SETTINGS.includes(s.name)) return [`${s.name}: must not be set (keys, connection strings or settings Flex Consumption rejects)`];
-    if (known.has(s.name) || PLATFORM_SETTINGS.some((p) => p.test(s.name))) return [];
+    // MCP_* settings are read by name (config.mcpSettings) for the MCP servers assistants/*.json name.
+    if (known.has(s.name) || MCP_SETTING.test(s.name) || PLATFORM_SETTINGS.some((p) => p.test(s.name))) return [];
     return [`${s.name}: not a setting src/config.ts reads nor a platform setting`];
   });
 }

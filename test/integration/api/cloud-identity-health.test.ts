@@ -154,6 +154,24 @@ describe('cloud identity, App Service Authentication off', () => {
 });
 
 describe('health', () => {
+  it('reports the calendar MCP server unavailable, still 200, once it is taken down through its admin route', async () => {
+    const down = await fetch(new URL('/_admin/down', stack.mcp.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 3600 }) });
+    expect(down.status).toBe(202);
+    try {
+      const report = await eventually(async () => {
+        const response = await request(`${stack.api}/health`);
+        return response.json.checks.mcp_calendar?.status === 'unavailable' ? response : undefined;
+      });
+      expect(report.status).toBe(200);
+      expect(report.json.status).toBe('ok');
+      expect(report.json.checks.mcp_calendar).toEqual({ status: 'unavailable', latencyMs: expect.any(Number), error: expect.any(String), warning: expect.stringContaining('"calendar"') });
+      expect(JSON.stringify(report.json.checks.mcp_calendar)).not.toMatch(/http|127\.0\.0\.1/);
+    } finally {
+      await stack.mcp.up();
+    }
+    await eventually(async () => ((await request(`${stack.api}/health`)).json.checks.mcp_calendar?.status === 'up' ? true : undefined));
+  }, 60_000);
+
   it('answers 200 while every dependency is up, then 503 naming email once the mail sink is down', async () => {
     const healthy = await request(`${stack.api}/health`);
     expect(healthy.status).toBe(200);
@@ -163,8 +181,11 @@ describe('health', () => {
       upstream: 'up',
       email: 'up',
       market_data: 'up',
+      mcp_calendar: 'up',
     });
     expect(healthy.json.checks.market_data.source).toBe('fixture');
+    // The scheduler's calendar MCP server (local/mcp-server, MCP_CALENDAR_URL): listed, all three exposed tools.
+    expect(healthy.json.checks.mcp_calendar.tools).toBe(3);
 
     await stack.mail.close();
     mailClosed = true;
@@ -177,6 +198,7 @@ describe('health', () => {
         upstream: { status: 'up', latencyMs: expect.any(Number) },
         email: { status: 'down', latencyMs: expect.any(Number), error: expect.any(String) },
         market_data: expect.objectContaining({ status: 'up', source: 'fixture' }),
+        mcp_calendar: expect.objectContaining({ status: 'up', tools: 3 }),
       },
     });
     // The reason is short and leaks neither the Logic App URL nor its signature.
