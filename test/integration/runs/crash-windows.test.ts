@@ -9,12 +9,13 @@ import { createLedger, type Ledger, type RunRecord } from '../../../src/store/le
 import { createStorageClients } from '../../../src/store/storage-clients';
 import { withQueueOutageSwitch, type QueueOutage } from '../../support/queue-outage';
 import { apiClient, eventually, startStack, type Stack } from '../../support/stack';
+import { killHostOnMail } from '../../support/kill-on-mail';
 
 let stack: Stack;
 let outage: QueueOutage;
 /** The ledger read past the queue switch, straight from Azurite. */
 let ledger: Ledger;
-let killOnNextMail = false;
+const killer = killHostOnMail(() => stack);
 const alice = () => apiClient(() => stack.api, 'alice');
 
 beforeAll(async () => {
@@ -30,12 +31,7 @@ beforeAll(async () => {
       RUN_FOLLOW_BUDGET: '1s',
       TOOL_TIMEOUT: '4s',
     },
-    onMail: () => {
-      if (killOnNextMail) {
-        killOnNextMail = false;
-        stack.host.kill('SIGKILL');
-      }
-    },
+    onMail: killer.onMail,
   });
 }, 120_000);
 
@@ -94,7 +90,7 @@ describe('crash windows', { timeout: 90_000 }, () => {
   it('a host killed during send_email, with the queue lease at 10 minutes, completes with one email', async () => {
     await fetch(`${stack.mail.url}/_admin/mail`, { method: 'DELETE' });
     const threadId = await newThread();
-    killOnNextMail = true;
+    killer.arm();
     const accepted = await alice().post(`/threads/${threadId}/messages`, {
       content: `/call send_email ${JSON.stringify({ to: 'erin@example.com', subject: 'Lease', content: '<p>once</p>' })}`,
     });

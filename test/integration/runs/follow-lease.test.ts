@@ -9,13 +9,14 @@ import { createLedger, type Ledger, type RunRecord } from '../../../src/store/le
 import { createStorageClients } from '../../../src/store/storage-clients';
 import { withQueueOutageSwitch, type QueueOutage } from '../../support/queue-outage';
 import { apiClient, eventually, startStack, type Stack } from '../../support/stack';
+import { killHostOnMail } from '../../support/kill-on-mail';
 
 const LEASE_MS = 4_000;
 const TOOL_TIMEOUT_MS = 10_000;
 let stack: Stack;
 let outage: QueueOutage;
 let ledger: Ledger;
-let killOnNextMail = false;
+const killer = killHostOnMail(() => stack);
 const alice = () => apiClient(() => stack.api, 'alice');
 const mailFaults = (body: unknown) => fetch(`${stack.mail.url}/_admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -34,12 +35,7 @@ beforeAll(async () => {
       RUN_FOLLOW_LEASE: `${LEASE_MS}ms`,
       TOOL_TIMEOUT: `${TOOL_TIMEOUT_MS}ms`,
     },
-    onMail: () => {
-      if (killOnNextMail) {
-        killOnNextMail = false;
-        stack.host.kill('SIGKILL');
-      }
-    },
+    onMail: killer.onMail,
   });
 }, 120_000);
 
@@ -66,7 +62,7 @@ const mailsWith = async (subject: string) =>
 describe('follow lease', { timeout: 120_000 }, () => {
   it('a host killed during send_email (queue lease 10 minutes, no stall pass) is re-queued once its lease lapses and completes with one email', async () => {
     const threadId = await newThread();
-    killOnNextMail = true;
+    killer.arm();
     const runId = (await alice().post(`/threads/${threadId}/messages`, { content: email('Lapsed') })).body!.run.id as string;
     await stack.host.exited;
     const restartedAt = Date.now();

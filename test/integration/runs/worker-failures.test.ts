@@ -4,10 +4,11 @@ import { createLedger } from '../../../src/store/ledger';
 import { createRunQueue } from '../../../src/store/run-queue';
 import { createStorageClients } from '../../../src/store/storage-clients';
 import { apiClient, eventually, startStack, type Stack } from '../../support/stack';
+import { killHostOnMail } from '../../support/kill-on-mail';
 import { isTerminal } from '../../../src/runs/run-facts';
 
 let stack: Stack;
-let killOnNextMail = false;
+const killer = killHostOnMail(() => stack);
 const alice = () => apiClient(() => stack.api, 'alice');
 
 beforeAll(async () => {
@@ -15,13 +16,7 @@ beforeAll(async () => {
     env: { TOOL_TIMEOUT: '2s', RUN_FOLLOW_BUDGET: '1s' },
     // Fail fast into the poison queue: two attempts, one second apart.
     queues: { maxDequeueCount: 2, visibilityTimeout: '00:00:01' },
-    onMail: () => {
-      // The email has reached the Logic App; the worker dies before it hears back or submits outputs.
-      if (killOnNextMail) {
-        killOnNextMail = false;
-        stack.host.kill('SIGKILL');
-      }
-    },
+    onMail: killer.onMail,
   });
 }, 120_000);
 
@@ -39,7 +34,7 @@ async function finished(threadId: string, runId: string, timeoutMs = 60_000) {
 describe('worker failures', () => {
   it('a worker killed after sending the email still ends with one email and a completed run', async () => {
     const threadId = (await alice().post('/threads', {})).body!.id as string;
-    killOnNextMail = true;
+    killer.arm();
     const accepted = await alice().post(`/threads/${threadId}/messages`, {
       content: `/call send_email ${JSON.stringify({ to: 'dave@example.com', subject: 'Exactly once', content: '<p>hi</p>' })}`,
     });
