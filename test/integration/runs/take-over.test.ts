@@ -32,6 +32,9 @@ async function waitingRun(): Promise<{ threadId: string; runId: string }> {
   const threadId = (await alice().post('/threads', {})).body!.id as string;
   const runId = (await alice().post(`/threads/${threadId}/messages`, { content: `Where am I?\n${call('get_user_location', {})}` })).body!.run.id as string;
   await eventually(async () => ((await alice().get(`/threads/${threadId}/runs/${runId}`)).body?.status === 'requires_action' ? true : undefined), { timeoutMs: 30_000 });
+  // Its worker then re-queues it for a later re-check, writing the next generation's lease (ahead) with it: the
+  // row is aged only after that write, or the write would make the run look alive again.
+  await eventually(async () => (((await ledger.getRun(threadId, runId))?.followGeneration ?? 0) > 0 ? true : undefined), { timeoutMs: 30_000 });
   return { threadId, runId };
 }
 
