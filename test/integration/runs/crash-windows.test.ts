@@ -3,27 +3,23 @@
 // reconciler (src/runs/reconcile.ts). The host keeps Azure's 10-minute queue lease, so nothing here waits for a
 // killed host's message to come back: recovery is the reconciler's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite } from '../../../local/azurite';
 import { isTerminal } from '../../../src/runs/run-facts';
-import { createLedger, type Ledger, type RunRecord } from '../../../src/store/ledger';
-import { createStorageClients } from '../../../src/store/storage-clients';
-import { withQueueOutageSwitch, type QueueOutage } from '../../support/queue-outage';
-import { apiClient, eventually, startStack, type Stack } from '../../support/stack';
+import type { Ledger, RunRecord } from '../../../src/store/ledger';
+import type { QueueOutage } from '../../support/queue-outage';
+import { startStackWithQueueOutage, type OutageStack } from '../../support/outage-stack';
+import { apiClient, eventually, type Stack } from '../../support/stack';
 import { killHostOnMail } from '../../support/kill-on-mail';
 
 let stack: Stack;
 let outage: QueueOutage;
 /** The ledger read past the queue switch, straight from Azurite. */
 let ledger: Ledger;
+let world: OutageStack;
 const killer = killHostOnMail(() => stack);
 const alice = () => apiClient(() => stack.api, 'alice');
 
 beforeAll(async () => {
-  const azurite = await startAzurite();
-  ledger = createLedger({ LEDGER_TABLE_PREFIX: 'ledger' }, createStorageClients({ AzureWebJobsStorage: azurite.connectionString }));
-  outage = await withQueueOutageSwitch(azurite);
-  stack = await startStack({
-    azurite: outage.azurite,
+  world = await startStackWithQueueOutage({
     env: {
       LOCAL_HOST_QUEUE_LEASE_SECONDS: '600',
       RECONCILE_SCHEDULE: '* * * * * *',
@@ -33,11 +29,11 @@ beforeAll(async () => {
     },
     onMail: killer.onMail,
   });
+  ({ stack, outage, ledger } = world);
 }, 120_000);
 
 afterAll(async () => {
-  outage?.up();
-  await stack?.close();
+  await world?.close();
 });
 
 async function newThread(): Promise<string> {

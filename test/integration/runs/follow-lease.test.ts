@@ -3,12 +3,11 @@
 // reconcileLapsedLeases). A follower that outlives half a lease renews it, so it is not re-queued under itself; a
 // short run never renews (no extra storage write).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite } from '../../../local/azurite';
 import { isTerminal } from '../../../src/runs/run-facts';
-import { createLedger, type Ledger, type RunRecord } from '../../../src/store/ledger';
-import { createStorageClients } from '../../../src/store/storage-clients';
-import { withQueueOutageSwitch, type QueueOutage } from '../../support/queue-outage';
-import { apiClient, eventually, startStack, type Stack } from '../../support/stack';
+import type { Ledger, RunRecord } from '../../../src/store/ledger';
+import type { QueueOutage } from '../../support/queue-outage';
+import { startStackWithQueueOutage, type OutageStack } from '../../support/outage-stack';
+import { apiClient, eventually, type Stack } from '../../support/stack';
 import { killHostOnMail } from '../../support/kill-on-mail';
 
 const LEASE_MS = 4_000;
@@ -16,16 +15,13 @@ const TOOL_TIMEOUT_MS = 10_000;
 let stack: Stack;
 let outage: QueueOutage;
 let ledger: Ledger;
+let world: OutageStack;
 const killer = killHostOnMail(() => stack);
 const alice = () => apiClient(() => stack.api, 'alice');
 const mailFaults = (body: unknown) => fetch(`${stack.mail.url}/_admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
-  const azurite = await startAzurite();
-  ledger = createLedger({ LEDGER_TABLE_PREFIX: 'ledger' }, createStorageClients({ AzureWebJobsStorage: azurite.connectionString }));
-  outage = await withQueueOutageSwitch(azurite);
-  stack = await startStack({
-    azurite: outage.azurite,
+  world = await startStackWithQueueOutage({
     env: {
       // Azure's queue lease; the stall fallback once an hour: only the lease can recover a run within the test.
       LOCAL_HOST_QUEUE_LEASE_SECONDS: '600',
@@ -37,11 +33,11 @@ beforeAll(async () => {
     },
     onMail: killer.onMail,
   });
+  ({ stack, outage, ledger } = world);
 }, 120_000);
 
 afterAll(async () => {
-  outage?.up();
-  await stack?.close();
+  await world?.close();
 });
 
 async function newThread(): Promise<string> {

@@ -2,11 +2,10 @@
 // route's send hangs in its retries, and the host is SIGKILLed there, after the request was recorded and before its
 // message went out. After a restart the reconciler sends it and the sweep worker runs it to the end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite } from '../../../local/azurite';
-import { createLedger, type Ledger, type SweepRequestRecord } from '../../../src/store/ledger';
-import { createStorageClients } from '../../../src/store/storage-clients';
-import { withQueueOutageSwitch, type QueueOutage } from '../../support/queue-outage';
-import { eventually, startStack, type Stack } from '../../support/stack';
+import type { Ledger, SweepRequestRecord } from '../../../src/store/ledger';
+import type { QueueOutage } from '../../support/queue-outage';
+import { startStackWithQueueOutage, type OutageStack } from '../../support/outage-stack';
+import { eventually, type Stack } from '../../support/stack';
 import { PROTOCOL } from './stack';
 
 const MASTER_KEY = 'test-master-key';
@@ -14,13 +13,10 @@ let stack: Stack;
 let outage: QueueOutage;
 /** The ledger read past the queue switch, straight from Azurite. */
 let ledger: Ledger;
+let world: OutageStack;
 
 beforeAll(async () => {
-  const azurite = await startAzurite();
-  ledger = createLedger({ LEDGER_TABLE_PREFIX: 'ledger' }, createStorageClients({ AzureWebJobsStorage: azurite.connectionString }));
-  outage = await withQueueOutageSwitch(azurite);
-  stack = await startStack({
-    azurite: outage.azurite,
+  world = await startStackWithQueueOutage({
     protocol: PROTOCOL,
     env: {
       FUNCTIONS_MASTER_KEY: MASTER_KEY,
@@ -32,11 +28,11 @@ beforeAll(async () => {
       SWEEP_SCHEDULE: '0 0 0 1 1 *',
     },
   });
+  ({ stack, outage, ledger } = world);
 }, 120_000);
 
 afterAll(async () => {
-  outage?.up();
-  await stack?.close();
+  await world?.close();
 });
 
 describe('requested sweep crash window', { timeout: 90_000 }, () => {
